@@ -1,0 +1,25 @@
+"""hosplogi — hospital logistics management (医院后勤管理) as an importable library.
+
+Typed, frozen models of work orders, multi-skilled technicians and crews, with algorithms for
+crew assignment, SLA tracking and balanced-scorecard scoring. Every public name of every module is
+re-exported here.
+
+Examples
+--------
+>>> import hosplogi
+>>> hosplogi.Status.REPORTED.value
+'reported'
+"""
+
+from __future__ import annotations
+
+from hosplogi.crews import *  # noqa: F403
+from hosplogi.crews import __all__ as _crews_all
+from hosplogi.errors import *  # noqa: F403
+from hosplogi.errors import __all__ as _errors_all
+from hosplogi.orders import *  # noqa: F403
+from hosplogi.orders import __all__ as _orders_all
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", *_errors_all, *_crews_all, *_orders_all]

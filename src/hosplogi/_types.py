@@ -1,0 +1,143 @@
+"""Shared annotated types, the frozen base model and small validation helpers.
+
+This is the bottom layer: every model module imports from here, so a rule about identifiers,
+skill levels, timezone-aware instants or money lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from hosplogi.errors import HosplogiError
+
+__all__ = [
+    "CENT",
+    "FrozenModel",
+    "Identifier",
+    "Level",
+    "Money",
+    "NonNegativeInt",
+    "require_aware",
+    "require_non_negative",
+    "to_money",
+]
+
+CENT = Decimal("0.01")
+MIN_LEVEL = 1
+MAX_LEVEL = 5
+
+
+class FrozenModel(BaseModel):
+    """Base of every hosplogi model: immutable, no unknown fields, enums kept as enums."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(
+            f"must be a non-empty identifier without surrounding spaces, got {value!r}"
+        )
+    if value != value.strip():
+        raise ValueError(f"must not start or end with whitespace, got {value!r}")
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_non_blank)]
+"""A non-empty string with no leading or trailing whitespace (ids, skill names, trades)."""
+
+Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, strict=True)]
+"""A skill level from 1 (able) to 5 (expert)."""
+
+NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
+
+
+def to_money(value: Any, *, name: str = "amount") -> Decimal:
+    """Return `value` as a Decimal quantised to the cent with ROUND_HALF_UP.
+
+    Floats are refused: they cannot represent most amounts of money exactly.
+
+    Parameters
+    ----------
+    value : Decimal, int or str
+        The amount. A ``str`` must parse as a decimal number.
+    name : str
+        The name used in the error message.
+
+    Returns
+    -------
+    Decimal
+        Quantised to 0.01.
+
+    Raises
+    ------
+    HosplogiError
+        If `value` is a float, a bool, not a finite number, or not parseable.
+
+    Examples
+    --------
+    >>> to_money("12.345")
+    Decimal('12.35')
+    >>> to_money(3)
+    Decimal('3.00')
+    """
+    if isinstance(value, (bool, float)):
+        raise HosplogiError(
+            f"{name} must be a Decimal, int or decimal string, not {type(value).__name__} "
+            f"{value!r}; write Decimal({str(value)!r}) to keep it exact"
+        )
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise HosplogiError(
+            f"{name} must be a Decimal, int or decimal string, got {value!r}"
+        ) from None
+    if not amount.is_finite():
+        raise HosplogiError(f"{name} must be a finite amount, got {value!r}")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money_before(value: Any) -> Decimal:
+    return to_money(value)
+
+
+Money = Annotated[Decimal, BeforeValidator(_money_before)]
+"""A Decimal amount quantised to the cent; floats are refused."""
+
+
+def require_aware(value: datetime, name: str = "at") -> datetime:
+    """Return `value` if it is a timezone-aware datetime, else raise HosplogiError.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> require_aware(datetime(2026, 3, 2, 9, tzinfo=timezone.utc)).hour
+    9
+    """
+    if not isinstance(value, datetime):
+        raise HosplogiError(f"{name} must be a timezone-aware datetime, got {value!r}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise HosplogiError(
+            f"{name} must be timezone-aware, got the naive datetime {value.isoformat()}; "
+            "attach a tzinfo, e.g. ZoneInfo('Asia/Shanghai') or timezone.utc"
+        )
+    return value
+
+
+def require_non_negative(value: timedelta, name: str) -> timedelta:
+    """Return `value` if it is a timedelta of zero or more, else raise HosplogiError.
+
+    Examples
+    --------
+    >>> require_non_negative(timedelta(minutes=5), "duration")
+    datetime.timedelta(seconds=300)
+    """
+    if not isinstance(value, timedelta):
+        raise HosplogiError(f"{name} must be a datetime.timedelta, got {value!r}")
+    if value < timedelta(0):
+        raise HosplogiError(f"{name} must be zero or more, got {value}")
+    return value

@@ -1,0 +1,181 @@
+"""Technicians, their skills and certificates, and the crews they form (班组).
+
+A hospital's repair crews are built around multi-skilled technicians — "一专多能", expert in
+one trade and able in others (seeds 002:61, 000:71, 003:349). Licensed trades (electrician, boiler,
+lift, fire, driving) need a valid certificate — "持证上岗" (003:347, 003:319).
+
+Skill levels are integers from 1 (able to do the work) to 5 (expert). A technician fills at most one
+requirement slot of a task: one person, one role on a job.
+
+Examples
+--------
+>>> from datetime import date
+>>> ann = Technician(id="T01", name="Zhang Wei", skills={"electrical": 4, "hvac": 2},
+...                  certificates=(Certificate(kind="electrician", expires_on=date(2027, 6, 30)),))
+>>> ann.can_fill(SkillRequirement(skill="electrical", level=3))
+True
+>>> ann.licensed("electrician", on=date(2027, 7, 1))
+False
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+
+from hosplogi._types import FrozenModel, Identifier, Level
+
+__all__ = ["Certificate", "Crew", "Employment", "SkillRequirement", "Technician"]
+
+
+class Employment(StrEnum):
+    """How a technician is employed; the seeds distinguish all three (000:37, 003:389)."""
+
+    PERMANENT = "permanent"
+    """Hospital establishment staff (在编)."""
+    CONTRACT = "contract"
+    """Hired directly by the hospital on contract (合同制)."""
+    OUTSOURCED = "outsourced"
+    """Employed by an outsourcing company (外包)."""
+
+
+class SkillRequirement(FrozenModel):
+    """People a job needs: `count` distinct technicians with `skill` at `level` or above.
+
+    Examples
+    --------
+    >>> SkillRequirement(skill="plumbing", count=2, level=2)
+    SkillRequirement(skill='plumbing', count=2, level=2)
+    """
+
+    skill: Identifier
+    count: int = Field(default=1, ge=1, strict=True)
+    level: Level = 1
+
+
+class Certificate(FrozenModel):
+    """A licence to work in a regulated trade (特种作业操作证 and the like).
+
+    `expires_on` is the last day the certificate is valid; ``None`` means it does not expire.
+    `issued_on`, when given, is the first valid day.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> c = Certificate(kind="lift", number="T-2291", expires_on=date(2026, 12, 31))
+    >>> c.is_valid(date(2026, 12, 31)), c.is_valid(date(2027, 1, 1))
+    (True, False)
+    """
+
+    kind: Identifier
+    number: str | None = None
+    expires_on: date | None = None
+    issued_on: date | None = None
+
+    @model_validator(mode="after")
+    def _issued_before_expiry(self) -> Self:
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValueError(
+                f"certificate {self.kind!r} expires on {self.expires_on} before it is issued on "
+                f"{self.issued_on}; expires_on must be on or after issued_on"
+            )
+        return self
+
+    def is_valid(self, on: date) -> bool:
+        """Return whether the certificate is in force on the day `on` (both ends inclusive)."""
+        if self.issued_on is not None and on < self.issued_on:
+            return False
+        return self.expires_on is None or on <= self.expires_on
+
+
+class Technician(FrozenModel):
+    """One member of the logistics workforce with levelled skills and certificates.
+
+    Parameters
+    ----------
+    id : str
+    name : str
+    skills : dict[str, int]
+        Skill → level from 1 to 5.
+    certificates : tuple[Certificate, ...]
+    zone : str, optional
+        The service zone the technician covers (区域化管理, 003:315).
+    employer : str, optional
+        The vendor id for outsourced staff, or the hospital.
+    employment : Employment, optional
+
+    Examples
+    --------
+    >>> t = Technician(id="T02", skills={"plumbing": 3, "carpentry": 1})
+    >>> t.level("plumbing"), t.level("electrical")
+    (3, 0)
+    """
+
+    id: Identifier
+    name: str = ""
+    skills: dict[Identifier, Level] = Field(default_factory=dict)
+    certificates: tuple[Certificate, ...] = ()
+    zone: str | None = None
+    employer: str | None = None
+    employment: Employment | None = None
+
+    def level(self, skill: str) -> int:
+        """Return the technician's level in `skill`, 0 when the technician lacks it."""
+        return self.skills.get(skill, 0)
+
+    def can_fill(self, requirement: SkillRequirement) -> bool:
+        """Return whether the technician has the skill of `requirement` at its level or above."""
+        return self.skills.get(requirement.skill, 0) >= requirement.level
+
+    def licensed(self, kind: str, on: date) -> bool:
+        """Return whether the technician holds a certificate of `kind` valid on the day `on`.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> t = Technician(id="T03", skills={"lifts": 3},
+        ...                certificates=(Certificate(kind="lift", expires_on=date(2026, 1, 31)),))
+        >>> t.licensed("lift", on=date(2026, 1, 31)), t.licensed("lift", on=date(2026, 2, 1))
+        (True, False)
+        """
+        return any(c.kind == kind and c.is_valid(on) for c in self.certificates)
+
+
+class Crew(FrozenModel):
+    """A crew (班组) of technicians with an optional leader, who must be a member.
+
+    Examples
+    --------
+    >>> Crew(id="C1", name="Electrical & HVAC", members=("T01", "T02"), leader="T01").size
+    2
+    """
+
+    id: Identifier
+    name: str = ""
+    members: tuple[Identifier, ...] = ()
+    leader: Identifier | None = None
+    zone: str | None = None
+
+    @model_validator(mode="after")
+    def _members_unique_and_leader_member(self) -> Self:
+        seen = set(self.members)
+        duplicates = sorted({m for m in self.members if self.members.count(m) > 1})
+        if duplicates:
+            raise ValueError(
+                f"crew {self.id!r} lists {', '.join(duplicates)} more than once; "
+                "members must be unique"
+            )
+        if self.leader is not None and self.leader not in seen:
+            raise ValueError(
+                f"crew {self.id!r} leader {self.leader!r} is not a member; "
+                f"choose one of {', '.join(self.members) or '(no members)'}"
+            )
+        return self
+
+    @property
+    def size(self) -> int:
+        """Number of members."""
+        return len(self.members)
