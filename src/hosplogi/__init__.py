@@ -19,7 +19,9 @@ from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
+from hosplogi.scheduling import *  # noqa: F403
+from hosplogi.scheduling import __all__ as _scheduling_all
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", *_errors_all, *_crews_all, *_orders_all]
+__all__ = ["__version__", *_errors_all, *_crews_all, *_orders_all, *_scheduling_all]
