@@ -482,15 +482,16 @@ def _compile(problem: Problem) -> _search.Instance:
         groups.append([g for _, g in task_slots])
         rel = sorted({k for s, _ in task_slots for k in s})
         relevant.append(rel)
-        if _search.match(slots[-1], set(rel)) is None:
+        missing = _unfillable_slot(slots[-1], set(rel))
+        if missing is not None:
             want = ", ".join(
                 f"{r.count} × {r.skill} at level ≥ {r.level}" for r in task.requirements
             )
+            skill = task.requirements[groups[-1][missing]].skill
             raise InfeasibleError(
                 f"task {task.id!r} needs {len(task_slots)} distinct people ({want}) but its "
                 f"qualified technicians ({', '.join(techs[k].id for k in rel)}) cannot fill "
-                "every slot at once, one slot each; skill "
-                f"{task.requirements[0].skill!r} and the others compete for the same people"
+                f"every slot, one slot each: no one is left for {skill}"
             )
     win_starts: list[list[int] | None] = []
     win_ends: list[list[int] | None] = []
@@ -522,6 +523,15 @@ def _compile(problem: Problem) -> _search.Instance:
     return inst
 
 
+def _unfillable_slot(slots: list[list[int]], free: set[int]) -> int | None:
+    """The first slot a maximum matching leaves empty, or None when all can be filled."""
+    owner: dict[int, int] = {}
+    for s in range(len(slots)):
+        if not _search._augment(s, slots, free, owner, set()):
+            return s
+    return None
+
+
 def _check_windows(problem: Problem, inst: _search.Instance) -> None:
     """Each task alone must fit in a common window of enough qualified technicians."""
     if problem.availability is None:
@@ -543,7 +553,7 @@ def _check_windows(problem: Problem, inst: _search.Instance) -> None:
             win_ends=inst.win_ends,
             n_techs=inst.n_techs,
         )
-        if _search.decode(single, [0], "makespan") is None:
+        if _search.decode(single, [0], "makespan").cost[0]:
             raise InfeasibleError(
                 f"task {task.id!r} ({task.duration} min, released at {task.release}) fits in no "
                 "availability window shared by enough qualified technicians; lengthen their "
