@@ -441,6 +441,7 @@ def search(
     iterations: int | None,
     time_limit: float | None,
     population: int = 12,
+    patience: int = 2000,
 ) -> Result | None:
     """Genetic algorithm over activity lists with forward-backward improvement.
 
@@ -448,7 +449,9 @@ def search(
     insertion, or pulling a late task earlier for weighted tardiness), decoding, and for the
     makespan objective forward-backward improvement. The population keeps the best distinct
     schedules. Runs until `iterations` children or `time_limit` seconds, whichever comes first,
-    and stops early once the lower bound is reached. Candidates that leave tasks unplaced (no
+    and stops early once the lower bound is reached or `patience` children in a row have not
+    improved the best schedule (the search has converged; small problems end in milliseconds
+    instead of using the whole time limit). Candidates that leave tasks unplaced (no
     room left in the availability windows) rank behind every complete schedule; None when no
     complete schedule was found.
     """
@@ -495,12 +498,16 @@ def search(
     del pool[population:]
 
     done = 0
+    stale = 0
     while pool[0][0][0] or pool[0][0][1] > bound:
         if iterations is not None and done >= iterations:
+            break
+        if stale >= patience:
             break
         if out_of_time():
             break
         done += 1
+        stale += 1
         size = len(pool)
         a = min(rng.randrange(size), rng.randrange(size))
         b = min(rng.randrange(size), rng.randrange(size))
@@ -512,6 +519,8 @@ def search(
             if rng.random() < 0.3:
                 child = _insert_move(child, inst, rng)
         order, dec = run(child)
+        if dec.cost < pool[0][0]:
+            stale = 0
         if len(pool) < population or dec.cost < pool[-1][0]:
             before = len(pool)
             consider(order, dec)

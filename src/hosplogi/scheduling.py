@@ -601,8 +601,9 @@ def solve(
     serial schedule-generation scheme that places tasks in list order at the earliest time when
     the free, on-shift qualified technicians can fill every skill slot (a bipartite matching that
     prefers the least flexible people), improved by forward-backward justification for the
-    makespan. It is anytime: it returns the best schedule found when the budget runs out, or as
-    soon as a lower bound proves it optimal.
+    makespan. It is anytime: it returns the best schedule found when the budget runs out, as
+    soon as a lower bound proves it optimal, or once 2000 candidates in a row have brought no
+    improvement.
 
     Parameters
     ----------
