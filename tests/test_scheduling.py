@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from tests.strategies_scheduling import problems
 
 from hosplogi import (
     Certificate,
@@ -40,6 +39,7 @@ from hosplogi.scheduling import (
     recommend,
     solve,
 )
+from strategies_scheduling import problems
 
 DATA = Path(__file__).parent / "data" / "mspsp"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
