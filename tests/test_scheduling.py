@@ -762,3 +762,12 @@ def test_the_sla_policy_gives_the_due_time(monkeypatch: pytest.MonkeyPatch) -> N
     p = problem_from_orders([report("WO-1", "plumbing")], [], now=T0, policy=policy)  # type: ignore[arg-type]
     assert p.tasks[0].due == 90
     assert calls == [("WO-1", policy, T0)]
+
+
+def test_an_order_with_many_requirements_still_gets_distinct_teams() -> None:
+    skills = ["hvac", "plumbing", "carpentry", "painting", "masonry", "glazing"]
+    techs = [Technician(id=f"T{i:02d}", skills={s: 1 + i % 3 for s in skills}) for i in range(40)]
+    order = report("WO-1", "hvac", requirements=tuple(need(s, 2) for s in skills))
+    recs = recommend(order, techs, now=T0, k=3)
+    assert len(recs) == 3
+    assert all(len(set(r.technician_ids)) == 12 for r in recs)

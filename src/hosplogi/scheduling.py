@@ -972,7 +972,7 @@ def recommend(
             )
         cands.sort(key=lambda c: (-c[0], c[1]))
         shortlists.append(cands[: req.count + k + 1])
-    teams: dict[frozenset[int], Recommendation] = {}
+    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
     for combo in _team_combos(needs, shortlists):
         members = [m for group in combo for m in group]
         idxs = frozenset(m[1] for m in members)
@@ -981,27 +981,54 @@ def recommend(
         ready = max(m[4] for m in members)
         score = sum(m[2] for m in members) / len(members)
         score -= wait_rate * (ready - now).total_seconds() / 3600
-        if idxs in teams and teams[idxs].score >= score:
+        if idxs in best and best[idxs][0] >= score:
             continue
+        best[idxs] = (score, tuple(technicians[m[1]].id for m in members), combo)
+    ranked = sorted(best.values(), key=lambda x: (-x[0], x[1]))[:k]
+    out = []
+    for score, ids, combo in ranked:
+        members = [m for group in combo for m in group]
         roles = {}
         for req, group in zip(needs, combo, strict=True):
             for m in group:
                 roles[technicians[m[1]].id] = req.skill
-        teams[idxs] = Recommendation(
-            technician_ids=tuple(technicians[m[1]].id for m in members),
-            score=score,
-            reasons=tuple(r for m in members for r in m[3]),
-            roles=roles,
-            available_at=ready,
+        out.append(
+            Recommendation(
+                technician_ids=ids,
+                score=score,
+                reasons=tuple(r for m in members for r in m[3]),
+                roles=roles,
+                available_at=max(m[4] for m in members),
+            )
         )
-    ranked = sorted(teams.values(), key=lambda r: (-r.score, r.technician_ids))
-    return ranked[:k]
+    return out
+
+
+_MAX_COMBOS = 4096
 
 
 def _team_combos(
     needs: Sequence[SkillRequirement], shortlists: Sequence[Sequence[Any]]
 ) -> Iterable[tuple[tuple[Any, ...], ...]]:
-    """Every choice of `count` shortlisted people per requirement (a cartesian product)."""
+    """Every choice of `count` shortlisted people per requirement (a cartesian product).
+
+    Shortlists are trimmed (the longest first, keeping the best-scored people) until the product
+    has at most 4096 teams, so an order with many requirements stays fast.
+    """
+    lists = [list(s) for s in shortlists]
+
+    def size() -> int:
+        total = 1
+        for req, s in zip(needs, lists, strict=True):
+            total *= math.comb(len(s), req.count)
+        return total
+
+    while size() > _MAX_COMBOS:
+        longest = max(range(len(lists)), key=lambda i: len(lists[i]) - needs[i].count)
+        if len(lists[longest]) <= needs[longest].count:
+            break
+        lists[longest].pop()
+    shortlists = lists
     per_req = [list(combinations(s, req.count)) for req, s in zip(needs, shortlists, strict=True)]
     return product(*per_req)
 
