@@ -947,6 +947,7 @@ def recommend(
     wait_rate = _WAIT_PENALTY_PER_HOUR[order.priority]
     # per requirement: a shortlist of (solo score, tech, member score, reasons, free_at)
     shortlists: list[list[tuple[float, int, float, list[str], datetime]]] = []
+    everyone: list[list[tuple[float, int, float, list[str], datetime]]] = []
     for req in needs:
         kind = certificate_rules.get(req.skill)
         cands = []
@@ -971,19 +972,23 @@ def recommend(
                 f"{_why_not(req, technicians, certificate_rules, now)}"
             )
         cands.sort(key=lambda c: (-c[0], c[1]))
+        everyone.append(cands)
         shortlists.append(cands[: req.count + k + 1])
     best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
-    for combo in _team_combos(needs, shortlists):
-        members = [m for group in combo for m in group]
-        idxs = frozenset(m[1] for m in members)
-        if len(idxs) != len(members):
-            continue
-        ready = max(m[4] for m in members)
-        score = sum(m[2] for m in members) / len(members)
-        score -= wait_rate * (ready - now).total_seconds() / 3600
-        if idxs in best and best[idxs][0] >= score:
-            continue
-        best[idxs] = (score, tuple(technicians[m[1]].id for m in members), combo)
+    combos: Iterable[tuple[tuple[Any, ...], ...]] = _team_combos(needs, shortlists)
+    for attempt in range(2):
+        for combo in combos:
+            _score_team(combo, best, technicians, wait_rate, now)
+        if len(best) >= k or attempt or len(needs) == 1:
+            break
+        # shortlists of the same people for several requirements: build teams by matching
+        combos = _matched_teams(needs, everyone)
+    if not best:
+        raise InfeasibleError(
+            f"no team for order {order.id!r}: its requirements "
+            f"({', '.join(f'{r.count} × {r.skill} at level ≥ {r.level}' for r in needs)}) "
+            "cannot be filled by distinct eligible technicians"
+        )
     ranked = sorted(best.values(), key=lambda x: (-x[0], x[1]))[:k]
     out = []
     for score, ids, combo in ranked:
@@ -1005,6 +1010,68 @@ def recommend(
 
 
 _MAX_COMBOS = 4096
+
+
+def _score_team(
+    combo: tuple[tuple[Any, ...], ...],
+    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]],
+    technicians: Sequence[Technician],
+    wait_rate: float,
+    now: datetime,
+) -> None:
+    members = [m for group in combo for m in group]
+    idxs = frozenset(m[1] for m in members)
+    if len(idxs) != len(members):
+        return
+    ready = max(m[4] for m in members)
+    score = sum(m[2] for m in members) / len(members)
+    score -= wait_rate * (ready - now).total_seconds() / 3600
+    if idxs in best and best[idxs][0] >= score:
+        return
+    best[idxs] = (score, tuple(technicians[m[1]].id for m in members), combo)
+
+
+def _matched_teams(
+    needs: Sequence[SkillRequirement], everyone: Sequence[Sequence[Any]]
+) -> list[tuple[tuple[Any, ...], ...]]:
+    """The best team by min-cost flow, then one more team per member of it, that member banned.
+
+    Used when several requirements compete for the same people, so that the shortlists hold no
+    team of distinct people (the first step of Murty's k-best assignments).
+    """
+    import networkx as nx
+
+    def solve_with(banned: set[int]) -> tuple[tuple[Any, ...], ...] | None:
+        graph = nx.DiGraph()
+        total = sum(r.count for r in needs)
+        for g, (req, cands) in enumerate(zip(needs, everyone, strict=True)):
+            graph.add_edge("source", ("req", g), capacity=req.count, weight=0)
+            for c in cands:
+                if c[1] not in banned:
+                    cost = -round(c[0] * 1000)
+                    graph.add_edge(("req", g), ("tech", c[1]), capacity=1, weight=cost)
+                    graph.add_edge(("tech", c[1]), "sink", capacity=1, weight=0)
+        if not graph.has_node("sink"):
+            return None
+        flow = nx.max_flow_min_cost(graph, "source", "sink")
+        if sum(flow["source"].values()) < total:
+            return None
+        combo = []
+        for g, cands in enumerate(everyone):
+            chosen = {node[1] for node, f in flow[("req", g)].items() if f > 0}
+            combo.append(tuple(c for c in cands if c[1] in chosen))
+        return tuple(combo)
+
+    first = solve_with(set())
+    if first is None:
+        return []
+    teams = [first]
+    for group in first:
+        for member in group:
+            other = solve_with({member[1]})
+            if other is not None:
+                teams.append(other)
+    return teams
 
 
 def _team_combos(
