@@ -771,3 +771,9 @@ def test_an_order_with_many_requirements_still_gets_distinct_teams() -> None:
     recs = recommend(order, techs, now=T0, k=3)
     assert len(recs) == 3
     assert all(len(set(r.technician_ids)) == 12 for r in recs)
+
+
+def test_recommend_needs_distinct_people_for_different_requirements() -> None:
+    order = report("WO-1", "hvac", requirements=(need("hvac"), need("plumbing")))
+    with pytest.raises(InfeasibleError, match="cannot be filled by distinct eligible technicians"):
+        recommend(order, [Technician(id="M1", skills={"hvac": 1, "plumbing": 1})], now=T0)
