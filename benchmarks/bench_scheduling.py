@@ -13,6 +13,7 @@ technicians, against a brute-force ranking that scores every team of every eligi
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 import tracemalloc
@@ -107,6 +108,7 @@ def bench_day(args: argparse.Namespace) -> None:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     assert not s.violations(problem)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ours = s.weighted_tardiness(problem)
     print(f"hospital day: 300 tasks, 60 technicians, seed={args.seed}")
     print(
@@ -116,7 +118,7 @@ def bench_day(args: argparse.Namespace) -> None:
     print(
         f"  solve time_limit={args.time_limit}s  weighted tardiness {ours:10.0f}  "
         f"wall {wall:.2f}s ({100 * wall / args.time_limit:.0f}% of limit)  "
-        f"peak traced memory {peak:.1f} MB"
+        f"peak traced memory {peak:.1f} MB, process max RSS {rss:.0f} MB"
     )
     if args.cpsat_factor:
         limit = args.time_limit * args.cpsat_factor
