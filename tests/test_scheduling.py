@@ -777,3 +777,24 @@ def test_recommend_needs_distinct_people_for_different_requirements() -> None:
     order = report("WO-1", "hvac", requirements=(need("hvac"), need("plumbing")))
     with pytest.raises(InfeasibleError, match="cannot be filled by distinct eligible technicians"):
         recommend(order, [Technician(id="M1", skills={"hvac": 1, "plumbing": 1})], now=T0)
+
+
+def test_a_task_squeezed_out_of_the_shifts_is_moved_earlier_in_the_list() -> None:
+    from hosplogi.scheduling import _compile
+
+    p = Problem(
+        tasks=(
+            Task(id="X", duration=60, requirements=(need("lifts"),), due=1000),
+            Task(id="Y", duration=30, requirements=(need("lifts"),), due=10, weight=10.0),
+        ),
+        technicians=(Technician(id="A", skills={"lifts": 2}),),
+        availability={"A": [(0, 60), (100, 130)]},
+    )
+    inst = _compile(p)
+    edd = _search.decode(inst, [1, 0], "weighted_tardiness")
+    assert edd.placed == [False, True]
+    order, fixed = _search.repair(inst, [1, 0], edd, "weighted_tardiness")
+    assert (order, fixed.starts, fixed.cost[:2]) == ([0, 1], [0, 100], (0, 1200.0))
+    s = solve(p, iterations=10)
+    assert [(e.task_id, e.start) for e in s.entries] == [("X", 0), ("Y", 100)]
+    assert s.violations(p) == []
