@@ -223,7 +223,7 @@ def measures(
         if source is preventive or source is inspection:
             due = o.due_at or end
             ok = done_at is not None and not is_cancelled and done_at <= due
-            counted = ok or is_cancelled or done_at is not None or due < end
+            counted = ok or is_cancelled or done_at is not None or due <= end
             if source is preventive:
                 pm_due += counted
                 pm_ok += ok

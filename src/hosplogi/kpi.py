@@ -464,27 +464,20 @@ class ScorecardResult(FrozenModel):
     rank: int | None = None
 
 
-def _plan(card: Scorecard) -> list[tuple[Perspective, float, list[tuple[Indicator, float]]]]:
-    """Normalised weights per perspective and per indicator within it."""
+def _plan(card: Scorecard) -> list[tuple[Perspective, float, float, list[Indicator]]]:
+    """Per perspective: its weight share, the sum of its indicator weights, its indicators."""
     total_p = sum(card.perspective_weights.values())
     plan = []
     for p in card.perspectives:
         members = [i for i in card.indicators if i.perspective is p]
         total_i = sum(i.weight for i in members)
-        share = total_i if total_i > 0 else 1.0
-        plan.append(
-            (
-                p,
-                card.perspective_weights[p] / total_p,
-                [(i, i.weight / share) for i in members],
-            )
-        )
+        plan.append((p, card.perspective_weights[p] / total_p, total_i, members))
     return plan
 
 
 def _score_one(
     card: Scorecard,
-    plan: list[tuple[Perspective, float, list[tuple[Indicator, float]]]],
+    plan: list[tuple[Perspective, float, float, list[Indicator]]],
     values: Mapping[str, float],
     strict: bool,
     unit: str | None,
@@ -510,18 +503,21 @@ def _score_one(
     scores: dict[str, float] = {}
     by_p: dict[Perspective, float] = {}
     total = 0.0
-    for p, wp, members in plan:
+    weights = 0.0
+    for p, wp, wsum, members in plan:
         s_p = 0.0
-        for ind, wi in members:
+        for ind in members:
             v = _finite(ind.code, values[ind.code])
             s = ind.score(v)
             kept[ind.code] = v
             scores[ind.code] = s
-            s_p += wi * s
-        s_p = min(100.0, max(0.0, s_p))
+            s_p += ind.weight * s
+        # Σ w s / Σ w (not Σ (w / Σ w) s), so that all-100 scores give exactly 100.
+        s_p = min(100.0, max(0.0, s_p / wsum)) if wsum > 0 else 0.0
         by_p[p] = s_p
         total += wp * s_p
-    total = min(100.0, max(0.0, total))
+        weights += wp
+    total = min(100.0, max(0.0, total / weights))
     weakest = min(by_p, key=by_p.__getitem__)
     return ScorecardResult.model_construct(
         scorecard=card.name,
