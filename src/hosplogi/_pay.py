@@ -89,15 +89,19 @@ def allocate(pool: Decimal, shares: Mapping[str, float]) -> dict[str, Decimal]:
     cents = int(amount / CENT)
     sign = -1 if cents < 0 else 1
     cents = abs(cents)
+    # Scale the exact shares to integers over a common denominator (floats are dyadic, so this
+    # is a power of two): every quota is then an integer division, exact and fast.
+    den = math.lcm(*(f.denominator for f in exact.values()))
+    ints = {k: f.numerator * (den // f.denominator) for k, f in exact.items()}
+    total_int = sum(ints.values())
     whole: dict[str, int] = {}
-    rest: list[tuple[Fraction, str]] = []
-    for key, s in exact.items():
-        quota = cents * s / total
-        floor = quota.numerator // quota.denominator
-        whole[key] = floor
-        rest.append((quota - floor, key))
+    rest: list[tuple[int, str]] = []
+    for key, s in ints.items():
+        q, r = divmod(cents * s, total_int)
+        whole[key] = q
+        rest.append((r, key))
     left = cents - sum(whole.values())
-    rest.sort(key=lambda fk: (-fk[0], fk[1]))
+    rest.sort(key=lambda rk: (-rk[0], rk[1]))
     for _, key in rest[:left]:
         whole[key] += 1
     return {k: (Decimal(sign * c) * CENT).quantize(CENT) for k, c in whole.items()}
