@@ -847,6 +847,32 @@ def test_two_calls_from_raw_orders_to_a_graded_card() -> None:
     assert round(r.total, 2) == 83.17
 
 
+def test_sla_rates_count_decided_clocks_at_the_period_end() -> None:
+    sla = pytest.importorskip("hosplogi.sla")
+    policy = sla.SlaPolicy(
+        targets={
+            p: sla.SlaTarget(respond=timedelta(minutes=30), resolve=timedelta(hours=4))
+            for p in Priority
+        }
+    )
+    t = T0 + timedelta(days=3)
+
+    def run(oid: str, on_site: timedelta, done: timedelta, at: datetime = t) -> WorkOrder:
+        o = _order(oid, at=at).dispatch(("T01",), at=at)
+        return o.start(at=at + on_site).complete(at=at + done)
+
+    met = run("MET", timedelta(minutes=20), timedelta(hours=1))
+    late = run("LATE", timedelta(minutes=45), timedelta(hours=5))
+    fresh = _order("FRESH", at=YEAR_END - timedelta(minutes=10))  # both clocks still running
+    straddling = run(  # on site only after the period end: response breached at the end
+        "STRADDLE", timedelta(hours=2), timedelta(hours=3), at=YEAR_END - timedelta(hours=1)
+    )
+    cancelled = _order("GONE", at=t).cancel(at=t + timedelta(hours=9), reason="duplicate")
+    m = measures([met, late, fresh, straddling, cancelled], start=T0, end=YEAR_END, policy=policy)
+    assert round(m["response_on_time"], 2) == 33.33  # MET of MET, LATE, STRADDLE
+    assert m["resolution_on_time"] == 50.0  # MET of MET, LATE
+
+
 # -- pay by work -----------------------------------------------------------------------------
 
 

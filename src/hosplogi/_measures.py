@@ -200,7 +200,11 @@ def measures(
         elif status in _DONE:
             done += 1
         if want_sla and not is_cancelled:
-            in_sla.append(o if events is o.events else o.model_copy(update={"events": events}))
+            in_sla.append(
+                o
+                if events is o.events
+                else o.model_copy(update={"events": events, "status": status})
+            )
         done_at: datetime | None = None
         first: Action | None = None
         for e in events:

@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
@@ -286,7 +287,7 @@ class Indicator(FrozenModel):
 
 
 def _finite(code: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise HosplogiError(f"value of indicator {code} must be a number, got {value!r}")
     v = float(value)
     if not math.isfinite(v):
