@@ -26,6 +26,7 @@ from hosplogi import (
 from hosplogi.kpi import (
     DEFAULT_GRADES,
     SAATY_RI,
+    AhpResult,
     Band,
     FundAsset,
     Grade,
@@ -1067,3 +1068,22 @@ def test_default_grades_are_the_four_chinese_bands() -> None:
         ("合格", 60),
         ("不合格", 0),
     ]
+
+
+@given(reciprocal_matrices(max_n=6))
+def test_ahp_results_json_round_trip(matrix: list[list[float]]) -> None:
+    r = ahp(matrix, labels=[f"c{i}" for i in range(len(matrix))])
+    assert AhpResult.model_validate_json(r.model_dump_json()) == r
+
+
+def test_other_kpi_models_json_round_trip() -> None:
+    h = ahp_hierarchy(["a", "b"], [[1, 2], [0.5, 1]], {"a": (["x"], [[1]]), "b": (["y"], [[1]])})
+    table = WorkloadTable(
+        values=(RelativeValue(trade="hvac", task="filter", points=1.5, per="hour"),),
+        default=RelativeValue(trade="any", points=1),
+        valid_from=date(2026, 1, 1),
+    )
+    asset = FundAsset(id="AC-1", purchase_value="12000.5", warranty_ends=date(2025, 1, 1))
+    t = trend(_card(), {"on_time": 1, "sat": 2, "cost": 3}, {"on_time": 2, "sat": 2, "cost": 0})
+    for model in (h, table, asset, *t.values()):
+        assert type(model).model_validate_json(model.model_dump_json()) == model
