@@ -505,6 +505,7 @@ def test_one_and_two_criteria_are_always_consistent() -> None:
         ([], "at least one row"),
         ("1,2", "list of rows"),
         ([[1, 2], [0.5]], "square: row 1 has 1 entries"),
+        ([[1, 2], 5], "row 1 is 5; expected a list of 2 entries"),
         ([[1, -2], [-0.5, 1]], r"entry \[0\]\[1\] is -2.0"),
         ([[1, 0], [0, 1]], "finite positive"),
         ([[1, math.inf], [0, 1]], "finite positive"),
@@ -519,6 +520,11 @@ def test_one_and_two_criteria_are_always_consistent() -> None:
 def test_bad_ahp_matrices_are_rejected_naming_the_entry(matrix: object, message: str) -> None:
     with pytest.raises(HosplogiError, match=message):
         ahp(matrix)  # type: ignore[arg-type]
+
+
+def test_ahp_accepts_any_iterable_of_rows_and_numeric_types() -> None:
+    rows = ((Fraction(1), 3), (Fraction(1, 3), 1))
+    assert ahp(iter(rows)).weights == pytest.approx((0.75, 0.25))
 
 
 def test_ahp_labels_must_match_the_rows() -> None:

@@ -9,7 +9,8 @@ The public names are re-exported by :mod:`hosplogi.kpi`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -108,15 +109,17 @@ def _entry(value: Entry, i: int, j: int) -> float:
                 f"AHP matrix entry [{i}][{j}] is {value!r}; give a number or a fraction "
                 "such as '1/3'"
             ) from None
-    if not isinstance(value, (int, float)):
+    if not isinstance(value, numbers.Real):
         raise HosplogiError(f"AHP matrix entry [{i}][{j}] must be a number, got {value!r}")
     return float(value)
 
 
 def _check_matrix(matrix: Sequence[Sequence[Entry]]) -> list[list[float]]:
     """Return `matrix` as floats, or raise HosplogiError naming the first defect."""
-    if isinstance(matrix, (str, bytes)) or not isinstance(matrix, Sequence):
+    if isinstance(matrix, (str, bytes)) or not isinstance(matrix, Iterable):
         raise HosplogiError(f"an AHP matrix must be a list of rows, got {matrix!r}")
+    matrix = [r if isinstance(r, (str, bytes)) or not isinstance(r, Iterable) else list(r)
+              for r in matrix]  # fmt: skip
     n = len(matrix)
     if n == 0:
         raise HosplogiError("an AHP matrix needs at least one row, got an empty matrix")
@@ -127,10 +130,11 @@ def _check_matrix(matrix: Sequence[Sequence[Entry]]) -> list[list[float]]:
         )
     rows: list[list[float]] = []
     for i, row in enumerate(matrix):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) != n:
-            size = len(row) if isinstance(row, Sequence) else row
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise HosplogiError(f"AHP matrix row {i} is {row!r}; expected a list of {n} entries")
+        if len(row) != n:
             raise HosplogiError(
-                f"an AHP matrix must be square: row {i} has {size} entries, expected {n}"
+                f"an AHP matrix must be square: row {i} has {len(row)} entries, expected {n}"
             )
         rows.append([_entry(v, i, j) for j, v in enumerate(row)])
     for i in range(n):
@@ -409,7 +413,7 @@ def entropy_weights(
                 f"row {i} has {len(row)} values but higher_is_better has {k}; give one per column"
             )
         for j, x in enumerate(row):
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+            if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
                 raise HosplogiError(f"value [{i}][{j}] is {x!r}; give a finite number")
     d: list[float] = []
     for j in range(k):
