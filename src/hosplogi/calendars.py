@@ -24,7 +24,8 @@ Conventions
 Examples
 --------
 >>> from datetime import UTC, datetime, time, timedelta
->>> cal = BusinessCalendar("UTC", {d: [(time(8), time(12)), (time(13), time(17))] for d in range(5)})
+>>> day = [(time(8), time(12)), (time(13), time(17))]
+>>> cal = BusinessCalendar("UTC", {d: day for d in range(5)})
 >>> monday_11 = datetime(2026, 3, 2, 11, tzinfo=UTC)
 >>> cal.add(monday_11, timedelta(hours=2))
 datetime.datetime(2026, 3, 2, 14, 0, tzinfo=datetime.timezone.utc)
@@ -38,6 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cached_property
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,7 +95,7 @@ def _check_intervals(day: int, intervals: Iterable[Any]) -> tuple[Interval, ...]
             )
         out.append((start, end))
     out.sort(key=lambda iv: (_seconds(iv[0], closing=False), iv[0].microsecond))
-    for (s1, e1), (s2, e2) in zip(out, out[1:], strict=False):
+    for (s1, e1), (s2, e2) in pairwise(out):
         end1 = _seconds(e1, closing=True) * 1_000_000 + (e1.microsecond if e1 != _MIDNIGHT else 0)
         start2 = _seconds(s2, closing=False) * 1_000_000 + s2.microsecond
         if start2 < end1:
@@ -230,7 +232,8 @@ class _Timeline:
         if self.hi_year and self.lo_us <= us <= self.hi_us:
             return
         if self.bounded:
-            assert self.cov is not None and self.cal.years is not None
+            assert self.cov is not None
+            assert self.cal.years is not None
             if not self.cov[0] <= us <= self.cov[1]:
                 raise self._outside(us, at)
             self._build(*self.cal.years)
@@ -333,7 +336,8 @@ class BusinessCalendar(FrozenModel):
 
     Examples
     --------
-    >>> cal = BusinessCalendar("Asia/Shanghai", {0: [(time(8), time(12)), (time(13, 30), time(17, 30))]})
+    >>> day = [(time(8), time(12)), (time(13, 30), time(17, 30))]
+    >>> cal = BusinessCalendar("Asia/Shanghai", {0: day})
     >>> cal.is_open(datetime(2026, 3, 2, 4, 0, tzinfo=UTC))  # 12:00 in Shanghai
     False
     >>> BusinessCalendar.model_validate_json(cal.model_dump_json()) == cal
@@ -383,7 +387,9 @@ class BusinessCalendar(FrozenModel):
             try:
                 day = int(key)
             except (TypeError, ValueError):
-                raise ValueError(f"weekday {key!r} is not a number 0 (Monday) to 6 (Sunday)") from None
+                raise ValueError(
+                    f"weekday {key!r} is not a number 0 (Monday) to 6 (Sunday)"
+                ) from None
             if not 0 <= day <= 6 or (isinstance(key, float) and key != day):
                 raise ValueError(f"weekday {key!r} is not a number 0 (Monday) to 6 (Sunday)")
             if day in out:
@@ -441,7 +447,7 @@ class BusinessCalendar(FrozenModel):
         >>> cal.add(t, timedelta(hours=3)), cal.is_open(t)
         (datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.timezone.utc), True)
         """
-        return cls(timezone, {d: ((_MIDNIGHT, _MIDNIGHT),) for d in range(7)})
+        return cls(timezone, dict.fromkeys(range(7), ((_MIDNIGHT, _MIDNIGHT),)))
 
     @classmethod
     def china(
@@ -491,7 +497,9 @@ class BusinessCalendar(FrozenModel):
         >>> cal.add(datetime(2025, 9, 30, 17, tzinfo=sh), timedelta(hours=1))
         datetime.datetime(2025, 10, 9, 8, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
         """
-        import holidays as holiday_source
+        from importlib.metadata import version
+
+        from holidays.countries.china import China
 
         official = china_official_years()
         if years is None:
@@ -507,10 +515,10 @@ class BusinessCalendar(FrozenModel):
         if missing:
             raise HosplogiError(
                 f"no official holiday notice for {missing} in the holiday source (holidays "
-                f"{holiday_source.__version__} knows {official[0]}–{official[-1]}); give years in "
+                f"{version('holidays')} knows {official[0]}–{official[-1]}); give years in "
                 "that range, or build a BusinessCalendar with your own holidays and workdays"
             )
-        source = holiday_source.China(years=range(first, last + 1))
+        source = China(years=range(first, last + 1))  # type: ignore[no-untyped-call]
         closed = frozenset(d for d in source if first <= d.year <= last)
         extra = frozenset(d for d in source.weekend_workdays if first <= d.year <= last)
         week = {d: tuple(hours) for d in range(5)}
@@ -644,7 +652,11 @@ class BusinessCalendar(FrozenModel):
         >>> BusinessCalendar.china(2026).is_working_day(date(2026, 2, 14))  # Saturday 调休
         True
         """
-        if self.years is not None and self.strict and not self.years[0] <= day.year <= self.years[1]:
+        if (
+            self.years is not None
+            and self.strict
+            and not self.years[0] <= day.year <= self.years[1]
+        ):
             raise HosplogiError(
                 f"{day.isoformat()} is outside the years this calendar covers "
                 f"({self.years[0]}–{self.years[1]}); build it with those years or strict=False"
