@@ -585,8 +585,8 @@ class BusinessCalendar(FrozenModel):
                 "count backwards"
             )
         tl = self._timeline
-        if tl.all_open:
-            return start + duration
+        if tl.all_open:  # elapsed time, not wall-clock arithmetic (DST days are 23 or 25 h)
+            return _from_us(us + amount, start.tzinfo)
         if not tl.weekly_open and tl.last_special_year is None:
             raise HosplogiError("the calendar is never open (no weekday hours and no workdays)")
         tl.ensure(us, start)

@@ -389,7 +389,7 @@ def _clock(
             assert ctx.policy.calendar is not None
             due_at = ctx.policy.calendar.add(ctx.now, timedelta(microseconds=rest))
         else:
-            due_at = ctx.now + timedelta(microseconds=rest)
+            due_at = (_EPOCH + timedelta(microseconds=ctx.now_us + rest)).astimezone(tz)
     warn = ctx.warn
     k = 0
     for w in warn:
