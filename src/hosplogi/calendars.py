@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
@@ -107,16 +107,28 @@ def _check_intervals(day: int, intervals: Iterable[Any]) -> tuple[Interval, ...]
 
 
 def _to_us(at: datetime, name: str) -> int:
-    """Microseconds since the Unix epoch of an aware datetime (exact integer arithmetic)."""
+    """Microseconds since the Unix epoch of an aware datetime (exact integer arithmetic).
+
+    A fixed offset (what work orders store) is taken as is; any other tzinfo is checked by
+    :func:`require_aware`, which refuses wall times skipped by a daylight-saving change.
+    """
     try:
-        return (at - _EPOCH) // _US
+        us = (at - _EPOCH) // _US
     except TypeError:
         require_aware(at, name)
         raise  # pragma: no cover - require_aware raised for every failing input
+    if (
+        type(at.tzinfo) is not timezone
+        and at.utcoffset() != at.replace(fold=1 - at.fold).utcoffset()
+    ):
+        require_aware(at, name)  # near a DST change: refuse a skipped wall time
+    return us
 
 
 def _from_us(us: int, tz: tzinfo | None) -> datetime:
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+    """The instant `us` (epoch microseconds) in zone `tz`; whole seconds first, so it is exact."""
+    seconds, micro = divmod(us, 1_000_000)
+    return datetime.fromtimestamp(seconds, tz or UTC).replace(microsecond=micro)
 
 
 class _Timeline:

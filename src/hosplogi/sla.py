@@ -22,7 +22,7 @@ that target's rule (wall-clock or business hours). Events later than `now` are i
 
 Examples
 --------
->>> from datetime import UTC, datetime, timedelta
+>>> from datetime import UTC, datetime, timedelta, timezone, tzinfo
 >>> from hosplogi import Priority, WorkOrder
 >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal
 
 from pydantic import computed_field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, require_aware
-from hosplogi.calendars import BusinessCalendar, _Timeline
+from hosplogi._types import FrozenModel, Instant, require_aware
+from hosplogi.calendars import BusinessCalendar, _from_us, _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
 
@@ -201,9 +201,9 @@ class Clock(FrozenModel):
     target: timedelta
     elapsed: timedelta
     paused: timedelta = _ZERO
-    due_at: datetime | None = None
-    breached_at: datetime | None = None
-    stopped_at: datetime | None = None
+    due_at: Instant | None = None
+    breached_at: Instant | None = None
+    stopped_at: Instant | None = None
     warned: tuple[float, ...] = ()
 
     @model_validator(mode="before")
@@ -257,7 +257,7 @@ class SlaStatus(FrozenModel):
 
     order_id: str
     priority: Priority
-    now: datetime
+    now: Instant
     response: Clock
     resolution: Clock
     cancelled: bool = False
@@ -302,12 +302,20 @@ class ComplianceReport(FrozenModel):
 
     by: str
     clock: Literal["response", "resolution"]
-    now: datetime
+    now: Instant
     rows: tuple[ComplianceRow, ...]
     total: ComplianceRow
 
 
 # -- the replay ---------------------------------------------------------------------------------
+
+
+def _instant(us: int, tz: tzinfo | None) -> datetime:
+    """The instant `us` (epoch microseconds) in zone `tz`, pinned to its fixed UTC offset."""
+    local = _from_us(us, tz)
+    if type(tz) is timezone:
+        return local
+    return local.astimezone(timezone(local.utcoffset() or _ZERO))
 
 
 def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str, Any]) -> Any:
@@ -327,13 +335,14 @@ _STATUS_FIELDS = frozenset(SlaStatus.model_fields)
 class _Context:
     """Per-call data shared by every order: targets in µs, the calendar timeline, warn prefixes."""
 
-    __slots__ = ("now", "now_us", "pausing", "policy", "targets", "timeline", "warn")
+    __slots__ = ("now", "now_us", "pausing", "policy", "targets", "timeline", "tz", "warn")
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
         require_aware(now, "now")
         self.policy = policy
-        self.now = now
         self.now_us = (now - _EPOCH) // _US
+        self.tz = now.tzinfo
+        self.now = _instant(self.now_us, now.tzinfo)
         self.pausing = policy.pausing
         self.timeline: _Timeline | None = (
             policy.calendar._timeline if policy.calendar is not None else None
@@ -378,7 +387,7 @@ def _clock(
                     at_us = tl.add_us(a, rest, ctx.now)
                 else:
                     at_us = a + rest
-                breached_at = (_EPOCH + timedelta(microseconds=at_us)).astimezone(tz)
+                breached_at = _instant(at_us, tz)
                 break
             acc += length
         if state != "stopped":
@@ -387,9 +396,10 @@ def _clock(
         rest = target_us - elapsed
         if tl is not None:
             assert ctx.policy.calendar is not None
-            due_at = ctx.policy.calendar.add(ctx.now, timedelta(microseconds=rest))
+            due = ctx.policy.calendar.add(ctx.now, timedelta(microseconds=rest))
+            due_at = _instant((due - _EPOCH) // _US, tz)
         else:
-            due_at = (_EPOCH + timedelta(microseconds=ctx.now_us + rest)).astimezone(tz)
+            due_at = _instant(ctx.now_us + rest, tz)
     warn = ctx.warn
     k = 0
     for w in warn:
@@ -407,11 +417,7 @@ def _clock(
             "paused": timedelta(microseconds=paused) if paused else _ZERO,
             "due_at": due_at,
             "breached_at": breached_at,
-            "stopped_at": (
-                None
-                if stop_us is None
-                else (_EPOCH + timedelta(microseconds=stop_us)).astimezone(tz)
-            ),
+            "stopped_at": (None if stop_us is None else _instant(stop_us, tz)),
             "warned": warn[:k],
         },
     )
@@ -513,7 +519,7 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
         at = order.reported_at
         tl.ensure(rep, at)
         tl.ensure(now_us if (r_state != "stopped" or s_state != "stopped") else last_us, ctx.now)
-    tz = ctx.now.tzinfo
+    tz = ctx.tz
     response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t[0], r_t[2], r_t[4], tz)
     resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t[1], s_t[3], s_t[4], tz)
     return _fast_model(  # type: ignore[no-any-return]
