@@ -138,12 +138,9 @@ def bench_calendar(seed: int, n: int) -> None:
     )
     bt = BusinessTime(business_hours=(time(8), time(17)), holidays=set(cal.holidays))
     m = 20_000
-    naive = [
-        (s.replace(tzinfo=None), e.replace(tzinfo=None)) for s, e in zip(starts, ends, strict=False)
-    ][:m]
-    ours_rate, ours = _rate(
-        lambda: [simple.between(s, e) for s, e in zip(starts, ends, strict=False)][:m], n
-    )
+    spans = list(zip(starts, ends, strict=True))[:m]
+    naive = [(s.replace(tzinfo=None), e.replace(tzinfo=None)) for s, e in spans]
+    ours_rate, ours = _rate(lambda: [simple.between(s, e) for s, e in spans], m)
     bt_rate, theirs = _rate(
         lambda: [_bt_open_time(bt.businesstimedelta(s, e)) for s, e in naive], m
     )
