@@ -381,8 +381,8 @@ _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE = (
 
 def _clock(
     ctx: _Context,
-    segs: list[tuple[int, int]],
-    pauses: list[tuple[int, int]],
+    segs: list[int],
+    pauses: list[int],
     state: str,
     stopped_at: datetime | None,
     target: tuple[timedelta, int, bool],
@@ -395,20 +395,23 @@ def _clock(
     if tl is not None:
         pos = tl.opentime
         pos_now = ctx.pos_now
-        for a, b in segs:
-            elapsed += (pos_now if b == now_us else pos(b)) - pos(a)
-        for a, b in pauses:
-            paused += (pos_now if b == now_us else pos(b)) - pos(a)
+        for i in range(0, len(segs), 2):
+            b = segs[i + 1]
+            elapsed += (pos_now if b == now_us else pos(b)) - pos(segs[i])
+        for i in range(0, len(pauses), 2):
+            b = pauses[i + 1]
+            paused += (pos_now if b == now_us else pos(b)) - pos(pauses[i])
     else:
-        for a, b in segs:
-            elapsed += b - a
-        for a, b in pauses:
-            paused += b - a
+        for i in range(0, len(segs), 2):
+            elapsed += segs[i + 1] - segs[i]
+        for i in range(0, len(pauses), 2):
+            paused += pauses[i + 1] - pauses[i]
     tz = ctx.tz
     breached_at = due_at = None
     if elapsed > target_us:
         acc = 0
-        for a, b in segs:
+        for i in range(0, len(segs), 2):
+            a, b = segs[i], segs[i + 1]
             length = (pos(b) - pos(a)) if tl is not None else b - a
             if acc + length >= target_us:
                 rest = target_us - acc
@@ -464,14 +467,14 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
     r_pause: int | None = None
     r_stop: datetime | None = None
     r_prio = prio
-    r_segs: list[tuple[int, int]] = []
-    r_pauses: list[tuple[int, int]] = []
+    r_segs: list[int] = []  # flat [start, end, start, end, ...]: no tuples for the collector
+    r_pauses: list[int] = []
     s_run: int | None = rep  # resolution clock
     s_pause: int | None = None
     s_stop: datetime | None = None
     s_prio = prio
-    s_segs: list[tuple[int, int]] = []
-    s_pauses: list[tuple[int, int]] = []
+    s_segs: list[int] = []
+    s_pauses: list[int] = []
     cancelled = False
     last_us = rep
     for e in events[1:]:
@@ -492,55 +495,55 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
         last_us = us
         if a is _HOLD:
             if r_run is not None:
-                r_segs.append((r_run, us))
+                r_segs += (r_run, us)
                 r_run, r_pause = None, us
             if s_run is not None:
-                s_segs.append((s_run, us))
+                s_segs += (s_run, us)
                 s_run, s_pause = None, us
         elif a is _RESUME:
             if r_pause is not None:
-                r_pauses.append((r_pause, us))
+                r_pauses += (r_pause, us)
                 r_pause, r_run = None, us
             if s_pause is not None:
-                s_pauses.append((s_pause, us))
+                s_pauses += (s_pause, us)
                 s_pause, s_run = None, us
         elif a is _START:
             if r_run is not None:
-                r_segs.append((r_run, us))
+                r_segs += (r_run, us)
                 r_run, r_stop, r_prio = None, e.at, prio
         elif a is _COMPLETE:
             if s_run is not None:
-                s_segs.append((s_run, us))
+                s_segs += (s_run, us)
                 s_run, s_stop, s_prio = None, e.at, prio
         elif a is _REJECT:
             s_run, s_stop = us, None
         else:  # cancel
             cancelled = True
             if r_run is not None:
-                r_segs.append((r_run, us))
+                r_segs += (r_run, us)
             if r_pause is not None:
-                r_pauses.append((r_pause, us))
+                r_pauses += (r_pause, us)
             if r_stop is None:
                 r_run, r_pause, r_stop, r_prio = None, None, e.at, prio
             if s_run is not None:
-                s_segs.append((s_run, us))
+                s_segs += (s_run, us)
             if s_pause is not None:
-                s_pauses.append((s_pause, us))
+                s_pauses += (s_pause, us)
             if s_stop is None:
                 s_run, s_pause, s_stop, s_prio = None, None, e.at, prio
     r_state = "stopped"
     if r_run is not None:
-        r_segs.append((r_run, now_us))
+        r_segs += (r_run, now_us)
         r_state, r_prio = "running", prio
     elif r_pause is not None:
-        r_pauses.append((r_pause, now_us))
+        r_pauses += (r_pause, now_us)
         r_state, r_prio = "paused", prio
     s_state = "stopped"
     if s_run is not None:
-        s_segs.append((s_run, now_us))
+        s_segs += (s_run, now_us)
         s_state, s_prio = "running", prio
     elif s_pause is not None:
-        s_pauses.append((s_pause, now_us))
+        s_pauses += (s_pause, now_us)
         s_state, s_prio = "paused", prio
     targets = ctx.targets
     r_t = targets[r_prio][0]
