@@ -218,6 +218,23 @@ def test_business_hours_clock_stands_still_over_national_day() -> None:
     assert s.response.due_at == datetime(2025, 10, 9, 9, 30, tzinfo=SH)
 
 
+def test_an_old_order_on_an_unbounded_calendar_is_measured_correctly() -> None:
+    cal = BusinessCalendar("UTC", {d: [(time(9), time(17))] for d in range(5)})
+    policy = SlaPolicy(
+        targets={p: SlaTarget(respond=H, resolve=8 * H, business_hours=True) for p in Priority},
+        calendar=cal,
+    )
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    recent = _order(Priority.ROUTINE, at=datetime(2026, 3, 2, 10, tzinfo=UTC), id="WO-2")
+    old = _order(Priority.ROUTINE, at=datetime(2020, 3, 2, 10, tzinfo=UTC))
+    statuses = evaluate_many([recent, old, recent], policy, now)
+    assert [s.response.elapsed for s in statuses] == [
+        2 * H,
+        cal.between(old.reported_at, now),
+        2 * H,
+    ]
+
+
 # -- priority changes --------------------------------------------------------------------------
 
 
@@ -457,3 +474,23 @@ def test_clock_time_lunch_break_policy_example() -> None:
     s = evaluate(o, policy, datetime(2026, 3, 2, 15, tzinfo=SH))
     assert s.response.elapsed == 30 * M
     assert s.response.due_at == datetime(2026, 3, 3, 8, 30, tzinfo=SH)
+
+
+positive = st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=30))
+sla_targets = st.builds(SlaTarget, respond=positive, resolve=positive, business_hours=st.booleans())
+policies = st.builds(
+    lambda targets, pausing, warn: SlaPolicy(
+        targets=dict(zip(Priority, targets, strict=True)),
+        calendar=BusinessCalendar.china(2026),
+        pausing=pausing,
+        warn_at=tuple(warn),
+    ),
+    st.lists(sla_targets, min_size=4, max_size=4),
+    st.frozensets(st.sampled_from(HoldReason)),
+    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+)
+
+
+@given(policies)
+def test_policy_json_round_trip(policy: SlaPolicy) -> None:
+    assert SlaPolicy.model_validate_json(policy.model_dump_json()) == policy

@@ -340,6 +340,7 @@ class _Context:
         "now_us",
         "pausing",
         "policy",
+        "pos_lo",
         "pos_now",
         "targets",
         "timeline",
@@ -363,11 +364,12 @@ class _Context:
             for p, t in policy.targets.items()
         }
         self.timeline: _Timeline | None = None
-        self.pos_now = 0
+        self.pos_now = self.pos_lo = 0
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
             self.timeline = policy.calendar._timeline
             self.timeline.ensure(self.now_us, now)
             self.pos_now = self.timeline.opentime(self.now_us)
+            self.pos_lo = self.timeline.lo_us
 
 
 _HOLD, _RESUME, _START = Action.HOLD, Action.RESUME, Action.START
@@ -552,6 +554,8 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
     if tl is not None and (r_t[2] or s_t[2]):
         tl.ensure(rep, first.at)
         tl.ensure(last_us, first.at)
+        if tl.lo_us != ctx.pos_lo:  # the cache grew backwards: open-time positions moved
+            ctx.pos_now, ctx.pos_lo = tl.opentime(now_us), tl.lo_us
     response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t)
     resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t)
     return _fast_model(  # type: ignore[no-any-return]
