@@ -128,7 +128,8 @@ def _to_us(at: datetime, name: str) -> int:
 def _from_us(us: int, tz: tzinfo | None) -> datetime:
     """The instant `us` (epoch microseconds) in zone `tz`; whole seconds first, so it is exact."""
     seconds, micro = divmod(us, 1_000_000)
-    return datetime.fromtimestamp(seconds, tz or UTC).replace(microsecond=micro)
+    at = datetime.fromtimestamp(seconds, tz or UTC)
+    return at.replace(microsecond=micro) if micro else at
 
 
 class _Timeline:

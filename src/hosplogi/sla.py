@@ -284,6 +284,14 @@ class ComplianceRow(FrozenModel):
         ``met / (met + breached) × 100``; ``None`` when nothing is decided yet.
     mean_elapsed, p90_elapsed : timedelta or None
         Over the stopped, non-cancelled clocks; the 90th percentile by the nearest-rank method.
+
+    Examples
+    --------
+    >>> row = ComplianceRow(key="plumbing", count=3, cancelled=0, met=2, breached=1, open=0,
+    ...                     met_rate=200 / 3, mean_elapsed=timedelta(hours=2),
+    ...                     p90_elapsed=timedelta(hours=5))
+    >>> ComplianceRow.model_validate_json(row.model_dump_json()) == row
+    True
     """
 
     key: str | None
@@ -298,7 +306,28 @@ class ComplianceRow(FrozenModel):
 
 
 class ComplianceReport(FrozenModel):
-    """SLA compliance per group, plus the total over all orders."""
+    """SLA compliance per group, plus the total over all orders; built by :func:`compliance`.
+
+    Attributes
+    ----------
+    by : str
+        The grouping asked for (``"priority"``, ``"trade"``, ``"assignee"`` …).
+    clock : {"response", "resolution"}
+    now : datetime
+    rows : tuple[ComplianceRow, ...]
+        One per group, sorted by key, ``None`` last.
+    total : ComplianceRow
+        All orders once each (key ``None``).
+
+    Examples
+    --------
+    >>> from hosplogi import Priority
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> report = compliance([], policy, datetime(2026, 3, 2, tzinfo=UTC))
+    >>> report.rows, report.total.count, report.total.met_rate
+    ((), 0, None)
+    """
 
     by: str
     clock: Literal["response", "resolution"]
