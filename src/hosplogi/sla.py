@@ -609,8 +609,9 @@ def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     order : WorkOrder
     policy : SlaPolicy
     now : datetime
-        Timezone-aware; never read from the clock. Events after `now` are ignored. The instants
-        of the result are given in `now`'s zone.
+        Timezone-aware; never read from the clock. Events after `now` are ignored. ``due_at``
+        and ``breached_at`` are given in `now`'s zone (pinned to their fixed UTC offset, like
+        every stored instant); ``stopped_at`` is the event's time as the order recorded it.
 
     Returns
     -------
