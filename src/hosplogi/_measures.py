@@ -5,17 +5,16 @@ The public name :func:`measures` is re-exported by :mod:`hosplogi.kpi`.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from hosplogi._types import require_aware, require_non_negative, to_money
 from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder
+from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
 
 __all__ = ["DEFAULT_LICENCES", "measures"]
 
@@ -60,7 +59,7 @@ def measures(
     *,
     start: datetime,
     end: datetime,
-    policy: Any = None,
+    policy: SlaPolicy | None = None,
     technicians: Iterable[Technician] = (),
     complaints: int | None = None,
     cost: Decimal | None = None,
@@ -257,9 +256,6 @@ def measures(
     result["repeat_repair_rate"] = _pct(repeats, with_asset)
 
     if policy is not None:
-        # kpi reads sla results (ARCHITECTURE.md); imported here, when needed
-        evaluate_many = importlib.import_module("hosplogi.sla").evaluate_many
-
         resp_met = resp_decided = res_met = res_decided = 0
         for status_ in evaluate_many(in_sla, policy, end):
             r, s = status_.response, status_.resolution
