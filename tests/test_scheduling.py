@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sys
-import types
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,8 @@ from hosplogi import (
     InfeasibleError,
     Priority,
     SkillRequirement,
+    SlaPolicy,
+    SlaTarget,
     Status,
     Technician,
     WorkOrder,
@@ -741,27 +741,37 @@ def test_orders_become_tasks_in_minutes_from_now() -> None:
     assert p.availability == {"P1": ((0, 480),), "E1": ((20, 10**7),)}
 
 
-def test_the_sla_policy_gives_the_due_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[str, Any, datetime]] = []
-
-    def evaluate(order: WorkOrder, policy: Any, now: datetime) -> Any:
-        calls.append((order.id, policy, now))
-        clock = types.SimpleNamespace(due_at=now + timedelta(minutes=90, seconds=30))
-        return types.SimpleNamespace(resolution=clock)
-
-    import hosplogi
-
-    fake = types.ModuleType("hosplogi.sla")
-    fake.evaluate = evaluate  # type: ignore[attr-defined]
-    if "hosplogi.sla" not in sys.modules:
-        monkeypatch.setitem(sys.modules, "hosplogi.sla", fake)
-        monkeypatch.setattr(hosplogi, "sla", fake, raising=False)
-    else:  # pragma: no cover - once the real module is merged, patch its evaluate
-        monkeypatch.setattr(sys.modules["hosplogi.sla"], "evaluate", evaluate)
-    policy = object()
-    p = problem_from_orders([report("WO-1", "plumbing")], [], now=T0, policy=policy)  # type: ignore[arg-type]
-    assert p.tasks[0].due == 90
-    assert calls == [("WO-1", policy, T0)]
+def test_the_sla_resolution_clock_gives_the_due_time() -> None:
+    policy = SlaPolicy(
+        targets={
+            p: SlaTarget(respond=timedelta(minutes=30), resolve=timedelta(hours=h))
+            for p, h in zip(Priority, (1, 4, 8, 24), strict=True)
+        }
+    )
+    orders = [
+        WorkOrder.report(
+            id=f"WO-{i}",
+            title="t",
+            trade="plumbing",
+            priority=p,
+            reported_at=T0 - timedelta(minutes=10 * i),
+            location="A",
+            due_at=T0 + timedelta(days=3),  # the policy's clock wins over the order's own due
+        )
+        for i, p in enumerate(Priority)
+    ]
+    p = problem_from_orders(
+        orders, [Technician(id="P1", skills={"plumbing": 1})], now=T0, policy=policy
+    )
+    assert [(t.id, t.due, t.weight) for t in p.tasks] == [
+        ("WO-0", 60, 8.0),
+        ("WO-1", 230, 4.0),
+        ("WO-2", 460, 2.0),
+        ("WO-3", 1410, 1.0),
+    ]
+    s = solve(p, iterations=20)
+    assert s.weighted_tardiness(p) == 0.0
+    assert [e.task_id for e in s.entries] == ["WO-0", "WO-1", "WO-2", "WO-3"]
 
 
 def test_an_order_with_many_requirements_still_gets_distinct_teams() -> None:

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import combinations, pairwise, product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -52,9 +52,7 @@ from hosplogi._types import FrozenModel, Identifier, require_aware
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
-
-if TYPE_CHECKING:
-    from hosplogi.sla import SlaPolicy  # type: ignore[import-not-found,unused-ignore]
+from hosplogi.sla import SlaPolicy, evaluate  # scheduling reads sla due times (ARCHITECTURE.md)
 
 __all__ = [
     "CERTIFICATE_RULES",
@@ -1335,11 +1333,6 @@ def problem_from_orders(
     """
     require_aware(now, "now")
     keep = frozenset(statuses)
-    evaluate: Any = None
-    if policy is not None:
-        from hosplogi import sla  # type: ignore[attr-defined,unused-ignore]
-
-        evaluate = sla.evaluate
     tasks = []
     for order in orders:
         if order.status not in keep:
