@@ -808,3 +808,12 @@ def test_a_task_squeezed_out_of_the_shifts_is_moved_earlier_in_the_list() -> Non
     s = solve(p, iterations=10)
     assert [(e.task_id, e.start) for e in s.entries] == [("X", 0), ("Y", 100)]
     assert s.violations(p) == []
+
+
+def test_the_cp_sat_backend_says_how_to_install_or_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ortools.sat.python", None)
+    p = Problem(tasks=(Task(id="A", duration=1),), technicians=())
+    with pytest.raises(HosplogiError, match=r"pip install 'hosplogi\[cpsat\]'"):
+        solve(p, backend="cp-sat")

@@ -35,7 +35,7 @@ def solve_cpsat(
     """Solve `problem` with CP-SAT; the best solution found within `time_limit` seconds."""
     try:
         from ortools.sat.python import cp_model
-    except ImportError:  # pragma: no cover - depends on the environment
+    except ImportError:
         raise HosplogiError(
             "backend='cp-sat' needs OR-Tools; install the extra: pip install 'hosplogi[cpsat]'"
         ) from None
