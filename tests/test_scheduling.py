@@ -817,3 +817,15 @@ def test_the_cp_sat_backend_says_how_to_install_or_tools(monkeypatch: pytest.Mon
     p = Problem(tasks=(Task(id="A", duration=1),), technicians=())
     with pytest.raises(HosplogiError, match=r"pip install 'hosplogi\[cpsat\]'"):
         solve(p, backend="cp-sat")
+
+
+def test_assign_covers_more_orders_rather_than_bigger_ones() -> None:
+    orders = [
+        report("WO-1", "hvac", requirements=(need("hvac", 2),)),
+        report("WO-2", "hvac"),
+        report("WO-3", "hvac"),
+    ]
+    techs = [Technician(id="H1", skills={"hvac": 1}), Technician(id="H2", skills={"hvac": 1})]
+    got = assign(orders, techs, now=T0)
+    assert sorted(got) == ["WO-2", "WO-3"]
+    assert sorted(got["WO-2"] + got["WO-3"]) == ["H1", "H2"]

@@ -1239,8 +1239,8 @@ def _flow_assign(
     for o in orders:
         needs = _needs(o)
         n_slots = sum(r.count for r in needs)
-        reward = fit_cap * scale ** (len(Priority) - 1 - o.priority.rank) * n_slots
-        per_slot = reward // n_slots
+        # every order of a rank is worth the same, however many people it needs
+        per_slot = fit_cap * scale ** (len(Priority) - 1 - o.priority.rank) * 60 // n_slots
         for g, req in enumerate(needs):
             edges.append(("source", (o.id, g), req.count, -per_slot))
     for tid in sorted(techs_used):
