@@ -829,3 +829,10 @@ def test_assign_covers_more_orders_rather_than_bigger_ones() -> None:
     got = assign(orders, techs, now=T0)
     assert sorted(got) == ["WO-2", "WO-3"]
     assert sorted(got["WO-2"] + got["WO-3"]) == ["H1", "H2"]
+
+
+def test_a_zero_time_limit_still_returns_a_feasible_schedule() -> None:
+    p = load_mspsp(DATA / "inst_set2c_sf0_nc2.1_n20_l9_m8_00.dzn")
+    s = solve(p, objective="makespan", time_limit=0.0)
+    assert s.violations(p) == []
+    assert s.makespan >= OPTIMA["inst_set2c_sf0_nc2.1_n20_l9_m8_00.dzn"]
