@@ -559,6 +559,7 @@ def test_recommend_ranks_by_zone_and_says_why() -> None:
         "L1 is free now",
     )
     assert recs[0].available_at == T0
+    assert all(Recommendation.model_validate_json(r.model_dump_json()) == r for r in recs)
 
 
 def test_a_busy_technician_drops_below_a_free_one_for_an_emergency() -> None:
