@@ -44,8 +44,6 @@ from strategies_scheduling import problems
 DATA = Path(__file__).parent / "data" / "mspsp"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
-Need = SkillRequirement
-
 
 def need(skill: str, count: int = 1, level: int = 1) -> SkillRequirement:
     return SkillRequirement(skill=skill, count=count, level=level)
