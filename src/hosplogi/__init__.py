@@ -17,9 +17,20 @@ from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
+from hosplogi.inspections import *  # noqa: F403
+from hosplogi.inspections import __all__ as _inspections_all
+from hosplogi.maintenance import *  # noqa: F403
+from hosplogi.maintenance import __all__ as _maintenance_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", *_errors_all, *_crews_all, *_orders_all]
+__all__ = [
+    "__version__",
+    *_errors_all,
+    *_crews_all,
+    *_orders_all,
+    *_inspections_all,
+    *_maintenance_all,
+]
