@@ -29,7 +29,10 @@ zones = st.sampled_from(
     (UTC, timezone(timedelta(hours=8)), ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/London"))
 )
 instants = st.datetimes(
-    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=zones
+    min_value=datetime(2020, 1, 1),
+    max_value=datetime(2030, 12, 31),
+    timezones=zones,
+    allow_imaginary=False,
 )
 gaps = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=2))
 

@@ -6,11 +6,11 @@ skill levels, timezone-aware instants or money lives in exactly one place.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from hosplogi.errors import HosplogiError
 
@@ -18,6 +18,7 @@ __all__ = [
     "CENT",
     "FrozenModel",
     "Identifier",
+    "Instant",
     "Level",
     "Money",
     "NonNegativeInt",
@@ -109,8 +110,46 @@ Money = Annotated[Decimal, BeforeValidator(_money_before)]
 """A Decimal amount quantised to the cent; floats are refused."""
 
 
+def _imaginary_reason(value: datetime) -> str | None:
+    """Why `value` names no real instant (a wall time skipped by a DST change), or None."""
+    round_trip = value.astimezone(UTC).astimezone(value.tzinfo)
+    if round_trip.replace(tzinfo=None) != value.replace(tzinfo=None):
+        return (
+            f"{value.replace(tzinfo=None).isoformat()} does not exist in time zone "
+            f"{value.tzinfo} (the clocks skip it); the nearest real time is "
+            f"{round_trip.replace(tzinfo=None).isoformat()}"
+        )
+    return None
+
+
+def _fixed_offset(value: datetime) -> datetime:
+    reason = _imaginary_reason(value)
+    if reason:
+        raise ValueError(reason)
+    offset = value.utcoffset()
+    if type(value.tzinfo) is timezone or offset is None:
+        return value
+    # A zone-aware time made ambiguous by a DST change never compares equal to the same
+    # instant in another zone (PEP 495), and JSON keeps only the offset; pinning the offset
+    # keeps round trips exact. Local-time rules (calendars) carry their own zone.
+    return value.astimezone(timezone(offset))
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_fixed_offset)]
+"""A timezone-aware datetime naming a real instant, stored with its fixed UTC offset.
+
+Wall times skipped by a daylight-saving change are refused; a ``ZoneInfo`` time is converted to the
+same instant with its fixed offset (``+08:00`` for Asia/Shanghai), which is what JSON keeps.
+"""
+
+
 def require_aware(value: datetime, name: str = "at") -> datetime:
-    """Return `value` if it is a timezone-aware datetime, else raise HosplogiError.
+    """Return `value` if it is a timezone-aware datetime of a real instant, else raise.
+
+    Raises
+    ------
+    HosplogiError
+        If `value` is not a datetime, is naive, or is a wall time its time zone skips.
 
     Examples
     --------
@@ -125,6 +164,9 @@ def require_aware(value: datetime, name: str = "at") -> datetime:
             f"{name} must be timezone-aware, got the naive datetime {value.isoformat()}; "
             "attach a tzinfo, e.g. ZoneInfo('Asia/Shanghai') or timezone.utc"
         )
+    reason = _imaginary_reason(value)
+    if reason:
+        raise HosplogiError(f"{name}: {reason}")
     return value
 
 

@@ -41,9 +41,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, NonNegativeInt, require_aware
+from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError, TransitionError
 
@@ -212,7 +212,7 @@ class Event(FrozenModel):
     """
 
     status: Status
-    at: AwareDatetime
+    at: Instant
     by: Identifier | None = None
     note: str | None = None
     hold_reason: HoldReason | None = None
@@ -340,7 +340,7 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
     title: str
     trade: Identifier
     priority: Priority
-    reported_at: AwareDatetime
+    reported_at: Instant
     location: str
     department: str | None = None
     asset_id: str | None = None
@@ -349,7 +349,7 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
     requirements: tuple[SkillRequirement, ...] = ()
     estimated_minutes: NonNegativeInt = 60
     source: Source = Source.PHONE
-    due_at: AwareDatetime | None = None
+    due_at: Instant | None = None
     reference: str | None = None
     status: Status
     assignees: tuple[Identifier, ...] = ()

@@ -1,0 +1,61 @@
+"""The command line and the demo day."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from hosplogi import HoldReason, Priority, Status, __version__
+from hosplogi.cli import main
+from hosplogi.demo import demo_day, demo_technicians
+from hosplogi.orders import Action
+
+
+def test_version_flag_prints_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"hosplogi {__version__}"
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "demo" in capsys.readouterr().out
+
+
+def test_demo_prints_every_order_and_the_day_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for order in demo_day():
+        assert order.id in out
+    assert "挂起" in out
+    assert "验收✗" in out
+    assert "handover E01 → E02" in out
+    assert "Carried over to the night shift: WO-0317 (on hold), WO-0318 (in progress)." in out
+
+
+def test_python_dash_m_runs_the_demo() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hosplogi", "demo"], capture_output=True, text=True, check=True
+    )
+    assert "WO-0320" in done.stdout
+
+
+def test_demo_day_covers_trades_priorities_holds_and_rework() -> None:
+    orders = demo_day()
+    assert len(orders) == 20
+    assert {o.priority for o in orders} == set(Priority)
+    assert len({o.trade for o in orders}) >= 6
+    holds = [e.hold_reason for o in orders for e in o.events if e.action is Action.HOLD]
+    assert HoldReason.AWAITING_MATERIAL in holds
+    assert any(e.action is Action.REJECT for o in orders for e in o.events)
+    assert {o.status for o in orders} == set(Status)
+
+
+def test_demo_assignees_are_demo_technicians() -> None:
+    ids = {t.id for t in demo_technicians()}
+    for order in demo_day():
+        for team in order.assignee_history:
+            assert set(team) <= ids

@@ -1,0 +1,106 @@
+"""Technicians, certificates and crews."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from pydantic import ValidationError
+
+from hosplogi import Certificate, Crew, SkillRequirement, Technician
+from hosplogi.crews import Employment
+from strategies import certificates, crews, skill_requirements, technicians
+
+
+def test_skill_levels_run_from_one_to_five() -> None:
+    assert Technician(id="T1", skills={"hvac": 1, "electrical": 5}).level("electrical") == 5
+    for bad in (0, 6, -1):
+        with pytest.raises(ValidationError, match="hvac"):
+            Technician(id="T1", skills={"hvac": bad})
+
+
+def test_a_level_given_as_float_or_text_is_refused() -> None:
+    with pytest.raises(ValidationError, match="valid integer"):
+        Technician(id="T1", skills={"hvac": 2.0})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError):
+        SkillRequirement(skill="hvac", level="2")  # type: ignore[arg-type]
+
+
+def test_can_fill_needs_the_skill_at_the_level_or_above() -> None:
+    t = Technician(id="T1", skills={"plumbing": 3})
+    assert t.can_fill(SkillRequirement(skill="plumbing", level=3))
+    assert not t.can_fill(SkillRequirement(skill="plumbing", level=4))
+    assert not t.can_fill(SkillRequirement(skill="hvac"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"skill": "", "count": 1}, "non-empty"),
+        ({"skill": "hvac", "count": 0}, "greater than or equal to 1"),
+        ({"skill": "hvac", "level": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_requirements_are_refused(fields: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        SkillRequirement(**fields)
+
+
+def test_licensed_checks_kind_and_validity_on_the_day() -> None:
+    t = Technician(
+        id="T1",
+        skills={"electrical": 4},
+        certificates=(
+            Certificate(kind="electrician", expires_on=date(2026, 6, 30)),
+            Certificate(kind="boiler", issued_on=date(2026, 7, 1)),
+        ),
+    )
+    assert t.licensed("electrician", on=date(2026, 6, 30))
+    assert not t.licensed("electrician", on=date(2026, 7, 1))
+    assert not t.licensed("boiler", on=date(2026, 6, 30))
+    assert t.licensed("boiler", on=date(2040, 1, 1))
+    assert not t.licensed("lift", on=date(2026, 1, 1))
+
+
+def test_certificate_expiring_before_issue_is_refused() -> None:
+    with pytest.raises(ValidationError, match="before it is issued"):
+        Certificate(kind="lift", issued_on=date(2026, 2, 1), expires_on=date(2026, 1, 1))
+
+
+def test_crew_members_must_be_unique_and_include_the_leader() -> None:
+    with pytest.raises(ValidationError, match="T1 more than once"):
+        Crew(id="C1", members=("T1", "T2", "T1"))
+    with pytest.raises(ValidationError, match="leader 'T9' is not a member"):
+        Crew(id="C1", members=("T1", "T2"), leader="T9")
+    assert Crew(id="C1", members=("T1", "T2"), leader="T2").size == 2
+
+
+def test_employment_kinds_are_the_three_of_the_seeds() -> None:
+    assert [e.value for e in Employment] == ["permanent", "contract", "outsourced"]
+
+
+def test_empty_technician_id_is_refused() -> None:
+    with pytest.raises(ValidationError, match="non-empty"):
+        Technician(id=" ")
+
+
+@given(technicians)
+def test_technician_json_round_trip(t: Technician) -> None:
+    assert Technician.model_validate_json(t.model_dump_json()) == t
+
+
+@given(certificates)
+def test_certificate_json_round_trip(c: Certificate) -> None:
+    assert Certificate.model_validate_json(c.model_dump_json()) == c
+
+
+@given(crews)
+def test_crew_json_round_trip(c: Crew) -> None:
+    assert Crew.model_validate_json(c.model_dump_json()) == c
+
+
+@given(skill_requirements)
+def test_requirement_json_round_trip(r: SkillRequirement) -> None:
+    assert SkillRequirement.model_validate_json(r.model_dump_json()) == r

@@ -1,0 +1,56 @@
+"""Shared types: money, instants, durations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hosplogi import HosplogiError
+from hosplogi._types import to_money
+
+
+def test_money_is_quantised_half_up_to_the_cent() -> None:
+    assert to_money(Decimal("2.675")) == Decimal("2.68")
+    assert to_money("-2.675") == Decimal("-2.68")
+    assert to_money(7) == Decimal("7.00")
+
+
+@pytest.mark.parametrize("bad", [0.1, True, "ten", Decimal("NaN"), Decimal("Infinity"), None])
+def test_money_refuses_floats_and_non_numbers(bad: object) -> None:
+    with pytest.raises(HosplogiError, match="amount"):
+        to_money(bad)
+
+
+def test_float_money_error_says_how_to_write_it_exactly() -> None:
+    with pytest.raises(HosplogiError, match=r"Decimal\('0.1'\)"):
+        to_money(0.1)
+
+
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=4, max_value=10**9, min_value=-(10**9)
+    )
+)
+def test_money_is_within_half_a_cent_of_the_input(value: Decimal) -> None:
+    assert abs(to_money(value) - value) <= Decimal("0.005")
+
+
+def test_require_non_negative_refuses_negative_and_non_timedeltas() -> None:
+    from hosplogi._types import require_non_negative
+
+    with pytest.raises(HosplogiError, match="zero or more"):
+        require_non_negative(timedelta(seconds=-1), "duration")
+    with pytest.raises(HosplogiError, match="timedelta"):
+        require_non_negative(5, "duration")  # type: ignore[arg-type]
+
+
+def test_require_aware_refuses_non_datetimes() -> None:
+    from hosplogi._types import require_aware
+
+    with pytest.raises(HosplogiError, match="timezone-aware datetime"):
+        require_aware("2026-01-01", "now")  # type: ignore[arg-type]
+    assert require_aware(datetime(2026, 1, 1, tzinfo=UTC), "now").year == 2026
