@@ -238,8 +238,12 @@ def test_compliance_with_nothing_due_is_full() -> None:
 
 intervals = st.integers(1, 40).map(lambda d: timedelta(days=d))
 starts = st.datetimes(
-    min_value=datetime(2025, 6, 1), max_value=datetime(2026, 6, 1), timezones=st.just(SH)
+    min_value=datetime(2025, 6, 1),
+    max_value=datetime(2026, 6, 1),
+    timezones=st.sampled_from((SH, ZoneInfo("Europe/London"))),
+    allow_imaginary=False,
 )
+zone_names = st.sampled_from(("Asia/Shanghai", "Europe/London", "UTC"))
 rules = st.sampled_from(
     ("FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=MONTHLY;BYMONTHDAY=1,15", "FREQ=YEARLY")
 )
@@ -249,9 +253,13 @@ rules = st.sampled_from(
 def plans(draw: st.DrawFn) -> MaintenancePlan:
     anchor = draw(st.sampled_from(("fixed", "floating")))
     lead = timedelta(hours=draw(st.integers(0, 72)))
+    tz = draw(zone_names)
     if draw(st.booleans()):
-        return _plan(interval=draw(intervals), start=draw(starts), anchor=anchor, lead_time=lead)
-    return _plan(rrule=draw(rules), start=draw(starts), anchor=anchor, lead_time=lead)
+        return _plan(
+            interval=draw(intervals), start=draw(starts), anchor=anchor, lead_time=lead, timezone=tz
+        )
+    start = draw(starts).replace(microsecond=0)
+    return _plan(rrule=draw(rules), start=start, anchor=anchor, lead_time=lead, timezone=tz)
 
 
 @given(plans(), st.integers(0, 200))
@@ -282,3 +290,18 @@ def test_plan_json_round_trip(plan: MaintenancePlan) -> None:
 def test_models_have_json_schemas() -> None:
     assert "anchor" in MaintenancePlan.model_json_schema()["properties"]
     assert Completion.model_json_schema()["type"] == "object"
+
+
+def test_lead_time_is_an_absolute_duration_across_daylight_saving() -> None:
+    london = ZoneInfo("Europe/London")
+    plan = _plan(
+        interval=timedelta(days=1),
+        start=datetime(2026, 3, 27, 9, tzinfo=london),
+        timezone="Europe/London",
+        lead_time=timedelta(hours=8),
+    )
+    items = due([plan], datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC))
+    [item] = items
+    assert item.due_at == datetime(2026, 3, 29, 8, tzinfo=UTC)  # 09:00 BST
+    assert item.release_at == datetime(2026, 3, 29, 0, tzinfo=UTC)
+    assert item.id == "P@2026-03-29"

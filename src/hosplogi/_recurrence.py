@@ -8,7 +8,7 @@ zone, so "every day at 08:00" stays at 08:00 wall-clock time across daylight-sav
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,6 +21,7 @@ __all__ = [
     "TimeZoneName",
     "between",
     "freq_of",
+    "local",
     "normalise_rrule",
     "parse_rrule",
     "zone",
@@ -83,6 +84,24 @@ def zone(name: str) -> ZoneInfo:
             f"time zone {name!r} is not a known IANA zone name; "
             "give one such as 'Asia/Shanghai' or 'UTC'"
         ) from None
+
+
+def local(value: datetime, timezone_name: str) -> datetime:
+    """The instant `value` as wall time of `timezone_name`, with its fixed UTC offset.
+
+    A fixed offset keeps comparisons and arithmetic exact: Python compares two datetimes that
+    share one ``ZoneInfo`` by wall time, which is wrong in the repeated hour of a DST change.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> local(datetime(2026, 3, 2, 1, tzinfo=timezone.utc), "Asia/Shanghai").isoformat()
+    '2026-03-02T09:00:00+08:00'
+    """
+    moved = value.astimezone(UTC).astimezone(zone(timezone_name))
+    offset = moved.utcoffset()
+    assert offset is not None
+    return moved.replace(tzinfo=timezone(offset))
 
 
 def _valid_zone(name: str) -> str:
@@ -162,6 +181,11 @@ def parse_rrule(text: str, dtstart: datetime, timezone: str) -> rrule:
             f"DTSTART must be timezone-aware, got the naive datetime {dtstart.isoformat()}; "
             "attach a tzinfo such as ZoneInfo('Asia/Shanghai')"
         )
+    if dtstart.microsecond:
+        raise HosplogiError(
+            f"DTSTART {dtstart.isoformat()} has a fraction of a second; RFC 5545 times are whole "
+            "seconds, so give e.g. start.replace(microsecond=0)"
+        )
     body = normalise_rrule(text)
     freq_of(body)
     _check_ranges(body)
@@ -182,7 +206,8 @@ def between(rule: rrule, start: datetime, end: datetime, timezone: str) -> list[
     """Occurrences of `rule` in ``[start, end)``, sorted, unique, as real wall-clock times.
 
     Times that fall in a daylight-saving gap are moved to the instant they denote (fold 0);
-    duplicates in the same instant are dropped.
+    duplicates in the same instant are dropped. Results carry fixed UTC offsets (see
+    :func:`local`).
 
     Examples
     --------
@@ -192,14 +217,5 @@ def between(rule: rrule, start: datetime, end: datetime, timezone: str) -> list[
     >>> [d.day for d in between(r, t0, t0.replace(day=5), "UTC")]
     [2, 3, 4]
     """
-    tz = zone(timezone)
-    out: list[datetime] = []
-    seen: set[datetime] = set()
-    for raw in rule.between(start, end, inc=True):
-        instant = raw.astimezone(UTC)
-        if not start <= instant < end or instant in seen:
-            continue
-        seen.add(instant)
-        out.append(instant.astimezone(tz))
-    out.sort()
-    return out
+    instants = {raw.astimezone(UTC) for raw in rule.between(start, end, inc=True)}
+    return [local(t, timezone) for t in sorted(t for t in instants if start <= t < end)]

@@ -40,11 +40,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Self
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from hosplogi import _recurrence
 from hosplogi._recurrence import TimeZoneName
-from hosplogi._types import FrozenModel, Identifier, require_aware, require_non_negative
+from hosplogi._types import FrozenModel, Identifier, Instant, require_aware, require_non_negative
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Source, Status, WorkOrder
 
@@ -198,7 +198,7 @@ are: a [type=value_error, ...
 
     id: Identifier
     checklist: Checklist
-    at: AwareDatetime
+    at: Instant
     location: str
     results: tuple[ItemResult, ...]
     inspector: Identifier | None = None
@@ -301,7 +301,7 @@ YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY [type=value_error, ..
     checklist_id: Identifier
     location: str
     rrule: str
-    start: AwareDatetime
+    start: Instant
     timezone: TimeZoneName = "Asia/Shanghai"
     tolerance: timedelta = timedelta(hours=1)
     title: str = ""
@@ -484,9 +484,9 @@ class Finding(FrozenModel):
     critical: bool
     stage: FindingStage
     order_id: Identifier | None = None
-    due_at: AwareDatetime | None = None
+    due_at: Instant | None = None
     closed_by: Identifier | None = None
-    closed_at: AwareDatetime | None = None
+    closed_at: Instant | None = None
     failed_rechecks: tuple[Identifier, ...] = ()
     overdue: bool = False
 

@@ -31,11 +31,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from hosplogi import _recurrence
 from hosplogi._recurrence import TimeZoneName
-from hosplogi._types import FrozenModel, Identifier, NonNegativeInt, require_aware
+from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Priority, Source, Status, WorkOrder
@@ -107,7 +107,7 @@ at most daily (use an inspection plan for rounds) [type=value_error, ...
     id: Identifier
     title: str
     trade: Identifier
-    start: AwareDatetime
+    start: Instant
     asset_id: Identifier | None = None
     location: str = ""
     requirements: tuple[SkillRequirement, ...] = ()
@@ -195,8 +195,8 @@ class Completion(FrozenModel):
     """
 
     plan_id: Identifier
-    done_at: AwareDatetime
-    due_at: AwareDatetime | None = None
+    done_at: Instant
+    due_at: Instant | None = None
     order_id: Identifier | None = None
     by: Identifier | None = None
 
@@ -214,9 +214,9 @@ class DueItem(FrozenModel):
 
     plan_id: Identifier
     id: Identifier
-    due_at: AwareDatetime
-    release_at: AwareDatetime
-    done_at: AwareDatetime | None = None
+    due_at: Instant
+    release_at: Instant
+    done_at: Instant | None = None
     on_time: bool | None = None
 
 
@@ -256,7 +256,7 @@ def _as_completions(history: Iterable[Completion | WorkOrder]) -> list[Completio
 
 
 def _normal(t: datetime, tz_name: str) -> datetime:
-    return t.astimezone(UTC).astimezone(_recurrence.zone(tz_name))
+    return _recurrence.local(t, tz_name)
 
 
 def _schedule(
@@ -282,7 +282,8 @@ def _schedule(
 def _after(plan: MaintenancePlan, anchor: datetime, t: datetime) -> datetime:
     """The first schedule time (anchored at `anchor`) strictly after `t`."""
     if plan.rrule is not None:
-        rule = _recurrence.parse_rrule(plan.rrule, anchor, plan.timezone)
+        whole = anchor.replace(microsecond=0)  # a completion time may have microseconds
+        rule = _recurrence.parse_rrule(plan.rrule, whole, plan.timezone)
         nxt = rule.after(t, inc=False)
         if nxt is None:
             return datetime.max.replace(tzinfo=UTC)
@@ -297,7 +298,7 @@ def _item(plan: MaintenancePlan, at: datetime, done: Completion | None) -> DueIt
         plan_id=plan.id,
         id=plan.order_id(at),
         due_at=at,
-        release_at=at - plan.lead_time,
+        release_at=_normal(at.astimezone(UTC) - plan.lead_time, plan.timezone),
         done_at=done_at,
         on_time=None if done_at is None else done_at <= at + plan.tolerance,
     )
@@ -310,7 +311,7 @@ def _fixed(
     if not times:
         return []
     following = _after(plan, plan.start, times[-1])
-    releases = [t - plan.lead_time for t in [*times, following]]
+    releases = [t.astimezone(UTC) - plan.lead_time for t in [*times, following]]
     keyed: dict[str, Completion] = {}
     loose: list[Completion] = []
     for c in sorted(done, key=lambda c: c.done_at):
