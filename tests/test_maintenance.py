@@ -19,9 +19,9 @@ from hosplogi import (
     Source,
     WorkOrder,
     check_minimum,
-    compliance,
     due,
     generate_orders,
+    pm_compliance,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -214,13 +214,13 @@ def test_compliance_is_on_time_over_due() -> None:
         _done(orders[1], datetime(2026, 3, 10, 11, tzinfo=SH)),  # a day late
         _done(orders[2], datetime(2026, 3, 16, 20, tzinfo=SH)),  # within tolerance
     ]
-    c = compliance(
+    c = pm_compliance(
         [plan], datetime(2026, 3, 1, tzinfo=SH), datetime(2026, 3, 29, tzinfo=SH), history
     )
     assert (c.due, c.done, c.on_time, c.rate) == (4, 3, 2, 50.0)
     assert c.late_ids == ("P@2026-03-09",)
     assert c.missed_ids == ("P@2026-03-23",)
-    early = compliance(
+    early = pm_compliance(
         [plan],
         datetime(2026, 3, 1, tzinfo=SH),
         datetime(2026, 3, 29, tzinfo=SH),
@@ -231,7 +231,7 @@ def test_compliance_is_on_time_over_due() -> None:
 
 
 def test_compliance_with_nothing_due_is_full() -> None:
-    assert compliance([_plan()], Y2026, datetime(2026, 2, 1, tzinfo=SH)).rate == 100.0
+    assert pm_compliance([_plan()], Y2026, datetime(2026, 2, 1, tzinfo=SH)).rate == 100.0
 
 
 # -- properties --------------------------------------------------------------------------------

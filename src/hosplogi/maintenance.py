@@ -12,7 +12,7 @@ happened) or **floating** (the next due date counts from the last completion).
   creates nothing new;
 * :func:`check_minimum` checks a rule "at least N times a year" against the plan and against the
   work done;
-* :func:`compliance` gives PM compliance (done on time / due) for `hosplogi.kpi`.
+* :func:`pm_compliance` gives PM compliance (done on time / due) for `hosplogi.kpi`.
 
 Examples
 --------
@@ -48,9 +48,9 @@ __all__ = [
     "PmCompliance",
     "check_minimum",
     "completions",
-    "compliance",
     "due",
     "generate_orders",
+    "pm_compliance",
 ]
 
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
@@ -594,7 +594,7 @@ class PmCompliance(FrozenModel):
         return self.due - self.done
 
 
-def compliance(
+def pm_compliance(
     plans: Iterable[MaintenancePlan],
     start: datetime,
     end: datetime,
@@ -605,7 +605,9 @@ def compliance(
     """PM compliance over occurrences due in ``[start, end)``: done on time / due.
 
     With `now`, occurrences not done whose due time + tolerance is still after `now` are left
-    out (they are not late yet).
+    out (they are not late yet). Unlike an order-based measure, an occurrence for which no order
+    was ever raised counts as missed. Feed the rate to the balanced scorecard as
+    ``{"pm_compliance": result.rate}`` (`hosplogi.kpi` indicator code).
 
     Examples
     --------
@@ -616,7 +618,7 @@ def compliance(
     >>> done = [Completion(plan_id="P", done_at=t0, due_at=t0),
     ...         Completion(plan_id="P", done_at=t0 + timedelta(days=8),
     ...                    due_at=t0 + timedelta(days=7))]
-    >>> c = compliance([plan], t0, t0 + timedelta(days=21), done)
+    >>> c = pm_compliance([plan], t0, t0 + timedelta(days=21), done)
     >>> (c.due, c.done, c.on_time, round(c.rate, 2), c.missed_ids)
     (3, 2, 1, 33.33, ('P@2026-03-16',))
     """
