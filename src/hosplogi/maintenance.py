@@ -288,7 +288,8 @@ def _after(plan: MaintenancePlan, anchor: datetime, t: datetime) -> datetime:
         if nxt is None:
             return datetime.max.replace(tzinfo=UTC)
         return _normal(nxt, plan.timezone)
-    got = _schedule(plan, anchor, t + timedelta(microseconds=1), t + plan.interval * 2)  # type: ignore[operator]
+    assert plan.interval is not None  # a plan has an rrule or an interval
+    got = _schedule(plan, anchor, t + timedelta(microseconds=1), t + plan.interval * 2)
     return got[0]
 
 
