@@ -362,3 +362,30 @@ def test_inspection_json_round_trip(failed: list[str], contract: bool) -> None:
 def test_models_have_json_schemas() -> None:
     for model in (Checklist, ChecklistItem, Inspection, InspectionPlan, ItemResult):
         assert model.model_json_schema()["type"] == "object"
+
+
+@given(
+    st.lists(st.integers(-24 * 60, 8 * 24 * 60), max_size=14),
+    st.integers(0, 180),
+)
+def test_missed_count_equals_planned_minus_a_maximum_matching(
+    minutes: list[int], tolerance: int
+) -> None:
+    import networkx as nx
+
+    plan = _plan("FREQ=HOURLY;INTERVAL=12", tolerance=timedelta(minutes=tolerance))
+    start, end = datetime(2026, 3, 2, tzinfo=SH), datetime(2026, 3, 9, tzinfo=SH)
+    done = [
+        _inspect(f"I{i}", at=start + timedelta(minutes=m), plan_id="P")
+        for i, m in enumerate(minutes)
+    ]
+    planned = occurrences(plan, start, end)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(planned)))
+    graph.add_nodes_from(d.id for d in done)
+    for k, t in enumerate(planned):
+        for d in done:
+            if abs(d.at - t) <= plan.tolerance:
+                graph.add_edge(k, d.id)
+    best = len(nx.bipartite.maximum_matching(graph, top_nodes=range(len(planned)))) // 2
+    assert len(missed_inspections(plan, done, start, end)) == len(planned) - best
