@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+from hosplogi.calendars import *  # noqa: F403
+from hosplogi.calendars import __all__ as _calendars_all
 from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
@@ -23,6 +25,8 @@ from hosplogi.maintenance import *  # noqa: F403
 from hosplogi.maintenance import __all__ as _maintenance_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
+from hosplogi.sla import *  # noqa: F403
+from hosplogi.sla import __all__ as _sla_all
 
 __version__ = "0.1.0"
 
@@ -31,6 +35,8 @@ __all__ = [
     *_errors_all,
     *_crews_all,
     *_orders_all,
+    *_calendars_all,
+    *_sla_all,
     *_inspections_all,
     *_maintenance_all,
 ]
