@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from hosplogi.calendars import *  # noqa: F403
 from hosplogi.calendars import __all__ as _calendars_all
+from hosplogi.contracts import *  # noqa: F403
+from hosplogi.contracts import __all__ as _contracts_all
 from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
@@ -39,4 +41,5 @@ __all__ = [
     *_sla_all,
     *_inspections_all,
     *_maintenance_all,
+    *_contracts_all,
 ]
