@@ -550,11 +550,12 @@ def _sla_lines(
         else:
             ledger.use("order", order.id)
             pending.append((order, rule))
+    position = {id(r): i for i, r in enumerate(contract.deductions)}
     if pending and contract.sla_policy is not None:
         statuses = evaluate_many([o for o, _ in pending], contract.sla_policy, month.w1)
         for (order, rule), status in zip(pending, statuses, strict=True):
             if status.resolution.breached:
-                key = (rule.priority, contract.deductions.index(rule))
+                key = (rule.priority, position[id(rule)])
                 rules[key] = rule
                 breached.setdefault(key, []).append(order.id)
     lines = []
