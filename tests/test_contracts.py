@@ -476,3 +476,111 @@ def test_ranking_properties(prices: list[int], data: st.DataObject) -> None:
     assert all(a.total >= b.total - 1e-9 for a, b in pairwise(ranked))
     assert max(r.price_score for r in ranked) == 40.0
     assert sum(r.shortlisted for r in ranked) == 3
+
+
+# -- more bad input and unusable evidence ------------------------------------------------------
+
+
+def test_zero_deduction_amount_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"must be positive, got 0\.00"):
+        DeductionRule(kind="complaint", amount=Decimal("0"))
+
+
+def test_threshold_on_a_non_score_rule_is_refused() -> None:
+    with pytest.raises(ValidationError, match="only score_below rules take a threshold"):
+        DeductionRule(kind="complaint", amount=Decimal("1"), threshold=90)
+
+
+def test_negative_bonus_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"bonus must be zero or more, got -5\.00"):
+        BonusRule(threshold=95, amount=Decimal("-5"))
+
+
+def test_missing_person_rule_needs_staffing() -> None:
+    with pytest.raises(ValidationError, match="missing_person_day rule but no staffing"):
+        _contract(staffing={})
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "message"),
+    [(2026, 13, "month must be an int from 1 to 12, got 13"), (True, 3, "year must be an int")],
+)
+def test_bad_year_or_month_is_an_error(year: object, month: object, message: str) -> None:
+    with pytest.raises(HosplogiError, match=message):
+        settle(_contract(), year, month)  # type: ignore[arg-type]
+
+
+def test_score_that_is_not_a_number_is_an_error() -> None:
+    with pytest.raises(HosplogiError, match="got '90'"):
+        settle(_contract(), 2026, 3, score="90")  # type: ignore[arg-type]
+
+
+def test_evidence_without_a_rule_is_reported() -> None:
+    bare = _contract(deductions=(), sla_policy=None, bonus=None)
+    s = settle(
+        bare,
+        2026,
+        3,
+        orders=[_order("WO-1", "urgent", _at(3), None)],
+        headcount=[HeadcountRecord(post="or-cleaner", day=date(2026, 3, 2), present=1)],
+        inspections=[_inspection("JI-1", _at(4), ok=False)],
+        complaints=[Complaint(id="CP-1", at=_at(5), substantiated=True)],
+        score=50,
+    )
+    assert s.lines == ()
+    assert s.payable == s.base
+    assert [(u.kind, u.reason) for u in s.unused] == [
+        ("order", "contract C-CLN-2026 has no sla_breach rule"),
+        ("inspection", "contract C-CLN-2026 has no failed_inspection rule"),
+        ("headcount", "contract C-CLN-2026 has no missing_person_day rule"),
+        ("complaint", "contract C-CLN-2026 has no complaint rule"),
+        ("score", "contract C-CLN-2026 has no score_below or bonus rule"),
+    ]
+
+
+def test_cancelled_order_and_other_vendor_and_other_month_are_reported() -> None:
+    cancelled = _order("WO-7", "urgent", _at(3), None).cancel(at=_at(4), reason="duplicate")
+    s = settle(
+        _contract(),
+        2026,
+        3,
+        orders=[cancelled],
+        inspections=[_inspection("DP-1", _at(2), ok=False, vendor="V-GUARD")],
+        headcount=[
+            HeadcountRecord(post="or-cleaner", day=date(2026, 4, 1), present=0),
+            HeadcountRecord(post="or-cleaner", day=date(2026, 3, 3), present=0, contract_id="X"),
+        ],
+    )
+    assert [u.reason for u in s.unused] == [
+        "cancelled; SLA clocks do not apply",
+        "concerns vendor V-GUARD, not V-CLEAN",
+        "2026-04-01 is outside 2026-03",
+        "belongs to contract X, not C-CLN-2026",
+    ]
+    assert s.lines == ()
+
+
+def test_duplicate_inspections_and_headcount_are_counted_once() -> None:
+    insp = _inspection("JI-1", _at(4), ok=False)
+    rec = HeadcountRecord(post="or-cleaner", day=date(2026, 3, 2), present=4)
+    s = settle(_contract(), 2026, 3, inspections=[insp, insp], headcount=[rec, rec])
+    assert [(ln.kind.value, ln.quantity) for ln in s.lines] == [
+        ("missing_person_day", 2),
+        ("failed_inspection", 1),
+    ]
+    assert len(s.unused) == 2
+
+
+def test_bad_bids_and_arguments_are_rejected() -> None:
+    with pytest.raises(ValidationError, match="price must be positive"):
+        Bid(vendor="A", price=Decimal("0"))
+    with pytest.raises(ValidationError, match="qualification score must be 0–100, got 120"):
+        Bid(vendor="A", price=Decimal("1"), scores={"qualification": 120})
+    with pytest.raises(ValidationError, match="marked invalid without a reason"):
+        Bid(vendor="A", price=Decimal("1"), valid=False)
+    with pytest.raises(HosplogiError, match="weight of 'price' must be a number ≥ 0, got -40"):
+        rank_bids([_bid("A", "1", 1)], {**WEIGHTS, "price": -40}, shortlist=1)
+    with pytest.raises(HosplogiError, match="shortlist must be an int ≥ 1, got 0"):
+        rank_bids([_bid("A", "1", 1)], WEIGHTS, shortlist=0)
+    with pytest.raises(HosplogiError, match="one bid per vendor; repeated: A"):
+        rank_bids([_bid("A", "1", 1), _bid("A", "2", 1)], WEIGHTS, shortlist=1)
