@@ -23,6 +23,8 @@ from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
 from hosplogi.inspections import *  # noqa: F403
 from hosplogi.inspections import __all__ as _inspections_all
+from hosplogi.kpi import *  # noqa: F403
+from hosplogi.kpi import __all__ as _kpi_all
 from hosplogi.maintenance import *  # noqa: F403
 from hosplogi.maintenance import __all__ as _maintenance_all
 from hosplogi.orders import *  # noqa: F403
@@ -39,6 +41,7 @@ __all__ = [
     *_orders_all,
     *_calendars_all,
     *_sla_all,
+    *_kpi_all,
     *_inspections_all,
     *_maintenance_all,
     *_contracts_all,
