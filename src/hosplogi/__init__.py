@@ -13,13 +13,27 @@ Examples
 
 from __future__ import annotations
 
+from hosplogi.calendars import *  # noqa: F403
+from hosplogi.calendars import __all__ as _calendars_all
 from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
+from hosplogi.scheduling import *  # noqa: F403
+from hosplogi.scheduling import __all__ as _scheduling_all
+from hosplogi.sla import *  # noqa: F403
+from hosplogi.sla import __all__ as _sla_all
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", *_errors_all, *_crews_all, *_orders_all]
+__all__ = [
+    "__version__",
+    *_errors_all,
+    *_crews_all,
+    *_orders_all,
+    *_calendars_all,
+    *_sla_all,
+    *_scheduling_all,
+]

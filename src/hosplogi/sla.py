@@ -1,0 +1,712 @@
+"""Service-level clocks: response and resolution times of work orders against targets.
+
+The seeds demand a response time limit for every request (首接负责制, 明确服务响应时限, 002:69) and
+timeliness for every service; outsourcing contracts are paid on it. An :class:`SlaPolicy` gives a
+target per priority; :func:`evaluate` replays an order's event log once and returns its two
+clocks at an instant `now`:
+
+- the **response** clock runs from ``reported_at`` until the first start on site
+  (``IN_PROGRESS``);
+- the **resolution** clock runs until ``COMPLETED``, runs again when acceptance is refused
+  (rework) and stops at the next completion;
+- a cancellation stops both clocks (the order is then left out of met/breached counts);
+- either clock is *paused* while the order is ``ON_HOLD`` for a reason in ``policy.pausing``;
+- a business-hours target counts only open time of ``policy.calendar``; pause time is measured
+  the same way.
+
+**Priority changes** (:meth:`WorkOrder.reprioritize`): the clock keeps the time already elapsed
+and is measured against the target of the priority *in force* — at `now` for a running or paused
+clock, at the moment it stopped for a stopped one. The whole running history is measured with
+that target's rule (wall-clock or business hours). Events later than `now` are ignored, so
+``evaluate(order, policy, now=t)`` tells how the order stood at `t`.
+
+Examples
+--------
+>>> from datetime import UTC, datetime, timedelta
+>>> from hosplogi import Priority, WorkOrder
+>>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+>>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+...     resolve=timedelta(hours=4)) for p in Priority})
+>>> order = WorkOrder.report(id="WO-1", title="Leak", trade="plumbing",
+...     priority=Priority.URGENT, reported_at=t0, location="Ward 3")
+>>> s = evaluate(order, policy, now=t0 + timedelta(minutes=20))
+>>> s.response.remaining, s.response.breached, s.response.due_at.time()
+(datetime.timedelta(seconds=600), False, datetime.time(9, 30))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import computed_field, field_validator, model_validator
+
+from hosplogi._types import FrozenModel, require_aware
+from hosplogi.calendars import BusinessCalendar, _Timeline
+from hosplogi.errors import HosplogiError
+from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
+
+__all__ = [
+    "Clock",
+    "ClockState",
+    "ComplianceReport",
+    "ComplianceRow",
+    "SlaPolicy",
+    "SlaStatus",
+    "SlaTarget",
+    "compliance",
+    "evaluate",
+    "evaluate_many",
+]
+
+ClockState = Literal["running", "paused", "stopped"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_ZERO = timedelta(0)
+_COMPUTED = ("remaining", "breached", "percent")
+
+
+class SlaTarget(FrozenModel):
+    """The response and resolution limits of one priority.
+
+    Parameters
+    ----------
+    respond : timedelta
+        From the report to the first start on site. Must be positive.
+    resolve : timedelta
+        From the report to completion. Must be positive.
+    business_hours : bool
+        Count only the open time of the policy's calendar (default ``False``: wall-clock time).
+
+    Examples
+    --------
+    >>> SlaTarget(respond=timedelta(minutes=15), resolve=timedelta(0))
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for SlaTarget
+    resolve
+      Value error, the resolve target must be positive, got 0:00:00...
+    """
+
+    respond: timedelta
+    resolve: timedelta
+    business_hours: bool = False
+
+    @field_validator("respond", "resolve")
+    @classmethod
+    def _positive(cls, value: timedelta, info: Any) -> timedelta:
+        if value <= _ZERO:
+            raise ValueError(
+                f"the {info.field_name} target must be positive, got {value}; give a duration "
+                "such as timedelta(minutes=30)"
+            )
+        return value
+
+
+class SlaPolicy(FrozenModel):
+    """Targets per priority, the calendar for business hours, pausing reasons, warning levels.
+
+    Parameters
+    ----------
+    targets : Mapping[Priority, SlaTarget]
+        One target for **every** priority.
+    calendar : BusinessCalendar, optional
+        Required when a target counts business hours.
+    pausing : frozenset[HoldReason]
+        Hold reasons that pause the clocks; default awaiting material or the requester.
+    warn_at : tuple[float, ...]
+        Fractions of the target (each in (0, 1)) at which a clock reports a warning, e.g. notify
+        the crew leader at 75 % and the department head at 90 %. Kept sorted.
+
+    Examples
+    --------
+    >>> SlaPolicy(targets={Priority.URGENT: SlaTarget(respond=timedelta(minutes=15),
+    ...                                                resolve=timedelta(hours=4))})
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for SlaPolicy
+      Value error, no target for priorities EMERGENCY, ROUTINE, PLANNED; ...
+    """
+
+    targets: dict[Priority, SlaTarget]
+    calendar: BusinessCalendar | None = None
+    pausing: frozenset[HoldReason] = frozenset(
+        {HoldReason.AWAITING_MATERIAL, HoldReason.AWAITING_REQUESTER}
+    )
+    warn_at: tuple[float, ...] = (0.75, 0.9)
+
+    @field_validator("warn_at")
+    @classmethod
+    def _fractions(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        for w in value:
+            if not 0.0 < w < 1.0:
+                raise ValueError(
+                    f"warn_at thresholds are fractions of the target strictly between 0 and 1, "
+                    f"got {w!r}; write 0.75 for 75 %"
+                )
+        return tuple(sorted(set(value)))
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlaPolicy:
+        missing = [p.name for p in Priority if p not in self.targets]
+        if missing:
+            raise ValueError(
+                f"no target for priorities {', '.join(missing)}; every priority needs an SlaTarget"
+            )
+        business = [p.name for p, t in self.targets.items() if t.business_hours]
+        if business and self.calendar is None:
+            raise ValueError(
+                f"the targets of {', '.join(business)} count business hours but the policy has no "
+                "calendar; give calendar=BusinessCalendar.china() or another calendar"
+            )
+        return self
+
+
+class Clock(FrozenModel):
+    """One SLA clock (response or resolution) of one order at one instant.
+
+    Attributes
+    ----------
+    state : {"running", "paused", "stopped"}
+    target : timedelta
+        The limit of the priority in force.
+    elapsed : timedelta
+        Running time so far (open time for a business-hours target).
+    paused : timedelta
+        Total time paused by pausing holds, measured like `elapsed`.
+    due_at : datetime or None
+        When the clock breaches if it runs from `now` on without a new pause; the instant it
+        breached if it already has; ``None`` once stopped. Every pause moves it later.
+    breached_at : datetime or None
+        The instant `elapsed` reached `target`, if it has.
+    stopped_at : datetime or None
+        When the clock stopped (start on site, completion or cancellation).
+    warned : tuple[float, ...]
+        The policy's `warn_at` thresholds the clock has reached, e.g. ``(0.75,)``.
+    remaining, breached, percent
+        Derived: ``target − elapsed`` (negative once breached), ``elapsed > target``,
+        ``elapsed / target × 100``.
+
+    Examples
+    --------
+    >>> c = Clock(state="running", target=timedelta(hours=1), elapsed=timedelta(minutes=50))
+    >>> c.remaining, c.breached, round(c.percent, 1)
+    (datetime.timedelta(seconds=600), False, 83.3)
+    """
+
+    state: ClockState
+    target: timedelta
+    elapsed: timedelta
+    paused: timedelta = _ZERO
+    due_at: datetime | None = None
+    breached_at: datetime | None = None
+    stopped_at: datetime | None = None
+    warned: tuple[float, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        """Accept dumped clocks: the derived values are recomputed, not stored."""
+        if isinstance(data, dict) and any(k in data for k in _COMPUTED):
+            data = {k: v for k, v in data.items() if k not in _COMPUTED}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def remaining(self) -> timedelta:
+        """``target − elapsed``; negative once breached."""
+        return self.target - self.elapsed
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def breached(self) -> bool:
+        """Whether the elapsed time exceeds the target."""
+        return self.elapsed > self.target
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def percent(self) -> float:
+        """``elapsed / target × 100``."""
+        return self.elapsed / self.target * 100.0
+
+
+class SlaStatus(FrozenModel):
+    """Both clocks of one order at `now`.
+
+    Attributes
+    ----------
+    order_id : str
+    priority : Priority
+        The priority in force at `now`.
+    now : datetime
+    response, resolution : Clock
+    cancelled : bool
+        The order was cancelled by `now` (both clocks stopped at the cancellation).
+
+    Examples
+    --------
+    >>> c = Clock(state="stopped", target=timedelta(hours=1), elapsed=timedelta(minutes=5))
+    >>> s = SlaStatus(order_id="WO-1", priority="urgent", response=c, resolution=c,
+    ...               now=datetime(2026, 3, 2, tzinfo=UTC))
+    >>> SlaStatus.model_validate_json(s.model_dump_json()) == s
+    True
+    """
+
+    order_id: str
+    priority: Priority
+    now: datetime
+    response: Clock
+    resolution: Clock
+    cancelled: bool = False
+
+
+class ComplianceRow(FrozenModel):
+    """Counts and times of one group of orders for one clock.
+
+    Attributes
+    ----------
+    key : str or None
+        The group (e.g. ``"urgent"``, a trade, a technician id); ``None`` for orders without one.
+    count : int
+        Orders in the group, cancelled ones included.
+    cancelled : int
+        Cancelled orders: counted, but neither met nor breached.
+    met : int
+        Clocks stopped within target.
+    breached : int
+        Clocks over target, stopped or still open.
+    open : int
+        Clocks running or paused and not yet breached.
+    met_rate : float or None
+        ``met / (met + breached) × 100``; ``None`` when nothing is decided yet.
+    mean_elapsed, p90_elapsed : timedelta or None
+        Over the stopped, non-cancelled clocks; the 90th percentile by the nearest-rank method.
+    """
+
+    key: str | None
+    count: int
+    cancelled: int
+    met: int
+    breached: int
+    open: int
+    met_rate: float | None
+    mean_elapsed: timedelta | None
+    p90_elapsed: timedelta | None
+
+
+class ComplianceReport(FrozenModel):
+    """SLA compliance per group, plus the total over all orders."""
+
+    by: str
+    clock: Literal["response", "resolution"]
+    now: datetime
+    rows: tuple[ComplianceRow, ...]
+    total: ComplianceRow
+
+
+# -- the replay ---------------------------------------------------------------------------------
+
+
+def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str, Any]) -> Any:
+    """Build a model from already-valid values without validation (the batch hot path)."""
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_CLOCK_FIELDS = frozenset(Clock.model_fields)
+_STATUS_FIELDS = frozenset(SlaStatus.model_fields)
+
+
+class _Context:
+    """Per-call data shared by every order: targets in µs, the calendar timeline, warn prefixes."""
+
+    __slots__ = ("now", "now_us", "pausing", "policy", "targets", "timeline", "warn")
+
+    def __init__(self, policy: SlaPolicy, now: datetime) -> None:
+        require_aware(now, "now")
+        self.policy = policy
+        self.now = now
+        self.now_us = (now - _EPOCH) // _US
+        self.pausing = policy.pausing
+        self.timeline: _Timeline | None = (
+            policy.calendar._timeline if policy.calendar is not None else None
+        )
+        self.targets = {
+            p: (t.respond, t.resolve, t.respond // _US, t.resolve // _US, t.business_hours)
+            for p, t in policy.targets.items()
+        }
+        self.warn = policy.warn_at
+
+
+def _clock(
+    ctx: _Context,
+    segs: list[tuple[int, int]],
+    pauses: list[tuple[int, int]],
+    state: str,
+    stop_us: int | None,
+    target: timedelta,
+    target_us: int,
+    business: bool,
+    tz: Any,
+) -> Clock:
+    tl = ctx.timeline if business else None
+    if tl is not None:
+        pos = tl.opentime
+        elapsed = sum(pos(b) - pos(a) for a, b in segs)
+        paused = sum(pos(b) - pos(a) for a, b in pauses)
+    else:
+        elapsed = sum(b - a for a, b in segs)
+        paused = sum(b - a for a, b in pauses)
+    breached_at = None
+    due_at = None
+    if elapsed > target_us:
+        acc = 0
+        for a, b in segs:
+            length = (tl.opentime(b) - tl.opentime(a)) if tl is not None else b - a
+            if acc + length >= target_us:
+                rest = target_us - acc
+                if rest == 0:
+                    at_us = a
+                elif tl is not None:
+                    at_us = tl.add_us(a, rest, ctx.now)
+                else:
+                    at_us = a + rest
+                breached_at = (_EPOCH + timedelta(microseconds=at_us)).astimezone(tz)
+                break
+            acc += length
+        if state != "stopped":
+            due_at = breached_at
+    elif state != "stopped":
+        rest = target_us - elapsed
+        if tl is not None:
+            assert ctx.policy.calendar is not None
+            due_at = ctx.policy.calendar.add(ctx.now, timedelta(microseconds=rest))
+        else:
+            due_at = (_EPOCH + timedelta(microseconds=ctx.now_us + rest)).astimezone(tz)
+    warn = ctx.warn
+    k = 0
+    for w in warn:
+        if elapsed >= w * target_us:
+            k += 1
+        else:
+            break
+    return _fast_model(  # type: ignore[no-any-return]
+        Clock,
+        _CLOCK_FIELDS,
+        {
+            "state": state,
+            "target": target,
+            "elapsed": timedelta(microseconds=elapsed) if elapsed else _ZERO,
+            "paused": timedelta(microseconds=paused) if paused else _ZERO,
+            "due_at": due_at,
+            "breached_at": breached_at,
+            "stopped_at": (
+                None
+                if stop_us is None
+                else (_EPOCH + timedelta(microseconds=stop_us)).astimezone(tz)
+            ),
+            "warned": warn[:k],
+        },
+    )
+
+
+def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
+    events = order.events
+    now_us = ctx.now_us
+    first = events[0]
+    rep = (first.at - _EPOCH) // _US
+    if rep > now_us:
+        raise HosplogiError(
+            f"order {order.id}: now {ctx.now.isoformat()} is earlier than reported_at "
+            f"{order.reported_at.isoformat()}; evaluate at or after the report"
+        )
+    pausing = ctx.pausing
+    prio = first.priority or order.priority
+    # response clock
+    r_run: int | None = rep
+    r_pause: int | None = None
+    r_stop: int | None = None
+    r_prio = prio
+    r_segs: list[tuple[int, int]] = []
+    r_pauses: list[tuple[int, int]] = []
+    # resolution clock
+    s_run: int | None = rep
+    s_pause: int | None = None
+    s_stop: int | None = None
+    s_prio = prio
+    s_segs: list[tuple[int, int]] = []
+    s_pauses: list[tuple[int, int]] = []
+    cancelled = False
+    last_us = rep
+    for e in events[1:]:
+        us = (e.at - _EPOCH) // _US
+        if us > now_us:
+            break
+        last_us = us
+        a = e.action
+        if a is Action.HOLD:
+            if e.hold_reason in pausing:
+                if r_run is not None:
+                    r_segs.append((r_run, us))
+                    r_run, r_pause = None, us
+                if s_run is not None:
+                    s_segs.append((s_run, us))
+                    s_run, s_pause = None, us
+        elif a is Action.RESUME:
+            if r_pause is not None:
+                r_pauses.append((r_pause, us))
+                r_pause, r_run = None, us
+            if s_pause is not None:
+                s_pauses.append((s_pause, us))
+                s_pause, s_run = None, us
+        elif a is Action.START:
+            if r_run is not None:
+                r_segs.append((r_run, us))
+                r_run, r_stop, r_prio = None, us, prio
+        elif a is Action.COMPLETE:
+            if s_run is not None:
+                s_segs.append((s_run, us))
+                s_run, s_stop, s_prio = None, us, prio
+        elif a is Action.REJECT:
+            s_run, s_stop = us, None
+        elif a is Action.CANCEL:
+            cancelled = True
+            if r_run is not None:
+                r_segs.append((r_run, us))
+            if r_pause is not None:
+                r_pauses.append((r_pause, us))
+            if r_stop is None:
+                r_run, r_pause, r_stop, r_prio = None, None, us, prio
+            if s_run is not None:
+                s_segs.append((s_run, us))
+            if s_pause is not None:
+                s_pauses.append((s_pause, us))
+            if s_stop is None:
+                s_run, s_pause, s_stop, s_prio = None, None, us, prio
+        elif a is Action.REPRIORITIZE and e.priority is not None:
+            prio = e.priority
+    r_state = "stopped"
+    if r_run is not None:
+        r_segs.append((r_run, now_us))
+        r_state, r_prio = "running", prio
+    elif r_pause is not None:
+        r_pauses.append((r_pause, now_us))
+        r_state, r_prio = "paused", prio
+    s_state = "stopped"
+    if s_run is not None:
+        s_segs.append((s_run, now_us))
+        s_state, s_prio = "running", prio
+    elif s_pause is not None:
+        s_pauses.append((s_pause, now_us))
+        s_state, s_prio = "paused", prio
+    r_t = ctx.targets[r_prio]
+    s_t = ctx.targets[s_prio]
+    tl = ctx.timeline
+    if tl is not None and (r_t[4] or s_t[4]):
+        at = order.reported_at
+        tl.ensure(rep, at)
+        tl.ensure(now_us if (r_state != "stopped" or s_state != "stopped") else last_us, ctx.now)
+    tz = ctx.now.tzinfo
+    response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t[0], r_t[2], r_t[4], tz)
+    resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t[1], s_t[3], s_t[4], tz)
+    return _fast_model(  # type: ignore[no-any-return]
+        SlaStatus,
+        _STATUS_FIELDS,
+        {
+            "order_id": order.id,
+            "priority": prio,
+            "now": ctx.now,
+            "response": response,
+            "resolution": resolution,
+            "cancelled": cancelled,
+        },
+    )
+
+
+def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
+    """Return the response and resolution clocks of `order` at `now`.
+
+    Parameters
+    ----------
+    order : WorkOrder
+    policy : SlaPolicy
+    now : datetime
+        Timezone-aware; never read from the clock. Events after `now` are ignored. The instants
+        of the result are given in `now`'s zone.
+
+    Returns
+    -------
+    SlaStatus
+
+    Raises
+    ------
+    HosplogiError
+        If `now` is naive or earlier than ``order.reported_at``, or a business-hours target
+        needs calendar years the calendar does not cover.
+
+    Notes
+    -----
+    One pass over the event log; business time by interval lookup, O(e log n) for e events.
+
+    Examples
+    --------
+    A job put on hold for material for an hour: the resolution clock pauses, and its due time
+    moves an hour later.
+
+    >>> from hosplogi import HoldReason, Priority, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> o = (WorkOrder.report(id="WO-9", title="Tap", trade="plumbing", priority="urgent",
+    ...                       reported_at=t0, location="Ward 3")
+    ...      .dispatch(["T01"], at=t0 + timedelta(minutes=5))
+    ...      .start(at=t0 + timedelta(minutes=25))
+    ...      .hold(HoldReason.AWAITING_MATERIAL, at=t0 + timedelta(hours=1)))
+    >>> s = evaluate(o, policy, now=t0 + timedelta(hours=2))
+    >>> s.response.state, s.response.elapsed, s.resolution.state, s.resolution.paused
+    ('stopped', datetime.timedelta(seconds=1500), 'paused', datetime.timedelta(seconds=3600))
+    >>> s.resolution.due_at.time()
+    datetime.time(14, 0)
+    """
+    return _evaluate(order, _Context(policy, now))
+
+
+def evaluate_many(orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus]:
+    """Evaluate many orders at one instant (the batch path: validation done once per call).
+
+    Examples
+    --------
+    >>> from hosplogi import Priority, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> orders = [WorkOrder.report(id=f"WO-{i}", title="t", trade="hvac", priority="routine",
+    ...                            reported_at=t0 + timedelta(minutes=20 * i), location="L1")
+    ...           for i in range(3)]
+    >>> [s.response.breached for s in evaluate_many(orders, policy, t0 + timedelta(minutes=45))]
+    [True, False, False]
+    """
+    ctx = _Context(policy, now)
+    return [_evaluate(o, ctx) for o in orders]
+
+
+def _nearest_rank(sorted_values: Sequence[int], q: float) -> int:
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def _row(key: str | None, items: list[tuple[bool, Clock]]) -> ComplianceRow:
+    met = breached = open_ = cancelled = 0
+    done: list[int] = []
+    for was_cancelled, clock in items:
+        if was_cancelled:
+            cancelled += 1
+        elif clock.elapsed > clock.target:
+            breached += 1
+            if clock.state == "stopped":
+                done.append(clock.elapsed // _US)
+        elif clock.state == "stopped":
+            met += 1
+            done.append(clock.elapsed // _US)
+        else:
+            open_ += 1
+    decided = met + breached
+    done.sort()
+    return ComplianceRow(
+        key=key,
+        count=len(items),
+        cancelled=cancelled,
+        met=met,
+        breached=breached,
+        open=open_,
+        met_rate=met / decided * 100.0 if decided else None,
+        mean_elapsed=timedelta(microseconds=sum(done) // len(done)) if done else None,
+        p90_elapsed=timedelta(microseconds=_nearest_rank(done, 0.9)) if done else None,
+    )
+
+
+def _keys(order: WorkOrder, status: SlaStatus, by: str) -> tuple[str | None, ...]:
+    if by == "priority":
+        return (status.priority.value,)
+    if by == "assignee":
+        return tuple(order.assignees) or (None,)
+    try:
+        value = getattr(order, by)
+    except AttributeError:
+        raise HosplogiError(
+            f"cannot group by {by!r}: work orders have no such attribute; use 'priority', "
+            "'trade', 'department', 'assignee' or another WorkOrder field"
+        ) from None
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return tuple(str(v) for v in value) or (None,)
+    return (None if value is None else str(value),)
+
+
+def compliance(
+    orders: Iterable[WorkOrder],
+    policy: SlaPolicy,
+    now: datetime,
+    by: str = "priority",
+    *,
+    clock: Literal["response", "resolution"] = "resolution",
+) -> ComplianceReport:
+    """Met and breached counts, met rate and elapsed times per group, at `now`.
+
+    Parameters
+    ----------
+    orders : iterable of WorkOrder
+    policy : SlaPolicy
+    now : datetime
+    by : str
+        ``"priority"`` (the priority in force at `now`), ``"assignee"`` (each member of the last
+        dispatched team; an order counts once for each) or any WorkOrder attribute
+        (``"trade"``, ``"department"``, ``"source"`` …). Tuple values count in each element's group.
+    clock : {"resolution", "response"}
+        Which clock to report.
+
+    Returns
+    -------
+    ComplianceReport
+        Rows sorted by key (``None`` last) and the total over all orders.
+
+    Examples
+    --------
+    >>> from hosplogi import Priority, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> def done(i, hours):
+    ...     o = WorkOrder.report(id=f"WO-{i}", title="t", trade="hvac", priority="routine",
+    ...                          reported_at=t0, location="L1")
+    ...     o = o.dispatch(["T01"], at=t0).start(at=t0)
+    ...     return o.complete(at=t0 + timedelta(hours=hours))
+    >>> report = compliance([done(1, 2), done(2, 3), done(3, 5)], policy, t0 + timedelta(days=1))
+    >>> row = report.rows[0]
+    >>> row.key, row.met, row.breached, round(row.met_rate, 1), row.p90_elapsed
+    ('routine', 2, 1, 66.7, datetime.timedelta(seconds=18000))
+    """
+    if clock not in ("response", "resolution"):
+        raise HosplogiError(f"clock must be 'response' or 'resolution', got {clock!r}")
+    ctx = _Context(policy, now)
+    groups: dict[str | None, list[tuple[bool, Clock]]] = {}
+    everything: list[tuple[bool, Clock]] = []
+    for order in orders:
+        status = _evaluate(order, ctx)
+        item = (status.cancelled, status.response if clock == "response" else status.resolution)
+        everything.append(item)
+        for key in _keys(order, status, by):
+            groups.setdefault(key, []).append(item)
+    keys = sorted(groups, key=lambda k: (k is None, k or ""))
+    return ComplianceReport(
+        by=by,
+        clock=clock,
+        now=now,
+        rows=tuple(_row(k, groups[k]) for k in keys),
+        total=_row(None, everything),
+    )
