@@ -112,6 +112,8 @@ Money = Annotated[Decimal, BeforeValidator(_money_before)]
 
 def _imaginary_reason(value: datetime) -> str | None:
     """Why `value` names no real instant (a wall time skipped by a DST change), or None."""
+    if type(value.tzinfo) is timezone:  # a fixed offset skips no wall time
+        return None
     round_trip = value.astimezone(UTC).astimezone(value.tzinfo)
     if round_trip.replace(tzinfo=None) != value.replace(tzinfo=None):
         return (
