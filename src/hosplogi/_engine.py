@@ -7,11 +7,12 @@ order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lif
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import random
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -19,12 +20,20 @@ import simpy
 
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import Action, HoldReason, Priority, Source, WorkOrder
+from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
 
 if TYPE_CHECKING:
-    from hosplogi.simulation import Demand, Hospital, Scenario, Shift, SimulationResult
+    from hosplogi.simulation import (
+        Demand,
+        Hospital,
+        Profile,
+        Rounds,
+        Scenario,
+        Shift,
+        SimulationResult,
+    )
 
-__all__ = ["Action", "Policy", "run"]
+__all__ = ["Policy", "first_team", "named_policy", "run"]
 
 Assignment = tuple[str, tuple[str, ...]]
 
@@ -187,7 +196,6 @@ class _Job:
     rating: int
     reported: float
     first_start: float | None = None
-    in_system: list[list[float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -199,8 +207,8 @@ class _Arrival:
     work_factor: float
 
 
-def _local_weights(profile: Any, local: datetime, holidays: frozenset[date]) -> float:
-    factor = profile.hourly[local.hour] * profile.weekday[local.weekday()]
+def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date]) -> float:
+    factor: float = profile.hourly[local.hour] * profile.weekday[local.weekday()]
     return factor * profile.holiday if local.date() in holidays else factor
 
 
@@ -248,8 +256,8 @@ def _source_of(rng: random.Random) -> Source:
     return Source.PHONE if rng.random() < 0.7 else Source.APP
 
 
-def _round_times(rounds: Any, clock: _Clock, horizon: float) -> list[float]:
-    times = []
+def _round_times(rounds: Rounds, clock: _Clock, horizon: float) -> list[float]:
+    times: list[float] = []
     day = 0
     while True:
         t = clock.minutes(
@@ -290,7 +298,10 @@ class _Clock:
         return cls(start, zone, origin.astimezone(UTC))
 
     def instant(self, minutes: float) -> datetime:
-        return (self.origin_utc + timedelta(minutes=minutes)).astimezone(self.zone)
+        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
+        utc = self.origin_utc + timedelta(minutes=minutes)
+        offset = utc.astimezone(self.zone).utcoffset() or timedelta(0)
+        return utc.astimezone(_fixed_zone(offset))
 
     def local(self, minutes: float) -> datetime:
         return self.instant(minutes)
@@ -299,9 +310,14 @@ class _Clock:
         return (at - self.origin_utc).total_seconds() / 60
 
 
+@functools.cache
+def _fixed_zone(offset: timedelta) -> timezone:
+    return timezone(offset)
+
+
 def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[tuple[float, float]]:
-    """On-shift windows in engine minutes over the horizon (and the day before, for night shifts)."""
-    if shift is None or shift.minutes == 1440 and len(shift.weekdays) == 7:
+    """On-shift windows in engine minutes over the horizon (from the day before, for nights)."""
+    if shift is None or (shift.minutes == 1440 and len(shift.weekdays) == 7):
         return [(-math.inf, math.inf)]
     windows: list[tuple[float, float]] = []
     days = int(horizon // 1440) + 2
@@ -371,13 +387,11 @@ class _Run:
         self.last_change = now
         self.in_system += delta
 
-    def enter(self, job: _Job) -> None:
+    def enter(self) -> None:
         self._count(+1)
-        job.in_system.append([self.now(), math.inf])
 
-    def leave(self, job: _Job) -> None:
+    def leave(self) -> None:
         self._count(-1)
-        job.in_system[-1][1] = self.now()
 
     def take(self, team: tuple[str, ...]) -> None:
         for tid in team:
@@ -465,7 +479,7 @@ class _Run:
                 reported=self.now(),
             )
             self.jobs.append(job)
-            self.enter(job)
+            self.enter()
             self.queue(job)
 
     def work(self, job: _Job, team: tuple[str, ...]) -> Generator[simpy.Event, Any, None]:
@@ -493,9 +507,10 @@ class _Run:
         yield self.env.timeout(job.work_left)
         job.work_left = 0.0
         job.order = job.order.complete(at=self.at(), by=lead)
-        self.leave(job)
+        self.leave()
         self.release(team)
-        self.env.process(self.acceptance(job))
+        if self.scenario.acceptance:
+            self.env.process(self.acceptance(job))
         self.dispatch_pass()
 
     def acceptance(self, job: _Job) -> Generator[simpy.Event, Any, None]:
@@ -505,7 +520,7 @@ class _Run:
             job.reject_pending = False
             job.order = job.order.verify(at=self.at(), by=verifier, accepted=False, rating=2)
             job.work_left = job.rework
-            self.enter(job)
+            self.enter()
             self.queue(job)
             return
         job.order = job.order.verify(at=self.at(), by=verifier, rating=job.rating)
