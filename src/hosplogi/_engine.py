@@ -10,7 +10,7 @@ import bisect
 import functools
 import math
 import random
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import simpy
 
 from hosplogi.crews import SkillRequirement, Technician
-from hosplogi.errors import HosplogiError
+from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
 
 if TYPE_CHECKING:
@@ -141,7 +141,10 @@ class _Recommend:
         for order in sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at)):
             if not left:
                 break
-            best = recommend(order, left, now=now, k=1)
+            try:
+                best = recommend(order, left, now=now, k=1)
+            except InfeasibleError:  # nobody free now can staff it; it waits
+                continue
             if best:
                 team = tuple(best[0].technician_ids)
                 chosen.append((order.id, team))
@@ -527,6 +530,11 @@ class _Run:
         yield self.env.timeout(job.followup_delay)
         job.order = job.order.close(at=self.at(), by="desk")
 
+    def progress(self, report: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
+        while self.now() < self.horizon:
+            report(self.now() / self.horizon)
+            yield self.env.timeout(min(1440.0, self.horizon - self.now()))
+
     def ticker(self, every: float) -> Generator[simpy.Event, Any, None]:
         while True:
             self.dispatch_pass()
@@ -541,9 +549,11 @@ class _Run:
 
     # the whole run ---------------------------------------------------------------------------
 
-    def go(self, holidays: frozenset[date]) -> None:
+    def go(self, holidays: frozenset[date], progress: Callable[[float], None] | None) -> None:
         arrivals = _arrivals(self.scenario, self.clock, self.horizon, self.seed, holidays)
         self.env.process(self.arrivals(arrivals))
+        if progress is not None:
+            self.env.process(self.progress(progress))
         self.env.process(self.shift_starts())
         if self.batch:
             self.env.process(self.ticker(self.scenario.batch_minutes))
@@ -551,6 +561,8 @@ class _Run:
         self._count(0)
         for tid, since in self.busy_from.items():
             self.busy_minutes[tid] += self.horizon - since
+        if progress is not None:
+            progress(1.0)
 
 
 def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
@@ -565,11 +577,17 @@ def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
 
 
 def run(
-    scenario: Scenario, *, days: float, seed: int, warmup_days: float, policy: Policy | None
+    scenario: Scenario,
+    *,
+    days: float,
+    seed: int,
+    warmup_days: float,
+    policy: Policy | None,
+    progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
     """Simulate and assemble the result (see :func:`hosplogi.simulation.simulate`)."""
     from hosplogi import simulation
 
     sim = _Run(scenario, days, seed, policy)
-    sim.go(_holidays(scenario, days))
+    sim.go(_holidays(scenario, days), progress)
     return simulation._assemble(scenario, sim, days=days, seed=seed, warmup_days=warmup_days)

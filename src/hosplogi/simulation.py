@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator, model_validator
 
 from hosplogi import _engine
+from hosplogi._engine import Policy
 from hosplogi._statistics import mean_confidence_interval
 from hosplogi._types import FrozenModel, Identifier, Money
 from hosplogi.crews import Certificate, Employment, SkillRequirement, Technician
@@ -45,9 +46,11 @@ from hosplogi.orders import Action, Priority, Status, WorkOrder
 from hosplogi.sla import ComplianceReport, SlaPolicy, SlaTarget, compliance
 
 __all__ = [
+    "DEFAULT_SLA",
     "Demand",
     "Hospital",
     "Outsourcing",
+    "Policy",
     "Profile",
     "Replication",
     "Rounds",
@@ -629,6 +632,7 @@ def simulate(
     seed: int,
     warmup_days: float = 0.0,
     policy: _engine.Policy | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
     """Run `scenario` for `days` days and return the orders and the figures computed from them.
 
@@ -646,6 +650,8 @@ def simulate(
     policy : Policy, optional
         A plug-in dispatch policy (any object with ``choose(waiting, free, now)``); overrides
         ``scenario.policy``.
+    progress : callable, optional
+        Called with the fraction of simulated time done, once a simulated day and at the end.
 
     Returns
     -------
@@ -666,7 +672,14 @@ def simulate(
         raise HosplogiError(f"days must be more than 0, got {days}")
     if not 0 <= warmup_days < days:
         raise HosplogiError(f"warmup_days must be in [0, days), got {warmup_days}")
-    return _engine.run(scenario, days=days, seed=seed, warmup_days=warmup_days, policy=policy)
+    return _engine.run(
+        scenario,
+        days=days,
+        seed=seed,
+        warmup_days=warmup_days,
+        policy=policy,
+        progress=progress,
+    )
 
 
 def replicate(
