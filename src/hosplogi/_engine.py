@@ -566,14 +566,20 @@ class _Run:
 
 
 def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
+    """China's public holidays in the run, for the years with an official notice in the source.
+
+    Later years (no notice published yet) get no holiday dip rather than a guessed one.
+    """
     if not scenario.holidays:
         return frozenset()
-    from hosplogi.calendars import BusinessCalendar
+    from hosplogi.calendars import BusinessCalendar, china_official_years
 
     last = scenario.start + timedelta(days=math.ceil(days))
-    years = range(scenario.start.year, last.year + 1)
-    calendar = BusinessCalendar.china(years=list(years), strict=False)
-    return frozenset(calendar.holidays)
+    known = set(china_official_years())
+    years = [y for y in range(scenario.start.year, last.year + 1) if y in known]
+    if not years:
+        return frozenset()
+    return frozenset(BusinessCalendar.china(years=years).holidays)
 
 
 def run(
