@@ -340,9 +340,12 @@ def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[t
     return windows
 
 
-def _on_shift(windows: list[tuple[float, float]], t: float) -> bool:
+def _on_shift(windows: list[tuple[float, float]], t: float) -> tuple[bool, float]:
+    """Whether `t` lies in a window, and until when that answer holds."""
     i = bisect.bisect_right(windows, (t, math.inf)) - 1
-    return i >= 0 and windows[i][0] <= t < windows[i][1]
+    if i >= 0 and windows[i][0] <= t < windows[i][1]:
+        return True, windows[i][1]
+    return False, windows[i + 1][0] if i + 1 < len(windows) else math.inf
 
 
 def _shift_overlap(windows: list[tuple[float, float]], a: float, b: float) -> float:
@@ -370,6 +373,7 @@ class _Run:
         self.idle_since: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
         self.busy_from: dict[str, float] = {}
         self.busy_minutes: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
+        self.shift_state: dict[str, tuple[bool, float]] = {}
         self.waiting: dict[str, _Job] = {}
         self.jobs: list[_Job] = []
         self.in_system = 0
@@ -413,7 +417,7 @@ class _Run:
             return
         now = self.now()
         free_ids = sorted(
-            (tid for tid in self.idle_since if _on_shift(self.windows[tid], now)),
+            (tid for tid in self.idle_since if self.on_shift(tid, now)),
             key=lambda tid: (self.idle_since[tid], tid),
         )
         if not free_ids:
@@ -433,6 +437,13 @@ class _Run:
             del self.waiting[order_id]
             self.take(team)
             self.env.process(self.work(job, team))
+
+    def on_shift(self, tid: str, now: float) -> bool:
+        on, until = self.shift_state.get(tid, (False, -math.inf))
+        if now >= until:  # the cached answer holds until `until`; time only moves on
+            on, until = _on_shift(self.windows[tid], now)
+            self.shift_state[tid] = (on, until)
+        return on
 
     def queue(self, job: _Job) -> None:
         self.waiting[job.order.id] = job
