@@ -273,8 +273,9 @@ class Hospital(FrozenModel):
         year), spread over seven trades and four priorities, with one request in twelve needing two
         trades (000:35). Staff default to 0.075 per bed (60 for 800 beds), allotted to trades by
         workload; each has one main trade at level 3–5 and up to two secondary skills (一专多能,
-        002:61); licensed trades carry certificates (003:347). Most work the day shift; a duty
-        rota covers evenings, nights and weekends (24-hour duty, 002:69).
+        002:61); licensed trades carry certificates (003:347). About 70% of each trade work the
+        day shift (08:00–17:30, Monday–Friday); the rest cover evenings, nights and weekends in
+        turn (24-hour duty, 002:69).
 
         Parameters
         ----------
@@ -532,12 +533,23 @@ class RunSummary(FrozenModel):
     """Busy time / on-shift time over all technicians."""
     response_met_rate: float | None = None
     resolution_met_rate: float | None = None
+    response_met_by_priority: dict[str, float | None] = Field(default_factory=dict)
     scorecard_total: float | None = None
     labour_cost: Money = Decimal("0.00")
 
     def to_record(self) -> dict[str, Any]:
-        """A flat dict for a DataFrame row."""
-        return self.model_dump(mode="json")
+        """A flat dict for a DataFrame row (per-priority rates as ``response_met_rate_<p>``).
+
+        Examples
+        --------
+        >>> row = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2).summary.to_record()
+        >>> row["scenario"], "response_met_rate_routine" in row
+        ('M/M/1 λ=2/h μ=3/h', True)
+        """
+        row = self.model_dump(mode="json", exclude={"response_met_by_priority"})
+        for priority, rate in self.response_met_by_priority.items():
+            row[f"response_met_rate_{priority}"] = rate
+        return row
 
 
 class SimulationResult(FrozenModel):
@@ -771,6 +783,7 @@ _SECOND_TRADE = {
 _MULTI_TRADE_SHARE = 1 / 12
 _REQUESTS_PER_BED_YEAR = 50.0
 _STAFF_PER_BED = 0.075
+_ROTA_SHARE = 0.3
 _DEPARTMENTS = (
     "Emergency", "ICU", "Surgery", "Internal Medicine", "Paediatrics", "Obstetrics", "Outpatients",
     "Radiology", "Laboratory", "Pharmacy", "CSSD", "Dialysis", "Oncology", "Administration",
@@ -846,14 +859,10 @@ def _synthetic_hospital(beds: int, seed: int, technicians: int | None) -> Hospit
                     employment=Employment.PERMANENT if rng.random() < 0.6 else Employment.CONTRACT,
                 )
             )
-            # The first of each trade is on the rota when the trade has three or more people.
-            shifts[tid] = rota[n % 3] if count >= 3 and n < 3 else DAY_SHIFT
-            if count < 3 and n == 0:
-                shifts[tid] = DAY_SHIFT
-    duty = [t for t in staff if shifts[t.id] is DAY_SHIFT]
-    for i, t in enumerate(duty[: max(3, len(staff) // 12)]):
-        if not any(shifts[x.id] is rota[i % 3] for x in staff if _main_trade(x) == _main_trade(t)):
-            shifts[t.id] = rota[i % 3]
+            # A share of each trade covers evenings, nights and weekends in turn; the first
+            # person of a trade always works days.
+            on_rota = 0 < n <= round(_ROTA_SHARE * count)
+            shifts[tid] = rota[(n - 1) % 3] if on_rota else DAY_SHIFT
     locations = tuple(f"{d} level {k}" for d in _DEPARTMENTS for k in (1, 2))
     return Hospital(
         name=f"synthetic {beds}-bed hospital (seed {seed})",
@@ -920,6 +929,9 @@ def _assemble(
         utilisation=_overall_utilisation(sim, horizon),
         response_met_rate=sla["response"].total.met_rate,
         resolution_met_rate=sla["resolution"].total.met_rate,
+        response_met_by_priority={
+            row.key: row.met_rate for row in sla["response"].rows if row.key is not None
+        },
         labour_cost=labour,
     )
     return SimulationResult(
