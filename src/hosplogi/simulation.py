@@ -447,22 +447,34 @@ class Scenario(FrozenModel):
     def cross_trained(self, skill: str, share: float, *, level: int = 2, seed: int = 0) -> Scenario:
         """Teach `skill` at `level` to a `share` of the technicians who lack it (一专多能).
 
+        For a licensed skill (see ``hosplogi.scheduling.CERTIFICATE_RULES``) the training comes
+        with the certificate, valid for three years from the scenario's start.
+
         Examples
         --------
         >>> s = Scenario(hospital=Hospital.synthetic(beds=200, seed=3))
         >>> trained = s.cross_trained("electrical", 1.0)
-        >>> all(t.level("electrical") >= 1 for t in trained.hospital.technicians)
+        >>> all(t.licensed("electrician", s.start) for t in trained.hospital.technicians)
         True
         """
+        from hosplogi.scheduling import CERTIFICATE_RULES
+
         if not 0 <= share <= 1:
             raise HosplogiError(f"share must be between 0 and 1, got {share}")
         rng = random.Random(f"cross-train:{seed}:{skill}")
         lacking = [t for t in self.hospital.technicians if t.level(skill) == 0]
         chosen = {t.id for t in rng.sample(lacking, round(share * len(lacking)))}
-        staff = tuple(
-            t.model_copy(update={"skills": {**t.skills, skill: level}}) if t.id in chosen else t
-            for t in self.hospital.technicians
-        )
+        kind = CERTIFICATE_RULES.get(skill)
+        expiry = self.start.replace(year=self.start.year + 3)
+
+        def train(t: Technician) -> Technician:
+            update: dict[str, Any] = {"skills": {**t.skills, skill: level}}
+            if kind is not None and not t.licensed(kind, self.start):
+                licence = Certificate(kind=kind, number=f"TR-{t.id}", expires_on=expiry)
+                update["certificates"] = (*t.certificates, licence)
+            return t.model_copy(update=update)
+
+        staff = tuple(train(t) if t.id in chosen else t for t in self.hospital.technicians)
         hospital = _evolve(self.hospital, technicians=staff)
         return _evolve(self, hospital=hospital, name=f"{self.name} / +{skill} for {share:.0%}")
 
