@@ -196,6 +196,65 @@ def test_holidays_far_apart_in_an_unbounded_calendar() -> None:
     assert cal.between(start, end) == year
 
 
+def test_add_far_beyond_the_built_years_extends_the_cache() -> None:
+    cal = BusinessCalendar("UTC", WEEKDAY_9_17)
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    twenty_years = timedelta(hours=8 * 5 * 52 * 20)
+    end = cal.add(start, twenty_years)
+    assert end == datetime(2046, 2, 2, 17, tzinfo=UTC)  # 1,040 weeks later, Friday close
+    assert cal.between(start, end) == twenty_years
+
+
+def test_instants_beyond_the_computable_years_are_refused() -> None:
+    cal = BusinessCalendar("UTC", WEEKDAY_9_17)
+    with pytest.raises(HosplogiError, match="outside the years 2–9998"):
+        cal.is_open(datetime(9999, 6, 1, tzinfo=UTC))
+
+
+def test_a_skipped_wall_time_is_refused() -> None:
+    cal = BusinessCalendar("Europe/London", WEEKDAY_9_17)
+    with pytest.raises(HosplogiError, match="does not exist"):
+        cal.is_open(datetime(2026, 3, 29, 1, 30, tzinfo=LONDON))
+
+
+def test_a_date_is_not_a_datetime() -> None:
+    cal = BusinessCalendar("UTC", WEEKDAY_9_17)
+    with pytest.raises(HosplogiError, match="timezone-aware datetime"):
+        cal.between(date(2026, 3, 2), datetime(2026, 3, 3, tzinfo=UTC))  # type: ignore[arg-type]
+
+
+def test_an_argument_given_twice_is_refused() -> None:
+    with pytest.raises(HosplogiError, match="both by position and by name"):
+        BusinessCalendar("UTC", WEEKDAY_9_17, timezone="UTC")
+
+
+@pytest.mark.parametrize(
+    ("hours", "match"),
+    [
+        ({0: [(time(8), 12)]}, "not a datetime.time"),
+        ({0: [(time(8), time(9))], "0": [(time(10), time(11))]}, "given twice"),
+        ({"Monday": [(time(8), time(9))]}, "not a number"),
+        ({0: "08:00-12:00"}, "list of"),
+        ([(time(8), time(9))], "must map weekday"),
+    ],
+)
+def test_more_malformed_hours_are_rejected(hours: object, match: str) -> None:
+    with pytest.raises(ValidationError, match=match):
+        BusinessCalendar("UTC", hours)
+
+
+def test_hours_read_back_from_json_strings() -> None:
+    cal = BusinessCalendar.model_validate({"timezone": "UTC", "hours": {"0": [["08:00", "12:00"]]}})
+    assert cal.hours == {0: ((time(8), time(12)),)}
+
+
+def test_china_accepts_a_range_of_years() -> None:
+    cal = BusinessCalendar.china(range(2024, 2026))
+    assert cal.years == (2024, 2025)
+    with pytest.raises(HosplogiError, match="at least one year"):
+        BusinessCalendar.china([])
+
+
 # -- China -------------------------------------------------------------------------------------
 
 

@@ -19,10 +19,14 @@ from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
+from hosplogi.kpi import *  # noqa: F403
+from hosplogi.kpi import __all__ as _kpi_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
 from hosplogi.scheduling import *  # noqa: F403
 from hosplogi.scheduling import __all__ as _scheduling_all
+from hosplogi.simulation import *  # noqa: F403
+from hosplogi.simulation import __all__ as _simulation_all
 from hosplogi.sla import *  # noqa: F403
 from hosplogi.sla import __all__ as _sla_all
 
@@ -36,4 +40,6 @@ __all__ = [
     *_calendars_all,
     *_sla_all,
     *_scheduling_all,
+    *_kpi_all,
+    *_simulation_all,
 ]

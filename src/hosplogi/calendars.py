@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cached_property
 from itertools import pairwise
 from typing import Any
@@ -107,16 +107,29 @@ def _check_intervals(day: int, intervals: Iterable[Any]) -> tuple[Interval, ...]
 
 
 def _to_us(at: datetime, name: str) -> int:
-    """Microseconds since the Unix epoch of an aware datetime (exact integer arithmetic)."""
+    """Microseconds since the Unix epoch of an aware datetime (exact integer arithmetic).
+
+    A fixed offset (what work orders store) is taken as is; any other tzinfo is checked by
+    :func:`require_aware`, which refuses wall times skipped by a daylight-saving change.
+    """
     try:
-        return (at - _EPOCH) // _US
+        us = (at - _EPOCH) // _US
     except TypeError:
         require_aware(at, name)
         raise  # pragma: no cover - require_aware raised for every failing input
+    if (
+        type(at.tzinfo) is not timezone
+        and at.utcoffset() != at.replace(fold=1 - at.fold).utcoffset()
+    ):
+        require_aware(at, name)  # near a DST change: refuse a skipped wall time
+    return us
 
 
 def _from_us(us: int, tz: tzinfo | None) -> datetime:
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+    """The instant `us` (epoch microseconds) in zone `tz`; whole seconds first, so it is exact."""
+    seconds, micro = divmod(us, 1_000_000)
+    at = datetime.fromtimestamp(seconds, tz or UTC)
+    return at.replace(microsecond=micro) if micro else at
 
 
 class _Timeline:
@@ -136,7 +149,6 @@ class _Timeline:
         "ends",
         "hi_us",
         "hi_year",
-        "last_special_year",
         "lo_us",
         "lo_year",
         "starts",
@@ -154,8 +166,6 @@ class _Timeline:
             and cal.years is None
             and all(cal.hours.get(d) == ((_MIDNIGHT, _MIDNIGHT),) for d in range(7))
         )
-        special = [d.year for d in cal.workdays]
-        self.last_special_year = max(special) if special else None
         self.cov = (
             (self._year_start(cal.years[0]), self._year_start(cal.years[1] + 1))
             if cal.years is not None
@@ -257,13 +267,6 @@ class _Timeline:
                 f"the open time asked from {at.isoformat()} runs past the end of "
                 f"{self.cal.years[1]}, the last year this calendar covers; build the calendar "
                 "with more years, or with strict=False"
-            )
-        if not self.weekly_open and (
-            self.last_special_year is None or self.hi_year >= self.last_special_year
-        ):
-            raise HosplogiError(
-                f"the calendar has no opening hours after {self.hi_year} (no weekday has hours), "
-                f"so the open time asked from {at.isoformat()} is never reached"
             )
         span = max(4, self.hi_year - self.lo_year + 1)
         last = min(self.hi_year + span, _MAX_YEAR)
@@ -587,7 +590,7 @@ class BusinessCalendar(FrozenModel):
         tl = self._timeline
         if tl.all_open:  # elapsed time, not wall-clock arithmetic (DST days are 23 or 25 h)
             return _from_us(us + amount, start.tzinfo)
-        if not tl.weekly_open and tl.last_special_year is None:
+        if not tl.weekly_open:  # make-up workdays need Monday hours, so this is never open
             raise HosplogiError("the calendar is never open (no weekday hours and no workdays)")
         tl.ensure(us, start)
         result = tl.add_us(us, amount, start)

@@ -22,7 +22,7 @@ that target's rule (wall-clock or business hours). Events later than `now` are i
 
 Examples
 --------
->>> from datetime import UTC, datetime, timedelta
+>>> from datetime import UTC, datetime, timedelta, timezone, tzinfo
 >>> from hosplogi import Priority, WorkOrder
 >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal
 
 from pydantic import computed_field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, require_aware
-from hosplogi.calendars import BusinessCalendar, _Timeline
+from hosplogi._types import FrozenModel, Instant, require_aware
+from hosplogi.calendars import BusinessCalendar, _from_us, _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
 
@@ -201,9 +201,9 @@ class Clock(FrozenModel):
     target: timedelta
     elapsed: timedelta
     paused: timedelta = _ZERO
-    due_at: datetime | None = None
-    breached_at: datetime | None = None
-    stopped_at: datetime | None = None
+    due_at: Instant | None = None
+    breached_at: Instant | None = None
+    stopped_at: Instant | None = None
     warned: tuple[float, ...] = ()
 
     @model_validator(mode="before")
@@ -257,7 +257,7 @@ class SlaStatus(FrozenModel):
 
     order_id: str
     priority: Priority
-    now: datetime
+    now: Instant
     response: Clock
     resolution: Clock
     cancelled: bool = False
@@ -284,6 +284,14 @@ class ComplianceRow(FrozenModel):
         ``met / (met + breached) × 100``; ``None`` when nothing is decided yet.
     mean_elapsed, p90_elapsed : timedelta or None
         Over the stopped, non-cancelled clocks; the 90th percentile by the nearest-rank method.
+
+    Examples
+    --------
+    >>> row = ComplianceRow(key="plumbing", count=3, cancelled=0, met=2, breached=1, open=0,
+    ...                     met_rate=200 / 3, mean_elapsed=timedelta(hours=2),
+    ...                     p90_elapsed=timedelta(hours=5))
+    >>> ComplianceRow.model_validate_json(row.model_dump_json()) == row
+    True
     """
 
     key: str | None
@@ -298,16 +306,45 @@ class ComplianceRow(FrozenModel):
 
 
 class ComplianceReport(FrozenModel):
-    """SLA compliance per group, plus the total over all orders."""
+    """SLA compliance per group, plus the total over all orders; built by :func:`compliance`.
+
+    Attributes
+    ----------
+    by : str
+        The grouping asked for (``"priority"``, ``"trade"``, ``"assignee"`` …).
+    clock : {"response", "resolution"}
+    now : datetime
+    rows : tuple[ComplianceRow, ...]
+        One per group, sorted by key, ``None`` last.
+    total : ComplianceRow
+        All orders once each (key ``None``).
+
+    Examples
+    --------
+    >>> from hosplogi import Priority
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> report = compliance([], policy, datetime(2026, 3, 2, tzinfo=UTC))
+    >>> report.rows, report.total.count, report.total.met_rate
+    ((), 0, None)
+    """
 
     by: str
     clock: Literal["response", "resolution"]
-    now: datetime
+    now: Instant
     rows: tuple[ComplianceRow, ...]
     total: ComplianceRow
 
 
 # -- the replay ---------------------------------------------------------------------------------
+
+
+def _instant(us: int, tz: tzinfo | None) -> datetime:
+    """The instant `us` (epoch microseconds) in zone `tz`, pinned to its fixed UTC offset."""
+    local = _from_us(us, tz)
+    if type(tz) is timezone:
+        return local
+    return local.astimezone(timezone(local.utcoffset() or _ZERO))
 
 
 def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str, Any]) -> Any:
@@ -325,60 +362,92 @@ _STATUS_FIELDS = frozenset(SlaStatus.model_fields)
 
 
 class _Context:
-    """Per-call data shared by every order: targets in µs, the calendar timeline, warn prefixes."""
+    """Per-call data shared by every order: targets in µs, the calendar timeline, warn levels."""
 
-    __slots__ = ("now", "now_us", "pausing", "policy", "targets", "timeline", "warn")
+    __slots__ = (
+        "now",
+        "now_us",
+        "pausing",
+        "policy",
+        "pos_lo",
+        "pos_now",
+        "targets",
+        "timeline",
+        "tz",
+        "warn",
+    )
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
         require_aware(now, "now")
         self.policy = policy
-        self.now = now
         self.now_us = (now - _EPOCH) // _US
+        self.tz = now.tzinfo
+        self.now = _instant(self.now_us, now.tzinfo)
         self.pausing = policy.pausing
-        self.timeline: _Timeline | None = (
-            policy.calendar._timeline if policy.calendar is not None else None
-        )
+        self.warn = policy.warn_at
         self.targets = {
-            p: (t.respond, t.resolve, t.respond // _US, t.resolve // _US, t.business_hours)
+            p: (
+                (t.respond, t.respond // _US, t.business_hours),
+                (t.resolve, t.resolve // _US, t.business_hours),
+            )
             for p, t in policy.targets.items()
         }
-        self.warn = policy.warn_at
+        self.timeline: _Timeline | None = None
+        self.pos_now = self.pos_lo = 0
+        if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
+            self.timeline = policy.calendar._timeline
+            self.timeline.ensure(self.now_us, now)
+            self.pos_now = self.timeline.opentime(self.now_us)
+            self.pos_lo = self.timeline.lo_us
+
+
+_HOLD, _RESUME, _START = Action.HOLD, Action.RESUME, Action.START
+_COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE = (
+    Action.COMPLETE,
+    Action.REJECT,
+    Action.CANCEL,
+    Action.REPRIORITIZE,
+)
 
 
 def _clock(
     ctx: _Context,
-    segs: list[tuple[int, int]],
-    pauses: list[tuple[int, int]],
+    segs: list[int],
+    pauses: list[int],
     state: str,
-    stop_us: int | None,
-    target: timedelta,
-    target_us: int,
-    business: bool,
-    tz: Any,
+    stopped_at: datetime | None,
+    target: tuple[timedelta, int, bool],
 ) -> Clock:
+    """Measure the running and paused intervals of one clock and build its result."""
+    target_td, target_us, business = target
     tl = ctx.timeline if business else None
+    now_us = ctx.now_us
+    elapsed = paused = 0
     if tl is not None:
         pos = tl.opentime
-        elapsed = sum(pos(b) - pos(a) for a, b in segs)
-        paused = sum(pos(b) - pos(a) for a, b in pauses)
+        pos_now = ctx.pos_now
+        for i in range(0, len(segs), 2):
+            b = segs[i + 1]
+            elapsed += (pos_now if b == now_us else pos(b)) - pos(segs[i])
+        for i in range(0, len(pauses), 2):
+            b = pauses[i + 1]
+            paused += (pos_now if b == now_us else pos(b)) - pos(pauses[i])
     else:
-        elapsed = sum(b - a for a, b in segs)
-        paused = sum(b - a for a, b in pauses)
-    breached_at = None
-    due_at = None
+        for i in range(0, len(segs), 2):
+            elapsed += segs[i + 1] - segs[i]
+        for i in range(0, len(pauses), 2):
+            paused += pauses[i + 1] - pauses[i]
+    tz = ctx.tz
+    breached_at = due_at = None
     if elapsed > target_us:
         acc = 0
-        for a, b in segs:
-            length = (tl.opentime(b) - tl.opentime(a)) if tl is not None else b - a
+        for i in range(0, len(segs), 2):
+            a, b = segs[i], segs[i + 1]
+            length = (pos(b) - pos(a)) if tl is not None else b - a
             if acc + length >= target_us:
                 rest = target_us - acc
-                if rest == 0:
-                    at_us = a
-                elif tl is not None:
-                    at_us = tl.add_us(a, rest, ctx.now)
-                else:
-                    at_us = a + rest
-                breached_at = (_EPOCH + timedelta(microseconds=at_us)).astimezone(tz)
+                at_us = tl.add_us(a, rest, ctx.now) if rest and tl is not None else a + rest
+                breached_at = _instant(at_us, tz)
                 break
             acc += length
         if state != "stopped":
@@ -386,10 +455,9 @@ def _clock(
     elif state != "stopped":
         rest = target_us - elapsed
         if tl is not None:
-            assert ctx.policy.calendar is not None
-            due_at = ctx.policy.calendar.add(ctx.now, timedelta(microseconds=rest))
+            due_at = _instant(tl.add_us(now_us, rest, ctx.now) if rest else now_us, tz)
         else:
-            due_at = (_EPOCH + timedelta(microseconds=ctx.now_us + rest)).astimezone(tz)
+            due_at = _instant(now_us + rest, tz)
     warn = ctx.warn
     k = 0
     for w in warn:
@@ -402,22 +470,19 @@ def _clock(
         _CLOCK_FIELDS,
         {
             "state": state,
-            "target": target,
+            "target": target_td,
             "elapsed": timedelta(microseconds=elapsed) if elapsed else _ZERO,
             "paused": timedelta(microseconds=paused) if paused else _ZERO,
             "due_at": due_at,
             "breached_at": breached_at,
-            "stopped_at": (
-                None
-                if stop_us is None
-                else (_EPOCH + timedelta(microseconds=stop_us)).astimezone(tz)
-            ),
+            "stopped_at": stopped_at,
             "warned": warn[:k],
         },
     )
 
 
 def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
+    """Replay the event log once (the hot loop of :func:`evaluate_many`)."""
     events = order.events
     now_us = ctx.now_us
     first = events[0]
@@ -429,93 +494,99 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
         )
     pausing = ctx.pausing
     prio = first.priority or order.priority
-    # response clock
-    r_run: int | None = rep
+    r_run: int | None = rep  # response clock: running since / paused since / stopped at
     r_pause: int | None = None
-    r_stop: int | None = None
+    r_stop: datetime | None = None
     r_prio = prio
-    r_segs: list[tuple[int, int]] = []
-    r_pauses: list[tuple[int, int]] = []
-    # resolution clock
-    s_run: int | None = rep
+    r_segs: list[int] = []  # flat [start, end, start, end, ...]: no tuples for the collector
+    r_pauses: list[int] = []
+    s_run: int | None = rep  # resolution clock
     s_pause: int | None = None
-    s_stop: int | None = None
+    s_stop: datetime | None = None
     s_prio = prio
-    s_segs: list[tuple[int, int]] = []
-    s_pauses: list[tuple[int, int]] = []
+    s_segs: list[int] = []
+    s_pauses: list[int] = []
     cancelled = False
     last_us = rep
     for e in events[1:]:
+        a = e.action
+        if a is _HOLD:
+            if e.hold_reason not in pausing:
+                continue
+        elif a is not _RESUME and a is not _START and a is not _COMPLETE:
+            if a is _REPRIORITIZE:
+                if e.at <= ctx.now and e.priority is not None:
+                    prio = e.priority
+                continue
+            if a is not _REJECT and a is not _CANCEL:
+                continue
         us = (e.at - _EPOCH) // _US
         if us > now_us:
             break
         last_us = us
-        a = e.action
-        if a is Action.HOLD:
-            if e.hold_reason in pausing:
-                if r_run is not None:
-                    r_segs.append((r_run, us))
-                    r_run, r_pause = None, us
-                if s_run is not None:
-                    s_segs.append((s_run, us))
-                    s_run, s_pause = None, us
-        elif a is Action.RESUME:
+        if a is _HOLD:
+            if r_run is not None:
+                r_segs += (r_run, us)
+                r_run, r_pause = None, us
+            if s_run is not None:
+                s_segs += (s_run, us)
+                s_run, s_pause = None, us
+        elif a is _RESUME:
             if r_pause is not None:
-                r_pauses.append((r_pause, us))
+                r_pauses += (r_pause, us)
                 r_pause, r_run = None, us
             if s_pause is not None:
-                s_pauses.append((s_pause, us))
+                s_pauses += (s_pause, us)
                 s_pause, s_run = None, us
-        elif a is Action.START:
+        elif a is _START:
             if r_run is not None:
-                r_segs.append((r_run, us))
-                r_run, r_stop, r_prio = None, us, prio
-        elif a is Action.COMPLETE:
+                r_segs += (r_run, us)
+                r_run, r_stop, r_prio = None, e.at, prio
+        elif a is _COMPLETE:
             if s_run is not None:
-                s_segs.append((s_run, us))
-                s_run, s_stop, s_prio = None, us, prio
-        elif a is Action.REJECT:
+                s_segs += (s_run, us)
+                s_run, s_stop, s_prio = None, e.at, prio
+        elif a is _REJECT:
             s_run, s_stop = us, None
-        elif a is Action.CANCEL:
+        else:  # cancel
             cancelled = True
             if r_run is not None:
-                r_segs.append((r_run, us))
+                r_segs += (r_run, us)
             if r_pause is not None:
-                r_pauses.append((r_pause, us))
+                r_pauses += (r_pause, us)
             if r_stop is None:
-                r_run, r_pause, r_stop, r_prio = None, None, us, prio
+                r_run, r_pause, r_stop, r_prio = None, None, e.at, prio
             if s_run is not None:
-                s_segs.append((s_run, us))
+                s_segs += (s_run, us)
             if s_pause is not None:
-                s_pauses.append((s_pause, us))
+                s_pauses += (s_pause, us)
             if s_stop is None:
-                s_run, s_pause, s_stop, s_prio = None, None, us, prio
-        elif a is Action.REPRIORITIZE and e.priority is not None:
-            prio = e.priority
+                s_run, s_pause, s_stop, s_prio = None, None, e.at, prio
     r_state = "stopped"
     if r_run is not None:
-        r_segs.append((r_run, now_us))
+        r_segs += (r_run, now_us)
         r_state, r_prio = "running", prio
     elif r_pause is not None:
-        r_pauses.append((r_pause, now_us))
+        r_pauses += (r_pause, now_us)
         r_state, r_prio = "paused", prio
     s_state = "stopped"
     if s_run is not None:
-        s_segs.append((s_run, now_us))
+        s_segs += (s_run, now_us)
         s_state, s_prio = "running", prio
     elif s_pause is not None:
-        s_pauses.append((s_pause, now_us))
+        s_pauses += (s_pause, now_us)
         s_state, s_prio = "paused", prio
-    r_t = ctx.targets[r_prio]
-    s_t = ctx.targets[s_prio]
+    targets = ctx.targets
+    r_t = targets[r_prio][0]
+    s_t = targets[s_prio][1]
     tl = ctx.timeline
-    if tl is not None and (r_t[4] or s_t[4]):
-        at = order.reported_at
-        tl.ensure(rep, at)
-        tl.ensure(now_us if (r_state != "stopped" or s_state != "stopped") else last_us, ctx.now)
-    tz = ctx.now.tzinfo
-    response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t[0], r_t[2], r_t[4], tz)
-    resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t[1], s_t[3], s_t[4], tz)
+    if tl is not None and (r_t[2] or s_t[2]):
+        tl.ensure(rep, first.at)
+        tl.ensure(last_us, first.at)
+        if tl.lo_us != ctx.pos_lo:  # the cache grew backwards: open-time positions moved
+            ctx.pos_now, ctx.pos_lo = tl.opentime(now_us), tl.lo_us
+    response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t)
+    resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t)
     return _fast_model(  # type: ignore[no-any-return]
         SlaStatus,
         _STATUS_FIELDS,
@@ -538,8 +609,9 @@ def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     order : WorkOrder
     policy : SlaPolicy
     now : datetime
-        Timezone-aware; never read from the clock. Events after `now` are ignored. The instants
-        of the result are given in `now`'s zone.
+        Timezone-aware; never read from the clock. Events after `now` are ignored. ``due_at``
+        and ``breached_at`` are given in `now`'s zone (pinned to their fixed UTC offset, like
+        every stored instant); ``stopped_at`` is the event's time as the order recorded it.
 
     Returns
     -------

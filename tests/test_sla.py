@@ -1,0 +1,496 @@
+"""Tests of hosplogi.sla: clock rules, business hours, priority changes, warnings, compliance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from hosplogi import (
+    BusinessCalendar,
+    Clock,
+    ComplianceReport,
+    HoldReason,
+    HosplogiError,
+    Priority,
+    SlaPolicy,
+    SlaStatus,
+    SlaTarget,
+    WorkOrder,
+    compliance,
+    evaluate,
+    evaluate_many,
+)
+from hosplogi.orders import Action
+from strategies import gaps, work_orders
+
+SH = ZoneInfo("Asia/Shanghai")
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
+
+WALL = SlaPolicy(
+    targets={
+        Priority.EMERGENCY: SlaTarget(respond=15 * M, resolve=4 * H),
+        Priority.URGENT: SlaTarget(respond=30 * M, resolve=4 * H),
+        Priority.ROUTINE: SlaTarget(respond=4 * H, resolve=24 * H),
+        Priority.PLANNED: SlaTarget(respond=24 * H, resolve=72 * H),
+    }
+)
+CHINA_POLICY = SlaPolicy(
+    targets={
+        Priority.EMERGENCY: SlaTarget(respond=15 * M, resolve=4 * H),
+        Priority.URGENT: SlaTarget(respond=30 * M, resolve=8 * H),
+        Priority.ROUTINE: SlaTarget(respond=2 * H, resolve=16 * H, business_hours=True),
+        Priority.PLANNED: SlaTarget(respond=8 * H, resolve=40 * H, business_hours=True),
+    },
+    calendar=BusinessCalendar.china(),
+)
+
+
+def _order(priority: Priority = Priority.URGENT, at: datetime = T0, **fields: object) -> WorkOrder:
+    return WorkOrder.report(
+        id=str(fields.pop("id", "WO-1")),
+        title="Tap leaking",
+        trade=str(fields.pop("trade", "plumbing")),
+        priority=priority,
+        reported_at=at,
+        location="Ward 3",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+# -- the worked example of docs/sla.md ---------------------------------------------------------
+
+
+def _worked_example() -> WorkOrder:
+    mon = datetime(2026, 3, 2, tzinfo=SH)
+    o = _order(Priority.ROUTINE, at=mon.replace(hour=11))
+    o = o.dispatch(["T01"], at=mon.replace(hour=11, minute=20))
+    o = o.start(at=mon.replace(hour=14), by="T01")
+    o = o.hold(HoldReason.AWAITING_MATERIAL, at=mon.replace(hour=15))
+    tue = mon + timedelta(days=1)
+    o = o.resume(at=tue.replace(hour=10))
+    o = o.complete(at=tue.replace(hour=16))
+    wed = mon + timedelta(days=2)
+    o = o.verify(at=wed.replace(hour=9), accepted=False)
+    return o.complete(at=wed.replace(hour=11))
+
+
+def test_worked_example_response_counts_business_time_around_lunch() -> None:
+    order = _worked_example()
+    s = evaluate(order, CHINA_POLICY, datetime(2026, 3, 5, 9, tzinfo=SH))
+    assert s.response.state == "stopped"
+    assert s.response.elapsed == timedelta(hours=1, minutes=30)  # 11–12 and 13:30–14
+    assert s.response.warned == (0.75,)
+    assert not s.response.breached
+    assert s.response.stopped_at == datetime(2026, 3, 2, 14, tzinfo=SH)
+
+
+def test_worked_example_resolution_while_on_hold_is_paused_and_due_later() -> None:
+    order = _worked_example()
+    s = evaluate(order, CHINA_POLICY, datetime(2026, 3, 2, 15, 30, tzinfo=SH))
+    assert s.resolution.state == "paused"
+    assert s.resolution.elapsed == timedelta(hours=2, minutes=30)
+    assert s.resolution.paused == timedelta(minutes=30)
+    assert s.resolution.due_at == datetime(2026, 3, 4, 11, 30, tzinfo=SH)
+
+
+def test_worked_example_resolution_after_the_hold() -> None:
+    order = _worked_example()
+    s = evaluate(order, CHINA_POLICY, datetime(2026, 3, 3, 12, tzinfo=SH))
+    assert s.resolution.state == "running"
+    assert s.resolution.elapsed == timedelta(hours=4, minutes=30)
+    assert s.resolution.paused == timedelta(hours=4, minutes=30)  # Mon 15–17:30, Tue 8–10
+    assert s.resolution.remaining == timedelta(hours=11, minutes=30)
+    assert s.resolution.due_at == datetime(2026, 3, 4, 17, tzinfo=SH)
+
+
+def test_worked_example_rejected_work_restarts_the_resolution_clock() -> None:
+    order = _worked_example()
+    between = evaluate(order, CHINA_POLICY, datetime(2026, 3, 4, 8, 30, tzinfo=SH))
+    assert between.resolution.state == "stopped"
+    assert between.resolution.elapsed == 7 * H
+    rework = evaluate(order, CHINA_POLICY, datetime(2026, 3, 4, 10, tzinfo=SH))
+    assert rework.resolution.state == "running"
+    assert rework.resolution.elapsed == 8 * H
+    done = evaluate(order, CHINA_POLICY, datetime(2026, 3, 5, 9, tzinfo=SH))
+    assert done.resolution.state == "stopped"
+    assert done.resolution.elapsed == 9 * H
+    assert done.resolution.percent == 56.25
+    assert done.resolution.due_at is None
+    assert done.resolution.stopped_at == datetime(2026, 3, 4, 11, tzinfo=SH)
+
+
+# -- clock rules -------------------------------------------------------------------------------
+
+
+def test_response_clock_stops_at_the_first_start_on_site() -> None:
+    o = _order().dispatch(["T01"], at=T0 + 5 * M).start(at=T0 + 20 * M)
+    s = evaluate(o, WALL, T0 + 2 * H)
+    assert (s.response.state, s.response.elapsed) == ("stopped", 20 * M)
+    assert s.resolution.state == "running"
+    assert s.resolution.elapsed == 2 * H
+
+
+def test_response_clock_breaches_after_its_target() -> None:
+    s = evaluate(_order(), WALL, T0 + 45 * M)
+    assert s.response.breached
+    assert s.response.remaining == -15 * M
+    assert s.response.breached_at == T0 + 30 * M
+    assert s.response.due_at == T0 + 30 * M
+    assert s.response.percent == 150.0
+
+
+def test_a_hold_for_a_pausing_reason_pauses_both_clocks() -> None:
+    o = _order().hold(HoldReason.AWAITING_REQUESTER, at=T0 + 10 * M)
+    s = evaluate(o, WALL, T0 + 70 * M)
+    assert s.response.state == "paused"
+    assert s.response.elapsed == 10 * M
+    assert s.response.paused == 60 * M
+    assert s.response.due_at == T0 + 90 * M  # 20 minutes left, counted from now
+
+
+def test_a_hold_for_another_reason_does_not_pause() -> None:
+    o = _order().hold(HoldReason.AWAITING_VENDOR, at=T0 + 10 * M)
+    s = evaluate(o, WALL, T0 + 70 * M)
+    assert s.response.state == "running"
+    assert s.response.elapsed == 70 * M
+    assert s.response.paused == timedelta(0)
+
+
+def test_due_at_moves_later_by_every_pause() -> None:
+    o = _order().hold(HoldReason.AWAITING_MATERIAL, at=T0 + 5 * M).resume(at=T0 + 25 * M)
+    o = o.hold(HoldReason.AWAITING_MATERIAL, at=T0 + 30 * M).resume(at=T0 + 40 * M)
+    s = evaluate(o, WALL, T0 + 41 * M)
+    assert s.response.paused == 30 * M
+    assert s.response.due_at == T0 + 60 * M
+
+
+def test_warning_levels_report_the_thresholds_crossed() -> None:
+    o = _order()
+    assert evaluate(o, WALL, T0 + 22 * M).response.warned == ()
+    assert evaluate(o, WALL, T0 + 22 * M + 29 * timedelta(seconds=1)).response.warned == ()
+    assert evaluate(o, WALL, T0 + 22 * M + 30 * timedelta(seconds=1)).response.warned == (0.75,)
+    assert evaluate(o, WALL, T0 + 27 * M).response.warned == (0.75, 0.9)
+
+
+def test_cancellation_stops_both_clocks() -> None:
+    o = _order().hold(HoldReason.AWAITING_MATERIAL, at=T0 + 10 * M)
+    o = o.cancel(at=T0 + 50 * M, reason="duplicate")
+    s = evaluate(o, WALL, T0 + 5 * H)
+    assert s.cancelled
+    assert s.response.state == s.resolution.state == "stopped"
+    assert s.response.elapsed == 10 * M
+    assert s.response.paused == 40 * M
+    assert s.response.stopped_at == T0 + 50 * M
+
+
+def test_events_after_now_are_ignored() -> None:
+    o = _order().dispatch(["T01"], at=T0 + 5 * M).start(at=T0 + 20 * M)
+    s = evaluate(o, WALL, T0 + 10 * M)
+    assert s.response.state == "running"
+    assert s.response.elapsed == 10 * M
+
+
+def test_instants_are_given_in_the_zone_of_now() -> None:
+    now = datetime(2026, 3, 2, 17, 10, tzinfo=SH)  # 09:10 UTC
+    s = evaluate(_order(), WALL, now)
+    assert s.response.due_at == datetime(2026, 3, 2, 17, 30, tzinfo=SH)
+    assert s.response.due_at.utcoffset() == timedelta(hours=8)  # pinned offset, like orders
+
+
+def test_business_hours_target_counts_open_time_over_the_make_up_saturday() -> None:
+    fri = datetime(2026, 2, 13, 17, tzinfo=SH)
+    o = _order(Priority.ROUTINE, at=fri)
+    s = evaluate(o, CHINA_POLICY, fri + timedelta(minutes=10))
+    assert s.response.due_at == datetime(2026, 2, 14, 9, 30, tzinfo=SH)
+
+
+def test_business_hours_clock_stands_still_over_national_day() -> None:
+    o = _order(Priority.ROUTINE, at=datetime(2025, 9, 30, 17, tzinfo=SH))
+    s = evaluate(o, CHINA_POLICY, datetime(2025, 10, 8, 23, tzinfo=SH))
+    assert s.response.elapsed == 30 * M
+    assert s.response.due_at == datetime(2025, 10, 9, 9, 30, tzinfo=SH)
+
+
+def test_an_old_order_on_an_unbounded_calendar_is_measured_correctly() -> None:
+    cal = BusinessCalendar("UTC", {d: [(time(9), time(17))] for d in range(5)})
+    policy = SlaPolicy(
+        targets={p: SlaTarget(respond=H, resolve=8 * H, business_hours=True) for p in Priority},
+        calendar=cal,
+    )
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    recent = _order(Priority.ROUTINE, at=datetime(2026, 3, 2, 10, tzinfo=UTC), id="WO-2")
+    old = _order(Priority.ROUTINE, at=datetime(2020, 3, 2, 10, tzinfo=UTC))
+    statuses = evaluate_many([recent, old, recent], policy, now)
+    assert [s.response.elapsed for s in statuses] == [
+        2 * H,
+        cal.between(old.reported_at, now),
+        2 * H,
+    ]
+
+
+# -- priority changes --------------------------------------------------------------------------
+
+
+def test_escalation_keeps_elapsed_time_and_uses_the_new_target() -> None:
+    o = _order(Priority.ROUTINE)
+    o = o.hold(HoldReason.AWAITING_MATERIAL, at=T0 + 20 * M).resume(at=T0 + 80 * M)
+    o = o.reprioritize(Priority.URGENT, at=T0 + 90 * M)
+    s = evaluate(o, WALL, T0 + 100 * M)
+    assert s.priority is Priority.URGENT
+    assert s.response.target == 30 * M
+    assert s.response.elapsed == 40 * M  # 09:00–09:20 and 10:20–10:40
+    assert s.response.paused == 60 * M  # the accrued pause is kept, not lost
+    assert s.response.breached
+    assert s.response.breached_at == T0 + 90 * M
+    assert s.resolution.target == 4 * H
+
+
+def test_a_stopped_clock_keeps_the_target_in_force_when_it_stopped() -> None:
+    o = _order(Priority.ROUTINE).dispatch(["T01"], at=T0).start(at=T0 + 2 * H)
+    o = o.reprioritize(Priority.URGENT, at=T0 + 3 * H)
+    s = evaluate(o, WALL, T0 + 4 * H)
+    assert s.response.target == 4 * H
+    assert not s.response.breached
+    assert s.resolution.target == 4 * H
+
+
+def test_escalation_from_business_hours_to_wall_clock_remeasures_the_history() -> None:
+    sat = datetime(2026, 3, 7, 9, tzinfo=SH)  # a plain Saturday: closed
+    o = _order(Priority.ROUTINE, at=sat)
+    assert evaluate(o, CHINA_POLICY, sat + H).response.elapsed == timedelta(0)
+    o = o.reprioritize(Priority.URGENT, at=sat + H)
+    s = evaluate(o, CHINA_POLICY, sat + H)
+    assert s.response.elapsed == H
+    assert s.response.breached
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def test_now_before_the_report_is_refused() -> None:
+    with pytest.raises(HosplogiError, match="earlier than reported_at"):
+        evaluate(_order(), WALL, T0 - M)
+
+
+def test_naive_now_is_refused() -> None:
+    with pytest.raises(HosplogiError, match="naive"):
+        evaluate(_order(), WALL, datetime(2026, 3, 2, 10))
+
+
+def test_business_hours_outside_the_calendar_years_is_refused() -> None:
+    o = _order(Priority.ROUTINE, at=datetime(2000, 3, 1, 9, tzinfo=SH))
+    with pytest.raises(HosplogiError, match="outside the years"):
+        evaluate(o, CHINA_POLICY, datetime(2000, 3, 2, 9, tzinfo=SH))
+
+
+def test_policy_needs_a_target_for_every_priority() -> None:
+    with pytest.raises(ValidationError, match="no target for priorities EMERGENCY, PLANNED"):
+        SlaPolicy(targets={p: WALL.targets[p] for p in (Priority.URGENT, Priority.ROUTINE)})
+
+
+def test_business_hours_target_needs_a_calendar() -> None:
+    with pytest.raises(ValidationError, match="ROUTINE, PLANNED count business hours"):
+        SlaPolicy(targets=CHINA_POLICY.targets)
+
+
+@pytest.mark.parametrize("bad", [timedelta(0), -M])
+def test_targets_must_be_positive(bad: timedelta) -> None:
+    with pytest.raises(ValidationError, match="respond target must be positive"):
+        SlaTarget(respond=bad, resolve=H)
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.0, 1.5, -0.1])
+def test_warn_levels_must_lie_strictly_between_0_and_1(bad: float) -> None:
+    with pytest.raises(ValidationError, match="strictly between 0 and 1"):
+        SlaPolicy(targets=WALL.targets, warn_at=(0.5, bad))
+
+
+def test_warn_levels_are_kept_sorted() -> None:
+    assert SlaPolicy(targets=WALL.targets, warn_at=(0.9, 0.5, 0.9)).warn_at == (0.5, 0.9)
+
+
+# -- compliance --------------------------------------------------------------------------------
+
+
+def _finished(i: int, hours: float, trade: str, team: tuple[str, ...]) -> WorkOrder:
+    o = _order(Priority.ROUTINE, id=f"WO-{i}", trade=trade, department="ICU")
+    o = o.dispatch(team, at=T0).start(at=T0 + M)
+    return o.complete(at=T0 + timedelta(hours=hours))
+
+
+def _fleet() -> list[WorkOrder]:
+    return [
+        _finished(1, 2, "plumbing", ("T01",)),
+        _finished(2, 30, "plumbing", ("T01", "T02")),
+        _finished(3, 10, "electrical", ("T02",)),
+        _order(Priority.URGENT, id="WO-4", trade="electrical"),
+        _order(Priority.URGENT, id="WO-5", trade="hvac").cancel(at=T0 + H, reason="duplicate"),
+    ]
+
+
+def test_compliance_by_trade_counts_met_breached_open_and_cancelled() -> None:
+    report = compliance(_fleet(), WALL, T0 + 2 * H, by="trade", clock="response")
+    rows = {r.key: r for r in report.rows}
+    assert list(rows) == ["electrical", "hvac", "plumbing"]
+    assert (rows["plumbing"].met, rows["plumbing"].breached, rows["plumbing"].open) == (2, 0, 0)
+    assert (rows["electrical"].met, rows["electrical"].breached) == (1, 1)  # WO-4 breached
+    resolution = compliance(_fleet(), WALL, T0 + 2 * H, by="trade")
+    plumbing = next(r for r in resolution.rows if r.key == "plumbing")
+    assert (plumbing.met, plumbing.breached, plumbing.open) == (1, 0, 1)
+    assert (rows["hvac"].count, rows["hvac"].cancelled, rows["hvac"].met_rate) == (1, 1, None)
+    assert report.total.count == 5
+
+
+def test_compliance_rates_and_times_once_everything_is_done() -> None:
+    report = compliance(_fleet(), WALL, T0 + 2 * 24 * H, by="priority")
+    routine = next(r for r in report.rows if r.key == "routine")
+    assert (routine.met, routine.breached) == (2, 1)
+    assert routine.met_rate == pytest.approx(200 / 3)
+    assert routine.mean_elapsed == 14 * H
+    assert routine.p90_elapsed == 30 * H
+
+
+def test_compliance_by_assignee_counts_an_order_for_each_team_member() -> None:
+    report = compliance(_fleet(), WALL, T0 + 2 * 24 * H, by="assignee", clock="response")
+    rows = {r.key: r.count for r in report.rows}
+    assert rows == {"T01": 2, "T02": 2, None: 2}
+
+
+def test_compliance_by_unknown_attribute_is_refused() -> None:
+    with pytest.raises(HosplogiError, match="cannot group by 'colour'"):
+        compliance(_fleet(), WALL, T0 + H, by="colour")
+
+
+def test_compliance_report_round_trips_through_json() -> None:
+    report = compliance(_fleet(), WALL, T0 + 2 * H, by="department")
+    assert ComplianceReport.model_validate_json(report.model_dump_json()) == report
+
+
+def test_models_have_json_schemas() -> None:
+    for model in (SlaTarget, SlaPolicy, Clock, SlaStatus, ComplianceReport):
+        assert model.model_json_schema()["type"] == "object"
+
+
+def test_policy_round_trips_through_json() -> None:
+    assert SlaPolicy.model_validate_json(CHINA_POLICY.model_dump_json()) == CHINA_POLICY
+
+
+# -- properties --------------------------------------------------------------------------------
+
+ALWAYS_POLICY = SlaPolicy(
+    targets={
+        p: SlaTarget(respond=t.respond, resolve=t.resolve, business_hours=True)
+        for p, t in WALL.targets.items()
+    },
+    calendar=BusinessCalendar.always("UTC"),
+)
+
+
+@st.composite
+def orders_and_now(draw: st.DrawFn) -> tuple[WorkOrder, datetime]:
+    order = draw(work_orders())
+    return order, order.events[-1].at.astimezone(UTC) + draw(gaps)
+
+
+def _span(a: datetime, b: datetime) -> timedelta:
+    """Elapsed time from `a` to `b` (through UTC: same-zone subtraction is wall-clock)."""
+    return b.astimezone(UTC) - a.astimezone(UTC)
+
+
+@given(orders_and_now())
+def test_response_elapsed_plus_paused_is_the_time_to_its_stop(
+    pair: tuple[WorkOrder, datetime],
+) -> None:
+    order, now = pair
+    c = evaluate(order, WALL, now).response
+    assert c.elapsed + c.paused == _span(order.reported_at, c.stopped_at or now)
+    assert c.elapsed >= timedelta(0)
+    assert c.remaining == c.target - c.elapsed
+
+
+@given(orders_and_now())
+def test_resolution_elapsed_plus_paused_plus_acceptance_waits_is_the_time_to_its_stop(
+    pair: tuple[WorkOrder, datetime],
+) -> None:
+    order, now = pair
+    c = evaluate(order, WALL, now).resolution
+    waits = timedelta(0)
+    completed: datetime | None = None
+    for e in order.events:
+        if e.action is Action.COMPLETE:
+            completed = e.at
+        elif e.action is Action.REJECT and completed is not None:
+            waits += _span(completed, e.at)
+    assert c.elapsed + c.paused + waits == _span(order.reported_at, c.stopped_at or now)
+
+
+@given(orders_and_now())
+def test_a_24_7_business_calendar_gives_the_wall_clock_answer(
+    pair: tuple[WorkOrder, datetime],
+) -> None:
+    order, now = pair
+    assert evaluate(order, ALWAYS_POLICY, now) == evaluate(order, WALL, now)
+
+
+@given(st.lists(orders_and_now(), min_size=1, max_size=5))
+def test_evaluate_many_equals_evaluate_one_by_one(
+    pairs: list[tuple[WorkOrder, datetime]],
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs)
+    assert evaluate_many(orders, WALL, now) == [evaluate(o, WALL, now) for o in orders]
+
+
+@given(orders_and_now(), gaps)
+def test_elapsed_never_decreases_as_now_moves_on(
+    pair: tuple[WorkOrder, datetime], later: timedelta
+) -> None:
+    order, now = pair
+    a, b = evaluate(order, WALL, now), evaluate(order, WALL, now + later)
+    assert a.response.elapsed <= b.response.elapsed
+    assert a.resolution.elapsed <= b.resolution.elapsed
+
+
+@given(orders_and_now())
+def test_sla_status_round_trips_through_json(pair: tuple[WorkOrder, datetime]) -> None:
+    status = evaluate(pair[0], WALL, pair[1])
+    assert SlaStatus.model_validate_json(status.model_dump_json()) == status
+
+
+def test_clock_time_lunch_break_policy_example() -> None:
+    cal = BusinessCalendar("Asia/Shanghai", {d: [(time(8), time(12))] for d in range(5)})
+    policy = SlaPolicy(
+        targets={p: SlaTarget(respond=H, resolve=8 * H, business_hours=True) for p in Priority},
+        calendar=cal,
+    )
+    o = _order(Priority.ROUTINE, at=datetime(2026, 3, 2, 11, 30, tzinfo=SH))
+    s = evaluate(o, policy, datetime(2026, 3, 2, 15, tzinfo=SH))
+    assert s.response.elapsed == 30 * M
+    assert s.response.due_at == datetime(2026, 3, 3, 8, 30, tzinfo=SH)
+
+
+positive = st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=30))
+sla_targets = st.builds(SlaTarget, respond=positive, resolve=positive, business_hours=st.booleans())
+policies = st.builds(
+    lambda targets, pausing, warn: SlaPolicy(
+        targets=dict(zip(Priority, targets, strict=True)),
+        calendar=BusinessCalendar.china(2026),
+        pausing=pausing,
+        warn_at=tuple(warn),
+    ),
+    st.lists(sla_targets, min_size=4, max_size=4),
+    st.frozensets(st.sampled_from(HoldReason)),
+    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+)
+
+
+@given(policies)
+def test_policy_json_round_trip(policy: SlaPolicy) -> None:
+    assert SlaPolicy.model_validate_json(policy.model_dump_json()) == policy
