@@ -202,3 +202,49 @@ def test_statuses_at_the_end_include_open_work() -> None:
     statuses = {o.status for o in run.orders}
     assert Status.COMPLETED in statuses
     assert statuses <= {Status.COMPLETED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REPORTED}
+
+
+def test_scorecard_comes_from_kpi_measures_of_the_run(
+    hospital_run: tuple[Scenario, object],
+) -> None:
+    from hosplogi.kpi import default_scorecard, measures, score
+
+    scenario, run = hospital_run
+    card = run.scorecard  # type: ignore[attr-defined]
+    assert card is not None
+    assert run.summary.scorecard_total == card.total  # type: ignore[attr-defined]
+    measured = measures(
+        run.orders,  # type: ignore[attr-defined]
+        start=run.orders[0].reported_at.replace(hour=0, minute=0, second=0, microsecond=0),  # type: ignore[attr-defined]
+        end=run.end,  # type: ignore[attr-defined]
+        policy=scenario.sla_policy,
+        technicians=scenario.hospital.technicians,
+    )
+    assert card.values["response_on_time"] == pytest.approx(measured["response_on_time"])
+    assert card.values["proactive_share"] > 0  # rounds find problems (001:387)
+    assert card == score(default_scorecard(), dict(card.values), strict=False)
+
+
+def test_rounds_turn_reported_faults_into_planned_work() -> None:
+    base = Scenario(hospital=Hospital.synthetic(beds=150, seed=8))
+    without = simulate(base, days=21, seed=3).orders
+    with_rounds = simulate(base.with_rounds(Rounds(coverage=0.8)), days=21, seed=3).orders
+    reactive = [o for o in with_rounds if o.source is not Source.ROUNDS]
+    assert len(with_rounds) == len(without)
+    assert len(reactive) < 0.9 * len(without)
+
+
+def test_cross_training_raises_the_multi_skill_index() -> None:
+    base = Scenario(hospital=Hospital.synthetic(beds=150, seed=8))
+    trained = base.cross_trained("plumbing", 1.0)
+    a = simulate(base, days=3, seed=1).scorecard
+    b = simulate(trained, days=3, seed=1).scorecard
+    assert a is not None
+    assert b is not None
+    assert b.values["multi_skill_index"] > a.values["multi_skill_index"]
+
+
+def test_an_mmc_run_has_no_scorecard_and_says_why() -> None:
+    run = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2)
+    assert run.scorecard is None
+    assert "satisfaction" in run.unmeasured

@@ -10,7 +10,7 @@ import bisect
 import functools
 import math
 import random
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol
@@ -231,6 +231,7 @@ def _arrivals(
     found: list[_Arrival] = []
     for i, stream in enumerate(hospital.demand):
         rng = random.Random(f"{seed}:arrivals:{i}")
+        found_early = random.Random(f"{seed}:rounds:{i}")  # apart, so arrivals stay the same
         base = stream.per_day / 1440
         top = base * peak
         t = 0.0
@@ -243,9 +244,9 @@ def _arrivals(
                 continue
             arrival = _Arrival(t, i, _source_of(rng), stream.priority, 1.0)
             if rounds and stream.priority is Priority.ROUTINE:
-                onset = t - rng.expovariate(1 / (rounds.lead_days * 1440))
+                onset = t - found_early.expovariate(1 / (rounds.lead_days * 1440))
                 k = bisect.bisect_left(round_times, onset)
-                caught = rng.random() < rounds.coverage
+                caught = found_early.random() < rounds.coverage
                 if k < len(round_times) and round_times[k] < t and caught:
                     arrival = _Arrival(
                         round_times[k], i, Source.ROUNDS, Priority.PLANNED, rounds.work_factor
@@ -271,6 +272,11 @@ def _round_times(rounds: Rounds, clock: _Clock, horizon: float) -> list[float]:
         if t >= 0:
             times.append(t)
         day += rounds.interval_days
+
+
+def _asset(assets: Mapping[str, int], trade: str, rng: random.Random) -> str | None:
+    count = assets.get(trade, 0)
+    return f"{trade}-{rng.randrange(count) + 1}" if count else None
 
 
 def _draw_work(stream: Demand, rng: random.Random) -> float:
@@ -471,6 +477,7 @@ class _Run:
                 reported_at=self.at(),
                 location=rng.choice(locations),
                 department=rng.choice(departments),
+                asset_id=_asset(self.hospital.assets, stream.trade, rng),
                 requirements=stream.needs,
                 estimated_minutes=round(stream.work_minutes * a.work_factor),
                 source=a.source,

@@ -48,8 +48,8 @@ def mean_confidence_interval(values: Sequence[float]) -> tuple[float, float, flo
 
     Examples
     --------
-    >>> mean_confidence_interval([1.0, 2.0, 3.0])
-    (2.0, -0.484, 4.484)
+    >>> [round(x, 3) for x in mean_confidence_interval([1.0, 2.0, 3.0])]
+    [2.0, -0.484, 4.484]
     """
     n = len(values)
     if n == 0:
@@ -59,7 +59,7 @@ def mean_confidence_interval(values: Sequence[float]) -> tuple[float, float, flo
         return mean, mean, mean
     variance = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
     half = t_quantile_975(n - 1) * math.sqrt(variance / n)
-    return mean, round(mean - half, 12), round(mean + half, 12)
+    return mean, mean - half, mean + half
 
 
 def erlang_c_wait(arrival_rate: float, service_rate: float, servers: int) -> float:

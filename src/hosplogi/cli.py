@@ -221,13 +221,20 @@ def _simulate(out: list[str], beds: int, days: float, seed: int, policy: str) ->
         for trade, share in result.utilisation_by_trade.items()
     ]
     out.append(render_table(["trade", "staff", "utilisation"], rows, align="<>>") + "\n")
-    if result.scorecard is not None:
-        card = result.scorecard
-        out.append("Balanced scorecard (hosplogi.kpi, default scorecard)")
-        rows = [[str(k), f"{v:.1f}"] for k, v in card.by_perspective.items()]
+    if (card := result.scorecard) is not None:
+        out.append("Balanced scorecard (hosplogi.kpi default scorecard on the run's measures)")
+        rows = [[f"{p.value} {p.zh}", f"{v:.1f}"] for p, v in card.by_perspective.items()]
         rows.append(["total", f"{card.total:.1f}"])
         out.append(render_table(["perspective", "score"], rows, align="<>"))
-        out.append(f"grade {card.grade}; weakest perspective: {card.weakest}\n")
+        out.append(f"grade {card.grade}; weakest perspective (短板): {card.weakest.value}")
+        weakest = sorted(card.by_indicator.items(), key=lambda item: item[1])[:3]
+        out.append(
+            "lowest indicators: "
+            + ", ".join(
+                f"{code} {card.values[code]:.1f} → {points:.0f}" for code, points in weakest
+            )
+            + "\n"
+        )
     out.append(f"Labour cost for the period: {result.labour_cost:,} CNY")
     for settlement in result.settlements:
         out.append(f"  outsourced settlement {settlement.contract_id} {settlement.period}: "

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -42,10 +42,12 @@ from hosplogi._statistics import mean_confidence_interval
 from hosplogi._types import FrozenModel, Identifier, Money
 from hosplogi.crews import Certificate, Employment, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
+from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
 from hosplogi.orders import Action, Priority, Status, WorkOrder
 from hosplogi.sla import ComplianceReport, SlaPolicy, SlaTarget, compliance
 
 __all__ = [
+    "ASSUMED_KPI",
     "DEFAULT_SLA",
     "Demand",
     "Hospital",
@@ -82,6 +84,18 @@ DEFAULT_SLA = SlaPolicy(
 )
 """Round-the-clock targets for simulated hospitals: someone on site within 15 minutes for an
 emergency (cf. hot food at the bedside within 20 minutes, 000:135), resolved within 4 hours."""
+
+
+ASSUMED_KPI: Mapping[str, float] = {
+    "cost_per_order": 150.0,
+    "complaints_per_1000": 1.0,
+    "pm_compliance": 95.0,
+    "inspection_pass_rate": 90.0,
+    "rectification_on_time": 95.0,
+    "training_hours_per_head": 24.0,
+}
+"""Scorecard values a simulation does not produce (materials, complaints, inspections, preventive
+maintenance, training): stated assumptions, overridable per scenario with `Scenario.assumed_kpi`."""
 
 
 class Shift(FrozenModel):
@@ -221,6 +235,9 @@ class Hospital(FrozenModel):
     timezone: str = "Asia/Shanghai"
     departments: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
+    assets: dict[Identifier, int] = Field(default_factory=dict)
+    """Trade → number of assets (设备台账) a request of that trade may concern; ids are
+    ``"<trade>-<n>"``. Repeat repairs on one asset show in the scorecard."""
     technicians: tuple[Technician, ...]
     shifts: dict[Identifier, Shift] = Field(default_factory=dict)
     """Technician id → shift; a technician without one works around the clock."""
@@ -337,6 +354,8 @@ class Scenario(FrozenModel):
     """Chance an accepted job is rated 5 rather than 4 (a refused one is rated 2)."""
     sla_policy: SlaPolicy = Field(default_factory=lambda: DEFAULT_SLA)
     """The clocks the run is measured against (24/7 by default; see :data:`DEFAULT_SLA`)."""
+    assumed_kpi: dict[str, float] = Field(default_factory=lambda: dict(ASSUMED_KPI))
+    """Values for scorecard indicators a run does not model (measured values take precedence)."""
     outsourcing: tuple[Outsourcing, ...] = ()
     rounds: Rounds | None = None
     holidays: bool = True
@@ -574,8 +593,11 @@ class SimulationResult(FrozenModel):
     utilisation_by_trade: dict[str, float]
     sla: dict[str, ComplianceReport]
     """``"response"``, ``"resolution"`` → :func:`hosplogi.sla.compliance` by priority at the end."""
-    scorecard: Any = None
-    """`hosplogi.kpi.score` of the default scorecard on the run's measures."""
+    scorecard: ScorecardResult | None
+    """:func:`hosplogi.kpi.score` of the default scorecard on :func:`hosplogi.kpi.measures` of the
+    run (plus the scenario's `assumed_kpi` for what a run does not model); None when some
+    indicator has no measure (listed in `unmeasured`)."""
+    unmeasured: tuple[str, ...] = ()
     settlements: tuple[Any, ...] = ()
     """Monthly `hosplogi.contracts.Settlement`s of outsourced trades."""
     labour_cost: Money
@@ -876,11 +898,16 @@ def _synthetic_hospital(beds: int, seed: int, technicians: int | None) -> Hospit
             on_rota = 0 < n <= round(_ROTA_SHARE * count)
             shifts[tid] = rota[(n - 1) % 3] if on_rota else DAY_SHIFT
     locations = tuple(f"{d} level {k}" for d in _DEPARTMENTS for k in (1, 2))
+    # Enough assets that about 5% of repairs hit an asset repaired in the last 30 days.
+    assets = {
+        trade: max(10, round(per_day * share * 600)) for trade, (share, _, _) in _TRADES.items()
+    }
     return Hospital(
         name=f"synthetic {beds}-bed hospital (seed {seed})",
         beds=beds,
         departments=_DEPARTMENTS,
         locations=locations,
+        assets=assets,
         technicians=tuple(staff),
         shifts=shifts,
         demand=tuple(demand),
@@ -926,6 +953,7 @@ def _assemble(
         clock: compliance(orders, scenario.sla_policy, end, by="priority", clock=clock)
         for clock in ("response", "resolution")
     }
+    card, unmeasured = _scorecard(scenario, orders, sim.clock.instant(0.0), end, labour, days)
     summary = RunSummary(
         scenario=scenario.name,
         seed=seed,
@@ -944,6 +972,7 @@ def _assemble(
         response_met_by_priority={
             row.key: row.met_rate for row in sla["response"].rows if row.key is not None
         },
+        scorecard_total=card.total if card else None,
         labour_cost=labour,
     )
     return SimulationResult(
@@ -952,9 +981,38 @@ def _assemble(
         utilisation=utilisation,
         utilisation_by_trade=by_trade,
         sla=sla,
+        scorecard=card,
+        unmeasured=unmeasured,
         labour_cost=labour,
         end=end,
     )
+
+
+def _scorecard(
+    scenario: Scenario,
+    orders: Sequence[WorkOrder],
+    start: datetime,
+    end: datetime,
+    labour: Decimal,
+    days: float,
+) -> tuple[ScorecardResult | None, tuple[str, ...]]:
+    """The default scorecard on the run's own measures, or None and the indicators no measure
+    exists for (an M/M/c run has no acceptance, assets or licences). Labour cost is annualised."""
+    annual_labour = (labour * Decimal(365) / Decimal(str(days))).quantize(Decimal("0.01"))
+    measured = measures(
+        orders,
+        start=start,
+        end=end,
+        policy=scenario.sla_policy,
+        technicians=scenario.hospital.technicians,
+        labour_cost=annual_labour,
+    )
+    card = default_scorecard()
+    values = {**scenario.assumed_kpi, **measured}
+    unmeasured = tuple(i.code for i in card.indicators if i.code not in values)
+    if unmeasured:
+        return None, unmeasured
+    return score(card, values, strict=False), ()
 
 
 def _minutes_in_system(order: WorkOrder, end: datetime) -> float:
