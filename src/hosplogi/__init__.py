@@ -1,8 +1,8 @@
 """hosplogi — hospital logistics management (医院后勤管理) as an importable library.
 
 Typed, frozen models of work orders, multi-skilled technicians and crews, with algorithms for
-crew assignment, SLA tracking and balanced-scorecard scoring. Every public name of every module is
-re-exported here.
+crew assignment, SLA tracking, balanced-scorecard scoring, outsourcing contracts, inspections,
+preventive maintenance and simulation. Every public name of every module is re-exported here.
 
 Examples
 --------
@@ -15,12 +15,18 @@ from __future__ import annotations
 
 from hosplogi.calendars import *  # noqa: F403
 from hosplogi.calendars import __all__ as _calendars_all
+from hosplogi.contracts import *  # noqa: F403
+from hosplogi.contracts import __all__ as _contracts_all
 from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
 from hosplogi.errors import __all__ as _errors_all
+from hosplogi.inspections import *  # noqa: F403
+from hosplogi.inspections import __all__ as _inspections_all
 from hosplogi.kpi import *  # noqa: F403
 from hosplogi.kpi import __all__ as _kpi_all
+from hosplogi.maintenance import *  # noqa: F403
+from hosplogi.maintenance import __all__ as _maintenance_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
 from hosplogi.scheduling import *  # noqa: F403
@@ -41,5 +47,8 @@ __all__ = [
     *_sla_all,
     *_scheduling_all,
     *_kpi_all,
+    *_inspections_all,
+    *_maintenance_all,
+    *_contracts_all,
     *_simulation_all,
 ]
