@@ -248,3 +248,30 @@ def test_an_mmc_run_has_no_scorecard_and_says_why() -> None:
     run = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2)
     assert run.scorecard is None
     assert "satisfaction" in run.unmeasured
+
+
+def test_an_outsourced_trade_is_settled_monthly_with_the_contracts_engine() -> None:
+    from hosplogi.contracts import settle
+
+    base = Scenario(hospital=Hospital.synthetic(beds=300, seed=5))
+    outsourced = base.outsourced("lifts", vendor="V-LIFT")
+    run = simulate(outsourced, days=40, seed=2)
+    assert [(b.year, b.month) for b in run.settlements] == [(2026, 3), (2026, 4)]
+    lifts = [o for o in run.orders if o.trade == "lifts"]
+    contract = simulation_contract(outsourced, 40)
+    again = settle(contract, 2026, 3, orders=lifts)
+    assert run.settlements[0] == again
+    vendor_staff = [t for t in outsourced.hospital.technicians if t.employer == "V-LIFT"]
+    assert vendor_staff
+    assert all(
+        t.employment is not None and t.employment.value == "outsourced" for t in vendor_staff
+    )
+    in_house = simulate(base, days=40, seed=2)
+    saved = in_house.labour_cost - run.labour_cost
+    assert saved > 0  # 40,800 vs 59,000 CNY a person-year (000:31), less any deductions
+
+
+def simulation_contract(scenario: Scenario, days: float):  # type: ignore[no-untyped-def]
+    from hosplogi.simulation import _contract
+
+    return _contract(scenario, scenario.outsourcing[0], days)

@@ -178,11 +178,15 @@ class _ProgressBar:
             sys.stderr.flush()
 
 
-def _simulate(out: list[str], beds: int, days: float, seed: int, policy: str) -> None:
+def _simulate(
+    out: list[str], beds: int, days: float, seed: int, policy: str, outsource: Sequence[str]
+) -> None:
     from hosplogi.simulation import Hospital, Scenario, simulate
 
     hospital = Hospital.synthetic(beds=beds, seed=seed)
     scenario = Scenario.model_validate({"hospital": hospital, "policy": policy})
+    for trade in outsource:
+        scenario = scenario.outsourced(trade, vendor=f"V-{trade.upper()}")
     result = simulate(scenario, days=days, seed=seed, progress=_ProgressBar("simulating"))
     s = result.summary
     out.append(f"hosplogi {__version__} — simulation of {hospital.name}")
@@ -236,9 +240,11 @@ def _simulate(out: list[str], beds: int, days: float, seed: int, policy: str) ->
             + "\n"
         )
     out.append(f"Labour cost for the period: {result.labour_cost:,} CNY")
-    for settlement in result.settlements:
-        out.append(f"  outsourced settlement {settlement.contract_id} {settlement.period}: "
-                   f"payable {settlement.payable:,} CNY")  # fmt: skip
+    for bill in result.settlements:
+        out.append(
+            f"  {bill.contract_id} {bill.year}-{bill.month:02d}: base {bill.base:,}, "
+            f"deducted {bill.deducted:,}, payable {bill.payable:,} CNY"
+        )
 
 
 def _main_trade_of(skills: dict[str, int]) -> str:
@@ -263,6 +269,13 @@ def _parser() -> argparse.ArgumentParser:
         default="recommend",
         help="dispatch policy (default recommend)",
     )
+    sim.add_argument(
+        "--outsource",
+        action="append",
+        default=[],
+        metavar="TRADE",
+        help="hand a trade to a vendor (settled monthly); repeatable",
+    )
     return parser
 
 
@@ -285,6 +298,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         _demo(out)
     elif args.command == "simulate":
-        _simulate(out, args.beds, args.days, args.seed, args.policy)
+        _simulate(out, args.beds, args.days, args.seed, args.policy, args.outsource)
     sys.stdout.write("\n".join(out) + "\n")
     return 0

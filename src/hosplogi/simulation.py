@@ -40,6 +40,14 @@ from hosplogi import _engine
 from hosplogi._engine import Policy
 from hosplogi._statistics import mean_confidence_interval
 from hosplogi._types import FrozenModel, Identifier, Money
+from hosplogi.contracts import (
+    Contract,
+    DeductionKind,
+    DeductionRule,
+    ServiceItem,
+    Settlement,
+    settle,
+)
 from hosplogi.crews import Certificate, Employment, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
@@ -598,8 +606,8 @@ class SimulationResult(FrozenModel):
     run (plus the scenario's `assumed_kpi` for what a run does not model); None when some
     indicator has no measure (listed in `unmeasured`)."""
     unmeasured: tuple[str, ...] = ()
-    settlements: tuple[Any, ...] = ()
-    """Monthly `hosplogi.contracts.Settlement`s of outsourced trades."""
+    settlements: tuple[Settlement, ...] = ()
+    """Monthly :func:`hosplogi.contracts.settle` results of the outsourced trades."""
     labour_cost: Money
     end: datetime
 
@@ -948,7 +956,8 @@ def _assemble(
     in_system = [_minutes_in_system(o, end) for o in orders]
     utilisation, by_trade = _utilisation(scenario.hospital, sim, horizon)
     done = (Status.COMPLETED, Status.VERIFIED, Status.CLOSED)
-    labour = _labour_cost(scenario, days)
+    settlements = _settlements(scenario, orders, days)
+    labour = _labour_cost(scenario, days, settlements)
     sla = {
         clock: compliance(orders, scenario.sla_policy, end, by="priority", clock=clock)
         for clock in ("response", "resolution")
@@ -983,6 +992,7 @@ def _assemble(
         sla=sla,
         scorecard=card,
         unmeasured=unmeasured,
+        settlements=settlements,
         labour_cost=labour,
         end=end,
     )
@@ -1053,15 +1063,52 @@ def _overall_utilisation(sim: Any, horizon: float) -> float:
     return sum(sim.busy_minutes.values()) / on if on else 0.0
 
 
-def _labour_cost(scenario: Scenario, days: float) -> Decimal:
-    """In-house staff at their annual cost, pro rata; outsourced staff at the contract's rate."""
+def _contract(scenario: Scenario, deal: Outsourcing, days: float) -> Contract:
+    """The outsourcing contract of `deal` for the run: fee from headcount, SLA breach deductions."""
+    service = ServiceItem.LIFTS if deal.trade == "lifts" else ServiceItem.MAINTENANCE
+    last_day = scenario.start + timedelta(days=math.ceil(days) - 1)
+    return Contract(
+        id=f"C-{deal.vendor}-{deal.trade}",
+        name=f"{deal.trade} services by {deal.vendor}",
+        vendor=deal.vendor,
+        services=(service,),
+        start=scenario.start,
+        end=last_day,
+        monthly_fee=(deal.annual_cost_per_head * deal.headcount / 12),
+        staffing={deal.trade: deal.headcount},
+        sla_policy=scenario.sla_policy,
+        deductions=(DeductionRule(kind=DeductionKind.SLA_BREACH, amount=deal.sla_deduction),),
+        timezone=scenario.hospital.timezone,
+    )
+
+
+def _settlements(
+    scenario: Scenario, orders: Sequence[WorkOrder], days: float
+) -> tuple[Settlement, ...]:
+    """Each outsourced trade settled month by month with :func:`hosplogi.contracts.settle`."""
+    settled = []
+    for deal in scenario.outsourcing:
+        contract = _contract(scenario, deal, days)
+        own = [o for o in orders if o.trade == deal.trade]
+        year, month = contract.start.year, contract.start.month
+        while (year, month) <= (contract.end.year, contract.end.month):
+            settled.append(settle(contract, year, month, orders=own))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(settled)
+
+
+def _labour_cost(scenario: Scenario, days: float, settlements: Sequence[Settlement]) -> Decimal:
+    """In-house staff at their annual cost pro rata, plus what the outsourcing contracts pay."""
     years = Decimal(str(days)) / Decimal(365)
     costs = scenario.hospital.annual_cost
-    total = sum(
+    vendors = {deal.vendor for deal in scenario.outsourcing}
+    in_house = sum(
         (
             costs.get(t.employment or Employment.PERMANENT, IN_HOUSE_COST)
             for t in scenario.hospital.technicians
+            if t.employer not in vendors
         ),
         Decimal(0),
     )
-    return (total * years).quantize(Decimal("0.01"))
+    paid = sum((s.payable for s in settlements), Decimal(0))
+    return (in_house * years + paid).quantize(Decimal("0.01"))
