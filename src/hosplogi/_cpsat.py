@@ -45,14 +45,11 @@ def solve_cpsat(
     if n == 0:
         return Schedule(entries=(), proven_optimal=True)
     ends_win = [we[-1] for we in inst.win_ends if we]
-    horizon = max(
-        max(inst.releases) + sum(inst.durations),
-        max(ends_win, default=0),
-    )
+    horizon = max(inst.releases) + sum(inst.durations) + max(ends_win, default=0)
     if objective == "makespan":
         # any schedule's makespan bounds an optimal one: one serial-SGS pass tightens the horizon
         first = _search.decode(inst, _search.priority_lists(inst, objective)[0], objective)
-        if first is not None:
+        if not first.cost[0]:
             horizon = min(horizon, max(first.ends))
     model = cp_model.CpModel()
     start = [model.new_int_var(inst.releases[i], horizon, f"s{i}") for i in range(n)]

@@ -32,7 +32,8 @@ __all__: list[str] = []
 
 INF = 1 << 60
 
-Cost = tuple[float, int]
+Cost = tuple[int, float, int]
+"""(tasks that could not be placed, objective value, sum of end times) — compared in order."""
 
 
 @dataclass(slots=True)
@@ -59,11 +60,17 @@ class Instance:
 
 @dataclass(slots=True)
 class Decoded:
-    """A decoded activity list: start, end and the technician of each slot, per task."""
+    """A decoded activity list: start, end and the technician of each slot, per task.
+
+    `placed[i]` is False for a task that found no room in the availability windows left by the
+    tasks before it (and for its successors); such a decoding is not a schedule, but its cost
+    (unplaced count first) still guides the search towards one.
+    """
 
     starts: list[int]
     ends: list[int]
     teams: list[list[int]]
+    placed: list[bool]
     cost: Cost
 
 
@@ -154,12 +161,12 @@ def _augment(
     return False
 
 
-def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | None:
+def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded:
     """Serial schedule-generation scheme: place tasks in `order` at their earliest feasible start.
 
     A start is feasible when every predecessor has ended, the release time has passed and the
-    free, on-shift qualified technicians can fill all slots (a matching). Returns None when a task
-    cannot be placed inside the availability windows left by the tasks before it.
+    free, on-shift qualified technicians can fill all slots (a matching). A task that cannot be
+    placed inside the availability windows left by the tasks before it is marked unplaced.
     """
     n = len(inst.durations)
     m = inst.n_techs
@@ -170,6 +177,7 @@ def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | No
     starts = [0] * n
     ends = [0] * n
     teams: list[list[int]] = [[] for _ in range(n)]
+    placed = [True] * n
     durations = inst.durations
     releases = inst.releases
     preds = inst.preds
@@ -177,9 +185,15 @@ def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | No
     relevant = inst.relevant
     for i in order:
         t = releases[i]
+        ok = True
         for p in preds[i]:
-            if ends[p] > t:
+            if not placed[p]:
+                ok = False
+            elif ends[p] > t:
                 t = ends[p]
+        if not ok:
+            placed[i] = False
+            continue
         d = durations[i]
         slots = all_slots[i]
         if not slots:
@@ -189,6 +203,7 @@ def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | No
         need = len(slots)
         rel = relevant[i]
         fk = [next_free(bs[k], be[k], ws_all[k], we_all[k], t, d) for k in rel]
+        team: list[int] | None = None
         while True:
             free = {k for k, f in zip(rel, fk, strict=True) if f == t}
             if len(free) >= need:
@@ -200,11 +215,14 @@ def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | No
                 if t < f < nxt:
                     nxt = f
             if nxt >= INF:
-                return None
+                break
             t = nxt
             for idx, k in enumerate(rel):
                 if fk[idx] < t:
                     fk[idx] = next_free(bs[k], be[k], ws_all[k], we_all[k], t, d)
+        if team is None:
+            placed[i] = False
+            continue
         starts[i] = t
         ends[i] = t + d
         teams[i] = team
@@ -213,19 +231,19 @@ def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded | No
                 pos = bisect_right(bs[k], t)
                 bs[k].insert(pos, t)
                 be[k].insert(pos, t + d)
-    return Decoded(starts, ends, teams, evaluate(inst, ends, objective))
+    return Decoded(starts, ends, teams, placed, evaluate(inst, ends, placed, objective))
 
 
-def evaluate(inst: Instance, ends: list[int], objective: str) -> Cost:
-    """Primary objective value, then the sum of ends as a tie-breaker that rewards compactness."""
-    makespan = max(ends, default=0)
+def evaluate(inst: Instance, ends: list[int], placed: list[bool], objective: str) -> Cost:
+    """Unplaced tasks, the objective value, then the sum of ends (rewards compactness)."""
+    missing = placed.count(False)
     if objective == "makespan":
-        return (float(makespan), sum(ends))
+        return (missing, float(max(ends, default=0)), sum(ends))
     total = 0.0
-    for e, due, w in zip(ends, inst.dues, inst.weights, strict=True):
-        if due is not None and e > due:
+    for e, due, w, ok in zip(ends, inst.dues, inst.weights, placed, strict=True):
+        if ok and due is not None and e > due:
             total += w * (e - due)
-    return (total, sum(ends))
+    return (missing, total, sum(ends))
 
 
 def topological(preds: list[list[int]], key: Sequence[float]) -> list[int]:
@@ -339,17 +357,43 @@ def justify(
     fwd: Instance, bwd: Instance, order: list[int], dec: Decoded, objective: str
 ) -> tuple[list[int], Decoded]:
     """Forward-backward improvement: right-justify, then left-justify; keep what is better."""
+    if dec.cost[0]:
+        return order, dec
     pos = _positions(order)
     border = sorted(order, key=lambda i: (-dec.ends[i], -pos[i]))
     back = decode(bwd, border, objective)
-    if back is None:
+    if back.cost[0]:
         return order, dec
     bpos = _positions(border)
     forder = sorted(border, key=lambda i: (-back.ends[i], -bpos[i]))
     again = decode(fwd, forder, objective)
-    if again is None or again.cost > dec.cost:
+    if again.cost > dec.cost:
         return order, dec
     return forder, again
+
+
+def repair(
+    inst: Instance, order: list[int], dec: Decoded, objective: str, rounds: int = 3
+) -> tuple[list[int], Decoded]:
+    """Move tasks left unplaced by the shifts as early in the list as precedences allow.
+
+    A task that found no room was placed after others that took the shift time it needed; giving
+    it its turn earlier usually makes room (a few rounds), keeping the rest of the list's order.
+    """
+    for _ in range(rounds):
+        if not dec.cost[0]:
+            break
+        new = order[:]
+        for task in [i for i in order if not dec.placed[i]]:
+            new.remove(task)
+            pos = _positions_of(new)
+            lo = max((pos[q] + 1 for q in inst.preds[task]), default=0)
+            new.insert(lo, task)
+        again = decode(inst, new, objective)
+        if again.cost >= dec.cost:
+            break
+        order, dec = new, again
+    return order, dec
 
 
 def _insert_move(order: list[int], inst: Instance, rng: Random) -> list[int]:
@@ -374,8 +418,8 @@ def _tardy_move(order: list[int], inst: Instance, dec: Decoded, rng: Random) -> 
     """Pull a late task earlier in the list, as far as its predecessors allow."""
     late = [
         i
-        for i, (e, due) in enumerate(zip(dec.ends, inst.dues, strict=True))
-        if due is not None and e > due
+        for i, (e, due, ok) in enumerate(zip(dec.ends, inst.dues, dec.placed, strict=True))
+        if not ok or (due is not None and e > due)
     ]
     if not late:
         return _insert_move(order, inst, rng)
@@ -421,6 +465,7 @@ def search(
     iterations: int | None,
     time_limit: float | None,
     population: int = 12,
+    patience: int = 2000,
 ) -> Result | None:
     """Genetic algorithm over activity lists with forward-backward improvement.
 
@@ -428,7 +473,11 @@ def search(
     insertion, or pulling a late task earlier for weighted tardiness), decoding, and for the
     makespan objective forward-backward improvement. The population keeps the best distinct
     schedules. Runs until `iterations` children or `time_limit` seconds, whichever comes first,
-    and stops early once the lower bound is reached. None when no activity list could be placed.
+    and stops early once the lower bound is reached or `patience` children in a row have not
+    improved the best schedule (the search has converged; small problems end in milliseconds
+    instead of using the whole time limit). Candidates that leave tasks unplaced (no
+    room left in the availability windows) rank behind every complete schedule; None when no
+    complete schedule was found.
     """
     clock = time.perf_counter
     t0 = clock()
@@ -440,55 +489,64 @@ def search(
     pool: list[tuple[Cost, list[int], Decoded]] = []
     seen: set[tuple[int, ...]] = set()
 
-    def consider(order: list[int], dec: Decoded | None) -> None:
-        if dec is None:
-            return
+    def consider(order: list[int], dec: Decoded) -> None:
         sig = tuple(dec.starts)
         if sig in seen:
             return
         seen.add(sig)
         pool.append((dec.cost, order, dec))
 
-    def run(order: list[int]) -> tuple[list[int], Decoded | None]:
+    def run(order: list[int]) -> tuple[list[int], Decoded]:
         dec = decode(inst, order, objective)
-        if dec is not None and use_fbi:
+        if dec.cost[0]:
+            order, dec = repair(inst, order, dec, objective)
+        if use_fbi:
             order, dec = justify(inst, bwd, order, dec, objective)
         return order, dec
 
+    def out_of_time() -> bool:
+        return time_limit is not None and clock() - t0 >= time_limit
+
     for lst in priority_lists(inst, objective):
+        if pool and out_of_time():
+            break
         consider(*run(lst))
     n = len(inst.durations)
-    # random biased lists fill the initial population
+    # random lists fill the initial population
     attempts = 0
     while len(pool) < population and attempts < 3 * population and n > 1:
+        if pool and out_of_time():
+            break
         attempts += 1
         noise = [rng.random() for _ in range(n)]
         consider(*run(topological(inst.preds, noise)))
-    if not pool:
-        return None
     pool.sort(key=lambda x: x[0])
     del pool[population:]
 
     done = 0
-    while pool[0][0][0] > bound:
+    stale = 0
+    while pool[0][0][0] or pool[0][0][1] > bound:
         if iterations is not None and done >= iterations:
             break
-        if time_limit is not None and clock() - t0 >= time_limit:
+        if stale >= patience:
+            break
+        if out_of_time():
             break
         done += 1
+        stale += 1
         size = len(pool)
         a = min(rng.randrange(size), rng.randrange(size))
         b = min(rng.randrange(size), rng.randrange(size))
         child = _crossover(pool[a][1], pool[b][1], rng) if size > 1 else pool[0][1]
-        if objective != "makespan" and rng.random() < 0.5:
+        if (objective != "makespan" or pool[a][0][0]) and rng.random() < 0.5:
             child = _tardy_move(child, inst, pool[a][2], rng)
         else:
             child = _insert_move(child, inst, rng)
             if rng.random() < 0.3:
                 child = _insert_move(child, inst, rng)
         order, dec = run(child)
-        if dec is None:
-            continue
+        if dec.cost < pool[0][0]:
+            stale = 0
         if len(pool) < population or dec.cost < pool[-1][0]:
             before = len(pool)
             consider(order, dec)
@@ -496,4 +554,6 @@ def search(
                 pool.sort(key=lambda x: x[0])
                 del pool[population:]
     best = pool[0]
-    return Result(best[1], best[2], done, best[0][0] <= bound)
+    if best[0][0]:
+        return None
+    return Result(best[1], best[2], done, best[0][1] <= bound)

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import combinations, pairwise, product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -52,9 +52,7 @@ from hosplogi._types import FrozenModel, Identifier, require_aware
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
-
-if TYPE_CHECKING:
-    from hosplogi.sla import SlaPolicy  # type: ignore[import-not-found,unused-ignore]
+from hosplogi.sla import SlaPolicy, evaluate  # scheduling reads sla due times (ARCHITECTURE.md)
 
 __all__ = [
     "CERTIFICATE_RULES",
@@ -482,15 +480,16 @@ def _compile(problem: Problem) -> _search.Instance:
         groups.append([g for _, g in task_slots])
         rel = sorted({k for s, _ in task_slots for k in s})
         relevant.append(rel)
-        if _search.match(slots[-1], set(rel)) is None:
+        missing = _unfillable_slot(slots[-1], set(rel))
+        if missing is not None:
             want = ", ".join(
                 f"{r.count} × {r.skill} at level ≥ {r.level}" for r in task.requirements
             )
+            skill = task.requirements[groups[-1][missing]].skill
             raise InfeasibleError(
                 f"task {task.id!r} needs {len(task_slots)} distinct people ({want}) but its "
                 f"qualified technicians ({', '.join(techs[k].id for k in rel)}) cannot fill "
-                "every slot at once, one slot each; skill "
-                f"{task.requirements[0].skill!r} and the others compete for the same people"
+                f"every slot, one slot each: no one is left for {skill}"
             )
     win_starts: list[list[int] | None] = []
     win_ends: list[list[int] | None] = []
@@ -522,6 +521,15 @@ def _compile(problem: Problem) -> _search.Instance:
     return inst
 
 
+def _unfillable_slot(slots: list[list[int]], free: set[int]) -> int | None:
+    """The first slot a maximum matching leaves empty, or None when all can be filled."""
+    owner: dict[int, int] = {}
+    for s in range(len(slots)):
+        if not _search._augment(s, slots, free, owner, set()):
+            return s
+    return None
+
+
 def _check_windows(problem: Problem, inst: _search.Instance) -> None:
     """Each task alone must fit in a common window of enough qualified technicians."""
     if problem.availability is None:
@@ -543,7 +551,7 @@ def _check_windows(problem: Problem, inst: _search.Instance) -> None:
             win_ends=inst.win_ends,
             n_techs=inst.n_techs,
         )
-        if _search.decode(single, [0], "makespan") is None:
+        if _search.decode(single, [0], "makespan").cost[0]:
             raise InfeasibleError(
                 f"task {task.id!r} ({task.duration} min, released at {task.release}) fits in no "
                 "availability window shared by enough qualified technicians; lengthen their "
@@ -591,8 +599,9 @@ def solve(
     serial schedule-generation scheme that places tasks in list order at the earliest time when
     the free, on-shift qualified technicians can fill every skill slot (a bipartite matching that
     prefers the least flexible people), improved by forward-backward justification for the
-    makespan. It is anytime: it returns the best schedule found when the budget runs out, or as
-    soon as a lower bound proves it optimal.
+    makespan. It is anytime: it returns the best schedule found when the budget runs out, as
+    soon as a lower bound proves it optimal, or once 2000 candidates in a row have brought no
+    improvement.
 
     Parameters
     ----------
@@ -936,6 +945,7 @@ def recommend(
     wait_rate = _WAIT_PENALTY_PER_HOUR[order.priority]
     # per requirement: a shortlist of (solo score, tech, member score, reasons, free_at)
     shortlists: list[list[tuple[float, int, float, list[str], datetime]]] = []
+    everyone: list[list[tuple[float, int, float, list[str], datetime]]] = []
     for req in needs:
         kind = certificate_rules.get(req.skill)
         cands = []
@@ -960,37 +970,130 @@ def recommend(
                 f"{_why_not(req, technicians, certificate_rules, now)}"
             )
         cands.sort(key=lambda c: (-c[0], c[1]))
+        everyone.append(cands)
         shortlists.append(cands[: req.count + k + 1])
-    teams: dict[frozenset[int], Recommendation] = {}
-    for combo in _team_combos(needs, shortlists):
+    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
+    combos: Iterable[tuple[tuple[Any, ...], ...]] = _team_combos(needs, shortlists)
+    for attempt in range(2):
+        for combo in combos:
+            _score_team(combo, best, technicians, wait_rate, now)
+        if len(best) >= k or attempt or len(needs) == 1:
+            break
+        # shortlists of the same people for several requirements: build teams by matching
+        combos = _matched_teams(needs, everyone)
+    if not best:
+        raise InfeasibleError(
+            f"no team for order {order.id!r}: its requirements "
+            f"({', '.join(f'{r.count} × {r.skill} at level ≥ {r.level}' for r in needs)}) "
+            "cannot be filled by distinct eligible technicians"
+        )
+    ranked = sorted(best.values(), key=lambda x: (-x[0], x[1]))[:k]
+    out = []
+    for score, ids, combo in ranked:
         members = [m for group in combo for m in group]
-        idxs = frozenset(m[1] for m in members)
-        if len(idxs) != len(members):
-            continue
-        ready = max(m[4] for m in members)
-        score = sum(m[2] for m in members) / len(members)
-        score -= wait_rate * (ready - now).total_seconds() / 3600
-        if idxs in teams and teams[idxs].score >= score:
-            continue
         roles = {}
         for req, group in zip(needs, combo, strict=True):
             for m in group:
                 roles[technicians[m[1]].id] = req.skill
-        teams[idxs] = Recommendation(
-            technician_ids=tuple(technicians[m[1]].id for m in members),
-            score=score,
-            reasons=tuple(r for m in members for r in m[3]),
-            roles=roles,
-            available_at=ready,
+        out.append(
+            Recommendation(
+                technician_ids=ids,
+                score=score,
+                reasons=tuple(r for m in members for r in m[3]),
+                roles=roles,
+                available_at=max(m[4] for m in members),
+            )
         )
-    ranked = sorted(teams.values(), key=lambda r: (-r.score, r.technician_ids))
-    return ranked[:k]
+    return out
+
+
+_MAX_COMBOS = 4096
+
+
+def _score_team(
+    combo: tuple[tuple[Any, ...], ...],
+    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]],
+    technicians: Sequence[Technician],
+    wait_rate: float,
+    now: datetime,
+) -> None:
+    members = [m for group in combo for m in group]
+    idxs = frozenset(m[1] for m in members)
+    if len(idxs) != len(members):
+        return
+    ready = max(m[4] for m in members)
+    score = sum(m[2] for m in members) / len(members)
+    score -= wait_rate * (ready - now).total_seconds() / 3600
+    if idxs in best and best[idxs][0] >= score:
+        return
+    best[idxs] = (score, tuple(technicians[m[1]].id for m in members), combo)
+
+
+def _matched_teams(
+    needs: Sequence[SkillRequirement], everyone: Sequence[Sequence[Any]]
+) -> list[tuple[tuple[Any, ...], ...]]:
+    """The best team by min-cost flow, then one more team per member of it, that member banned.
+
+    Used when several requirements compete for the same people, so that the shortlists hold no
+    team of distinct people (the first step of Murty's k-best assignments).
+    """
+    import networkx as nx
+
+    def solve_with(banned: set[int]) -> tuple[tuple[Any, ...], ...] | None:
+        graph = nx.DiGraph()
+        total = sum(r.count for r in needs)
+        for g, (req, cands) in enumerate(zip(needs, everyone, strict=True)):
+            graph.add_edge("source", ("req", g), capacity=req.count, weight=0)
+            for c in cands:
+                if c[1] not in banned:
+                    cost = -round(c[0] * 1000)
+                    graph.add_edge(("req", g), ("tech", c[1]), capacity=1, weight=cost)
+                    graph.add_edge(("tech", c[1]), "sink", capacity=1, weight=0)
+        if not graph.has_node("sink"):
+            return None
+        flow = nx.max_flow_min_cost(graph, "source", "sink")
+        if sum(flow["source"].values()) < total:
+            return None
+        combo = []
+        for g, cands in enumerate(everyone):
+            chosen = {node[1] for node, f in flow[("req", g)].items() if f > 0}
+            combo.append(tuple(c for c in cands if c[1] in chosen))
+        return tuple(combo)
+
+    first = solve_with(set())
+    if first is None:
+        return []
+    teams = [first]
+    for group in first:
+        for member in group:
+            other = solve_with({member[1]})
+            if other is not None:
+                teams.append(other)
+    return teams
 
 
 def _team_combos(
     needs: Sequence[SkillRequirement], shortlists: Sequence[Sequence[Any]]
 ) -> Iterable[tuple[tuple[Any, ...], ...]]:
-    """Every choice of `count` shortlisted people per requirement (a cartesian product)."""
+    """Every choice of `count` shortlisted people per requirement (a cartesian product).
+
+    Shortlists are trimmed (the longest first, keeping the best-scored people) until the product
+    has at most 4096 teams, so an order with many requirements stays fast.
+    """
+    lists = [list(s) for s in shortlists]
+
+    def size() -> int:
+        total = 1
+        for req, s in zip(needs, lists, strict=True):
+            total *= math.comb(len(s), req.count)
+        return total
+
+    while size() > _MAX_COMBOS:
+        longest = max(range(len(lists)), key=lambda i: len(lists[i]) - needs[i].count)
+        if len(lists[longest]) <= needs[longest].count:
+            break
+        lists[longest].pop()
+    shortlists = lists
     per_req = [list(combinations(s, req.count)) for req, s in zip(needs, shortlists, strict=True)]
     return product(*per_req)
 
@@ -1230,11 +1333,6 @@ def problem_from_orders(
     """
     require_aware(now, "now")
     keep = frozenset(statuses)
-    evaluate: Any = None
-    if policy is not None:
-        from hosplogi import sla  # type: ignore[attr-defined,unused-ignore]
-
-        evaluate = sla.evaluate
     tasks = []
     for order in orders:
         if order.status not in keep:
