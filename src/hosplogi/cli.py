@@ -13,6 +13,7 @@ from datetime import datetime
 
 from hosplogi import __version__
 from hosplogi._text import render_table
+from hosplogi._tour import TOUR
 from hosplogi.demo import DEMO_DATE, demo_crews, demo_day, demo_technicians, end_of_day
 from hosplogi.orders import Action, Priority, Status, WorkOrder
 
@@ -153,7 +154,9 @@ def _demo(out: list[str]) -> None:
     )
     still_open = [o for o in orders if o.status in (Status.ON_HOLD, Status.IN_PROGRESS)]
     waiting = ", ".join(f"{o.id} ({o.status.value.replace('_', ' ')})" for o in still_open)
-    out.append(f"\nCarried over to the night shift: {waiting}.")
+    out.append(f"\nCarried over to the night shift: {waiting}.\n")
+    for section in TOUR:
+        out.extend(section(orders, technicians, now))
 
 
 def _percent(value: float | None) -> str:
