@@ -36,6 +36,39 @@ def test_demo_prints_every_order_and_the_day_summary(capsys: pytest.CaptureFixtu
     assert "Carried over to the night shift: WO-0317 (on hold), WO-0318 (in progress)." in out
 
 
+def test_demo_tours_every_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for heading in (
+        "SLA clocks at the end of the day",
+        "who should go? (hosplogi.scheduling.recommend)",
+        "Tomorrow's plan",
+        "violations: 0",
+        "balanced scorecard",
+        "payable 46,100.00 CNY",
+        "rectification order INSP-0302#exit",
+        "run again with those orders existing: 0 new",
+        "sum 1,000.00 CNY",
+    ):
+        assert heading in out
+
+
+def test_simulate_prints_sla_utilisation_scorecard_and_cost(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["simulate", "--beds", "120", "--days", "3", "--seed", "2", "--outsource", "lifts"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    for heading in (
+        "SLA compliance by priority",
+        "Utilisation by main trade",
+        "Balanced scorecard",
+        "Labour cost for the period",
+        "C-V-LIFTS-lifts",
+    ):
+        assert heading in out  # fmt: skip
+
+
 def test_python_dash_m_runs_the_demo() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "hosplogi", "demo"], capture_output=True, text=True, check=True

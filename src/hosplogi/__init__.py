@@ -1,8 +1,8 @@
 """hosplogi — hospital logistics management (医院后勤管理) as an importable library.
 
 Typed, frozen models of work orders, multi-skilled technicians and crews, with algorithms for
-crew assignment, SLA tracking and balanced-scorecard scoring. Every public name of every module is
-re-exported here.
+crew assignment, SLA tracking, balanced-scorecard scoring, outsourcing contracts, inspections,
+preventive maintenance and simulation. Every public name of every module is re-exported here.
 
 Examples
 --------
@@ -31,6 +31,8 @@ from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
 from hosplogi.scheduling import *  # noqa: F403
 from hosplogi.scheduling import __all__ as _scheduling_all
+from hosplogi.simulation import *  # noqa: F403
+from hosplogi.simulation import __all__ as _simulation_all
 from hosplogi.sla import *  # noqa: F403
 from hosplogi.sla import __all__ as _sla_all
 
@@ -43,9 +45,10 @@ __all__ = [
     *_orders_all,
     *_calendars_all,
     *_sla_all,
-    *_kpi_all,
     *_scheduling_all,
+    *_kpi_all,
     *_inspections_all,
     *_maintenance_all,
     *_contracts_all,
+    *_simulation_all,
 ]

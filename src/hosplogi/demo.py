@@ -230,6 +230,20 @@ _PLAN: tuple[_Row, ...] = (
 )  # fmt: skip
 
 
+_ASSETS = {
+    "WO-0302": "VENT-ICU-02",
+    "WO-0304": "LIFT-B3",
+    "WO-0305": "AC-OPD-12",
+    "WO-0308": "AHU-OR4",
+    "WO-0309": "BOILER-1",
+    "WO-0310": "AHU-W1",
+    "WO-0311": "PUMP-W3-17",
+    "WO-0315": "AUTOCLAVE-2",
+    "WO-0320": "GEN-1",
+}
+"""Equipment ledger ids (设备台账, 004:107) of the orders that concern one asset."""
+
+
 def demo_day() -> tuple[WorkOrder, ...]:
     """Twenty work orders of the demo day, each walked through its scripted lifecycle.
 
@@ -257,6 +271,7 @@ def demo_day() -> tuple[WorkOrder, ...]:
             requirements=reqs,
             estimated_minutes=minutes,
             source=source,
+            asset_id=_ASSETS.get(oid),
             by="desk",
         )
         orders.append(story(order))

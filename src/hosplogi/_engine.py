@@ -1,0 +1,617 @@
+"""The discrete-event engine behind :func:`hosplogi.simulation.simulate` (SimPy).
+
+Time inside the engine is float minutes from local midnight of the scenario's start date; every
+order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lifecycle methods.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import random
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
+
+import simpy
+
+from hosplogi.crews import SkillRequirement, Technician
+from hosplogi.errors import HosplogiError, InfeasibleError
+from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
+
+if TYPE_CHECKING:
+    from hosplogi.simulation import (
+        Demand,
+        Hospital,
+        Profile,
+        Rounds,
+        Scenario,
+        Shift,
+        SimulationResult,
+    )
+
+__all__ = ["Policy", "first_team", "named_policy", "run"]
+
+Assignment = tuple[str, tuple[str, ...]]
+
+
+class Policy(Protocol):
+    """A dispatch policy: given the waiting orders and the free technicians, say who goes where.
+
+    `waiting` is in order of report; `free` lists technicians idle and on shift now, the longest
+    idle first. Return ``(order id, technician ids)`` pairs; each technician at most once.
+    """
+
+    def choose(
+        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+    ) -> list[Assignment]: ...
+
+
+# -- the built-in policies ----------------------------------------------------------------------
+
+
+def _needs(order: WorkOrder) -> tuple[SkillRequirement, ...]:
+    return order.requirements or (SkillRequirement(skill=order.trade),)
+
+
+def first_team(
+    requirements: Sequence[SkillRequirement], candidates: Sequence[Technician], on: date
+) -> tuple[str, ...] | None:
+    """A team filling every slot, preferring earlier candidates; None if the slots cannot be filled.
+
+    Each slot takes one distinct person (Kuhn's augmenting paths, so a greedy dead end is undone).
+    """
+    slots = [r for r in requirements for _ in range(r.count)]
+    if len(slots) > len(candidates):
+        return None
+    able = [[i for i, t in enumerate(candidates) if _qualified(t, r, on)] for r in slots]
+    owner: dict[int, int] = {}  # candidate index → slot
+
+    def augment(slot: int, seen: set[int]) -> bool:
+        for c in able[slot]:
+            if c in seen:
+                continue
+            seen.add(c)
+            if c not in owner or augment(owner[c], seen):
+                owner[c] = slot
+                return True
+        return False
+
+    for slot in sorted(range(len(slots)), key=lambda s: len(able[s])):
+        if not augment(slot, set()):
+            return None
+    by_slot = sorted(owner.items(), key=lambda item: item[1])
+    return tuple(candidates[c].id for c, _ in by_slot)
+
+
+def _qualified(t: Technician, r: SkillRequirement, on: date) -> bool:
+    if not t.can_fill(r):
+        return False
+    kind = _certificate_rules().get(r.skill)
+    return kind is None or t.licensed(kind, on)
+
+
+def _certificate_rules() -> dict[str, str]:
+    from hosplogi import scheduling
+
+    rules: dict[str, str] = dict(scheduling.CERTIFICATE_RULES)
+    return rules
+
+
+@dataclass
+class _Greedy:
+    """First come first served (``fifo``) or most urgent first (``priority``)."""
+
+    by_priority: bool
+
+    def choose(
+        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+    ) -> list[Assignment]:
+        order_of = (
+            sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
+            if self.by_priority
+            else waiting
+        )
+        left = list(free)
+        chosen: list[Assignment] = []
+        for order in order_of:
+            if not left:
+                break
+            team = first_team(_needs(order), left, now.date())
+            if team:
+                chosen.append((order.id, team))
+                left = [t for t in left if t.id not in team]
+        return chosen
+
+
+@dataclass
+class _Recommend:
+    """Most urgent first, each order given the top team of :func:`scheduling.recommend`."""
+
+    def choose(
+        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+    ) -> list[Assignment]:
+        from hosplogi.scheduling import recommend
+
+        left = list(free)
+        chosen: list[Assignment] = []
+        for order in sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at)):
+            if not left:
+                break
+            try:
+                best = recommend(order, left, now=now, k=1)
+            except InfeasibleError:  # nobody free now can staff it; it waits
+                continue
+            if best:
+                team = tuple(best[0].technician_ids)
+                chosen.append((order.id, team))
+                left = [t for t in left if t.id not in team]
+        return chosen
+
+
+@dataclass
+class _Batch:
+    """Periodic batch assignment by min-cost flow (:func:`scheduling.assign`)."""
+
+    def choose(
+        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+    ) -> list[Assignment]:
+        from hosplogi.scheduling import assign
+
+        plan = assign(list(waiting), list(free), now=now)
+        return [(oid, tuple(team)) for oid, team in sorted(plan.items()) if team]
+
+
+def named_policy(name: str) -> Policy:
+    """The built-in policy called `name`."""
+    policies: dict[str, Policy] = {
+        "fifo": _Greedy(by_priority=False),
+        "priority": _Greedy(by_priority=True),
+        "recommend": _Recommend(),
+        "assign": _Batch(),
+    }
+    if name not in policies:
+        raise HosplogiError(f"unknown policy {name!r}; choose one of {', '.join(policies)}")
+    return policies[name]
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    """The engine's mutable state for one order; the order itself stays a frozen value."""
+
+    index: int
+    order: WorkOrder
+    work_left: float
+    travel: float
+    hold_pending: bool
+    hold_at: float
+    hold_minutes: float
+    reject_pending: bool
+    rework: float
+    verify_delay: float
+    followup_delay: float
+    rating: int
+    reported: float
+    first_start: float | None = None
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    at: float
+    stream: int
+    source: Source
+    priority: Priority
+    work_factor: float
+
+
+def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date]) -> float:
+    factor: float = profile.hourly[local.hour] * profile.weekday[local.weekday()]
+    return factor * profile.holiday if local.date() in holidays else factor
+
+
+def _arrivals(
+    scenario: Scenario, clock: _Clock, horizon: float, seed: int, holidays: frozenset[date]
+) -> list[_Arrival]:
+    """Non-homogeneous Poisson arrivals per stream by thinning; rounds may catch some early."""
+    hospital = scenario.hospital
+    profile = hospital.profile
+    hourly_mean = sum(profile.hourly) / 24
+    weekday_mean = sum(profile.weekday) / 7
+    peak = (max(profile.hourly) / hourly_mean) * (max(profile.weekday) / weekday_mean)
+    peak *= max(1.0, profile.holiday)
+    scale = 1 / (hourly_mean * weekday_mean)
+    rounds = scenario.rounds
+    round_times = _round_times(rounds, clock, horizon) if rounds else []
+    found: list[_Arrival] = []
+    for i, stream in enumerate(hospital.demand):
+        rng = random.Random(f"{seed}:arrivals:{i}")
+        found_early = random.Random(f"{seed}:rounds:{i}")  # apart, so arrivals stay the same
+        base = stream.per_day / 1440
+        top = base * peak
+        t = 0.0
+        while True:
+            t += rng.expovariate(top)
+            if t >= horizon:
+                break
+            rate = base * scale * _local_weights(profile, clock.local(t), holidays)
+            if rng.random() * top >= rate:
+                continue
+            arrival = _Arrival(t, i, _source_of(rng), stream.priority, 1.0)
+            if rounds and stream.priority is Priority.ROUTINE:
+                onset = t - found_early.expovariate(1 / (rounds.lead_days * 1440))
+                k = bisect.bisect_left(round_times, onset)
+                caught = found_early.random() < rounds.coverage
+                if k < len(round_times) and round_times[k] < t and caught:
+                    arrival = _Arrival(
+                        round_times[k], i, Source.ROUNDS, Priority.PLANNED, rounds.work_factor
+                    )
+            found.append(arrival)
+    found.sort(key=lambda a: (a.at, a.stream))
+    return found
+
+
+def _source_of(rng: random.Random) -> Source:
+    return Source.PHONE if rng.random() < 0.7 else Source.APP
+
+
+def _round_times(rounds: Rounds, clock: _Clock, horizon: float) -> list[float]:
+    times: list[float] = []
+    day = 0
+    while True:
+        t = clock.minutes(
+            datetime.combine(clock.start + timedelta(days=day), rounds.at, clock.zone)
+        )
+        if t >= horizon:
+            return times
+        if t >= 0:
+            times.append(t)
+        day += rounds.interval_days
+
+
+def _asset(assets: Mapping[str, int], trade: str, rng: random.Random) -> str | None:
+    count = assets.get(trade, 0)
+    return f"{trade}-{rng.randrange(count) + 1}" if count else None
+
+
+def _draw_work(stream: Demand, rng: random.Random) -> float:
+    mean = stream.work_minutes
+    if stream.distribution == "fixed":
+        return mean
+    if stream.distribution == "exponential":
+        return rng.expovariate(1 / mean)
+    sigma2 = math.log(1 + stream.work_cv**2)
+    return rng.lognormvariate(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """Engine minutes ↔ aware datetimes, exact across daylight-saving changes."""
+
+    start: date
+    zone: ZoneInfo
+    origin_utc: datetime
+
+    @classmethod
+    def at(cls, start: date, zone_name: str) -> _Clock:
+        zone = ZoneInfo(zone_name)
+        origin = datetime.combine(start, time(0), zone)
+        return cls(start, zone, origin.astimezone(UTC))
+
+    def instant(self, minutes: float) -> datetime:
+        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
+        utc = self.origin_utc + timedelta(minutes=minutes)
+        offset = utc.astimezone(self.zone).utcoffset() or timedelta(0)
+        return utc.astimezone(_fixed_zone(offset))
+
+    def local(self, minutes: float) -> datetime:
+        return self.instant(minutes)
+
+    def minutes(self, at: datetime) -> float:
+        return (at - self.origin_utc).total_seconds() / 60
+
+
+@functools.cache
+def _fixed_zone(offset: timedelta) -> timezone:
+    return timezone(offset)
+
+
+def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[tuple[float, float]]:
+    """On-shift windows in engine minutes over the horizon (from the day before, for nights)."""
+    if shift is None or (shift.minutes == 1440 and len(shift.weekdays) == 7):
+        return [(-math.inf, math.inf)]
+    windows: list[tuple[float, float]] = []
+    days = int(horizon // 1440) + 2
+    for d in range(-1, days):
+        day = clock.start + timedelta(days=d)
+        if day.weekday() not in shift.weekdays:
+            continue
+        begin = datetime.combine(day, shift.start, clock.zone)
+        end = datetime.combine(day, shift.end, clock.zone)
+        if end <= begin:
+            end = datetime.combine(day + timedelta(days=1), shift.end, clock.zone)
+        a, b = clock.minutes(begin), clock.minutes(end)
+        if windows and a <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
+        else:
+            windows.append((a, b))
+    return windows
+
+
+def _on_shift(windows: list[tuple[float, float]], t: float) -> tuple[bool, float]:
+    """Whether `t` lies in a window, and until when that answer holds."""
+    i = bisect.bisect_right(windows, (t, math.inf)) - 1
+    if i >= 0 and windows[i][0] <= t < windows[i][1]:
+        return True, windows[i][1]
+    return False, windows[i + 1][0] if i + 1 < len(windows) else math.inf
+
+
+def _shift_overlap(windows: list[tuple[float, float]], a: float, b: float) -> float:
+    return sum(max(0.0, min(b, w1) - max(a, w0)) for w0, w1 in windows)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(self, scenario: Scenario, days: float, seed: int, policy: Policy | None) -> None:
+        self.scenario = scenario
+        self.hospital: Hospital = scenario.hospital
+        self.horizon = days * 1440
+        self.seed = seed
+        self.clock = _Clock.at(scenario.start, self.hospital.timezone)
+        self.policy = policy or named_policy(scenario.policy)
+        self.batch = policy is None and scenario.policy == "assign"
+        self.env = simpy.Environment()
+        self.staff = {t.id: t for t in self.hospital.technicians}
+        self.windows = {
+            t.id: _shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
+            for t in self.hospital.technicians
+        }
+        self.idle_since: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
+        self.busy_from: dict[str, float] = {}
+        self.busy_minutes: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
+        self.shift_state: dict[str, tuple[bool, float]] = {}
+        self.waiting: dict[str, _Job] = {}
+        self.jobs: list[_Job] = []
+        self.in_system = 0
+        self.area = 0.0
+        self.last_change = 0.0
+
+    # state changes ---------------------------------------------------------------------------
+
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def at(self) -> datetime:
+        return self.clock.instant(self.now())
+
+    def _count(self, delta: int) -> None:
+        now = self.now()
+        self.area += self.in_system * (now - self.last_change)
+        self.last_change = now
+        self.in_system += delta
+
+    def enter(self) -> None:
+        self._count(+1)
+
+    def leave(self) -> None:
+        self._count(-1)
+
+    def take(self, team: tuple[str, ...]) -> None:
+        for tid in team:
+            del self.idle_since[tid]
+            self.busy_from[tid] = self.now()
+
+    def release(self, team: tuple[str, ...]) -> None:
+        for tid in team:
+            self.busy_minutes[tid] += self.now() - self.busy_from.pop(tid)
+            self.idle_since[tid] = self.now()
+
+    # dispatching -----------------------------------------------------------------------------
+
+    def dispatch_pass(self) -> None:
+        if not self.waiting or not self.idle_since:
+            return
+        now = self.now()
+        free_ids = sorted(
+            (tid for tid in self.idle_since if self.on_shift(tid, now)),
+            key=lambda tid: (self.idle_since[tid], tid),
+        )
+        if not free_ids:
+            return
+        waiting = [j.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
+        free = [self.staff[tid] for tid in free_ids]
+        choices = self.policy.choose(waiting, free, self.at())
+        available = set(free_ids)
+        for order_id, team in choices:
+            job = self.waiting.get(order_id)
+            if job is None or not team or not set(team) <= available or len(set(team)) != len(team):
+                raise HosplogiError(
+                    f"policy {self.policy!r} chose {order_id} → {team}: the order must be waiting "
+                    "and the team non-empty, distinct and free now"
+                )
+            available -= set(team)
+            del self.waiting[order_id]
+            self.take(team)
+            self.env.process(self.work(job, team))
+
+    def on_shift(self, tid: str, now: float) -> bool:
+        on, until = self.shift_state.get(tid, (False, -math.inf))
+        if now >= until:  # the cached answer holds until `until`; time only moves on
+            on, until = _on_shift(self.windows[tid], now)
+            self.shift_state[tid] = (on, until)
+        return on
+
+    def queue(self, job: _Job) -> None:
+        self.waiting[job.order.id] = job
+        if not self.batch:
+            self.dispatch_pass()
+
+    # processes -------------------------------------------------------------------------------
+
+    def arrivals(self, arrivals: list[_Arrival]) -> Generator[simpy.Event, Any, None]:
+        demand = self.hospital.demand
+        departments = self.hospital.departments or ("Wards",)
+        locations = self.hospital.locations or ("Main building",)
+        for k, a in enumerate(arrivals):
+            if a.at > self.now():
+                yield self.env.timeout(a.at - self.now())
+            stream = demand[a.stream]
+            rng = random.Random(f"{self.seed}:order:{k}")
+            work = _draw_work(stream, rng) * a.work_factor
+            low, high = self.scenario.travel_minutes
+            order = WorkOrder.report(
+                id=f"SIM-{k + 1:06d}",
+                title=f"{stream.trade} request",
+                trade=stream.trade,
+                priority=a.priority,
+                reported_at=self.at(),
+                location=rng.choice(locations),
+                department=rng.choice(departments),
+                asset_id=_asset(self.hospital.assets, stream.trade, rng),
+                requirements=stream.needs,
+                estimated_minutes=round(stream.work_minutes * a.work_factor),
+                source=a.source,
+                by="desk",
+            )
+            s = self.scenario
+            job = _Job(
+                index=k,
+                order=order,
+                work_left=work,
+                travel=rng.uniform(low, high) if high > 0 else 0.0,
+                hold_pending=rng.random() < s.hold_probability,
+                hold_at=rng.random(),
+                hold_minutes=rng.expovariate(1 / s.hold_minutes),
+                reject_pending=rng.random() < s.reject_probability,
+                rework=work * s.rework_share,
+                verify_delay=rng.expovariate(1 / s.verify_minutes) if s.verify_minutes else 0.0,
+                followup_delay=s.followup_minutes,
+                rating=5 if rng.random() < s.satisfaction else 4,
+                reported=self.now(),
+            )
+            self.jobs.append(job)
+            self.enter()
+            self.queue(job)
+
+    def work(self, job: _Job, team: tuple[str, ...]) -> Generator[simpy.Event, Any, None]:
+        lead = team[0]
+        job.order = job.order.dispatch(team, at=self.at(), by="desk")
+        if job.travel:
+            yield self.env.timeout(job.travel)
+        job.order = job.order.start(at=self.at(), by=lead)
+        if job.first_start is None:
+            job.first_start = self.now()
+        if job.hold_pending:
+            job.hold_pending = False
+            part = job.work_left * job.hold_at
+            yield self.env.timeout(part)
+            job.work_left -= part
+            job.order = job.order.hold(
+                HoldReason.AWAITING_MATERIAL, at=self.at(), by=lead, note="part out of stock"
+            )
+            self.release(team)
+            self.dispatch_pass()
+            yield self.env.timeout(job.hold_minutes)
+            job.order = job.order.resume(at=self.at(), by="stores")
+            self.queue(job)
+            return
+        yield self.env.timeout(job.work_left)
+        job.work_left = 0.0
+        job.order = job.order.complete(at=self.at(), by=lead)
+        self.leave()
+        self.release(team)
+        if self.scenario.acceptance:
+            self.env.process(self.acceptance(job))
+        self.dispatch_pass()
+
+    def acceptance(self, job: _Job) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(job.verify_delay)
+        verifier = job.order.department or "requester"
+        if job.reject_pending:
+            job.reject_pending = False
+            job.order = job.order.verify(at=self.at(), by=verifier, accepted=False, rating=2)
+            job.work_left = job.rework
+            self.enter()
+            self.queue(job)
+            return
+        job.order = job.order.verify(at=self.at(), by=verifier, rating=job.rating)
+        yield self.env.timeout(job.followup_delay)
+        job.order = job.order.close(at=self.at(), by="desk")
+
+    def progress(self, report: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
+        while self.now() < self.horizon:
+            report(self.now() / self.horizon)
+            yield self.env.timeout(min(1440.0, self.horizon - self.now()))
+
+    def ticker(self, every: float) -> Generator[simpy.Event, Any, None]:
+        while True:
+            self.dispatch_pass()
+            yield self.env.timeout(every)
+
+    def shift_starts(self) -> Generator[simpy.Event, Any, None]:
+        starts = sorted({a for ws in self.windows.values() for a, _ in ws if 0 < a < self.horizon})
+        for a in starts:
+            yield self.env.timeout(a - self.now())
+            if not self.batch:
+                self.dispatch_pass()
+
+    # the whole run ---------------------------------------------------------------------------
+
+    def go(self, holidays: frozenset[date], progress: Callable[[float], None] | None) -> None:
+        arrivals = _arrivals(self.scenario, self.clock, self.horizon, self.seed, holidays)
+        self.env.process(self.arrivals(arrivals))
+        if progress is not None:
+            self.env.process(self.progress(progress))
+        self.env.process(self.shift_starts())
+        if self.batch:
+            self.env.process(self.ticker(self.scenario.batch_minutes))
+        self.env.run(until=self.horizon)
+        self._count(0)
+        for tid, since in self.busy_from.items():
+            self.busy_minutes[tid] += self.horizon - since
+        if progress is not None:
+            progress(1.0)
+
+
+def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
+    """China's public holidays in the run, for the years with an official notice in the source.
+
+    Later years (no notice published yet) get no holiday dip rather than a guessed one.
+    """
+    if not scenario.holidays:
+        return frozenset()
+    from hosplogi.calendars import BusinessCalendar, china_official_years
+
+    last = scenario.start + timedelta(days=math.ceil(days))
+    known = set(china_official_years())
+    years = [y for y in range(scenario.start.year, last.year + 1) if y in known]
+    if not years:
+        return frozenset()
+    return frozenset(BusinessCalendar.china(years=years).holidays)
+
+
+def run(
+    scenario: Scenario,
+    *,
+    days: float,
+    seed: int,
+    warmup_days: float,
+    policy: Policy | None,
+    progress: Callable[[float], None] | None = None,
+) -> SimulationResult:
+    """Simulate and assemble the result (see :func:`hosplogi.simulation.simulate`)."""
+    from hosplogi import simulation
+
+    sim = _Run(scenario, days, seed, policy)
+    sim.go(_holidays(scenario, days), progress)
+    return simulation._assemble(scenario, sim, days=days, seed=seed, warmup_days=warmup_days)
