@@ -67,7 +67,7 @@ def first_team(
     slots = [r for r in requirements for _ in range(r.count)]
     if len(slots) > len(candidates):
         return None
-    able = [[i for i, t in enumerate(candidates) if _qualified(t, r, on)] for r in slots]
+    able = [[i for i, t in enumerate(candidates) if t.may_work(r, on)] for r in slots]
     owner: dict[int, int] = {}  # candidate index → slot
 
     def augment(slot: int, seen: set[int]) -> bool:
@@ -85,20 +85,6 @@ def first_team(
             return None
     by_slot = sorted(owner.items(), key=lambda item: item[1])
     return tuple(candidates[c].id for c, _ in by_slot)
-
-
-def _qualified(t: Technician, r: SkillRequirement, on: date) -> bool:
-    if not t.can_fill(r):
-        return False
-    kind = _certificate_rules().get(r.skill)
-    return kind is None or t.licensed(kind, on)
-
-
-def _certificate_rules() -> dict[str, str]:
-    from hosplogi import scheduling
-
-    rules: dict[str, str] = dict(scheduling.CERTIFICATE_RULES)
-    return rules
 
 
 @dataclass

@@ -11,21 +11,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from hosplogi._types import require_aware, require_non_negative, to_money
-from hosplogi.crews import Technician
+from hosplogi.crews import CERTIFICATE_RULES, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder
 from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
 
-__all__ = ["DEFAULT_LICENCES", "measures"]
-
-DEFAULT_LICENCES: Mapping[str, str] = {
-    "electrical": "electrician",
-    "boiler": "boiler",
-    "lifts": "lift",
-    "fire": "fire",
-    "driving": "driving",
-}
-"""Skill → certificate kind it needs (licensed trades of seed 003:347)."""
+__all__ = ["measures"]
 
 _DONE = frozenset({Status.COMPLETED, Status.VERIFIED, Status.CLOSED})
 _PROACTIVE = frozenset(s for s in Source if s.is_proactive)
@@ -68,7 +59,7 @@ def measures(
     inspection_results: Iterable[bool] = (),
     repeat_window: timedelta = timedelta(days=30),
     satisfied_at: int = 4,
-    licences: Mapping[str, str] = DEFAULT_LICENCES,
+    licences: Mapping[str, str] = CERTIFICATE_RULES,
 ) -> dict[str, float]:
     """Compute the default scorecard's operational indicators for the period ``[start, end)``.
 

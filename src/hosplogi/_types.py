@@ -137,7 +137,16 @@ def _fixed_offset(value: datetime) -> datetime:
     return value.astimezone(timezone(offset))
 
 
-Instant = Annotated[AwareDatetime, AfterValidator(_fixed_offset)]
+def _refuse_naive(value: Any) -> Any:
+    if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(
+            f"must be timezone-aware, got the naive datetime {value.isoformat()}; attach a "
+            "tzinfo such as ZoneInfo('Asia/Shanghai') or timezone.utc"
+        )
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_refuse_naive), AfterValidator(_fixed_offset)]
 """A timezone-aware datetime naming a real instant, stored with its fixed UTC offset.
 
 Wall times skipped by a daylight-saving change are refused; a ``ZoneInfo`` time is converted to the

@@ -20,15 +20,39 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Self
 
 from pydantic import Field, model_validator
 
 from hosplogi._types import FrozenModel, Identifier, Level
 
-__all__ = ["Certificate", "Crew", "Employment", "SkillRequirement", "Technician"]
+__all__ = [
+    "CERTIFICATE_RULES",
+    "Certificate",
+    "Crew",
+    "Employment",
+    "SkillRequirement",
+    "Technician",
+]
+
+CERTIFICATE_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "electrical": "electrician",
+        "lifts": "lift",
+        "boiler": "boiler",
+        "fire": "fire",
+        "driving": "driving",
+    }
+)
+"""Which skills are licensed trades (持证上岗, 003:347) and the certificate kind each needs.
+
+The one table every engine uses by default (dispatch, scheduling, the licensed-to-work rate,
+simulation); each takes its own mapping as a parameter where a hospital's rules differ.
+"""
 
 
 class Employment(StrEnum):
@@ -142,6 +166,27 @@ class Technician(FrozenModel):
         (True, False)
         """
         return any(c.kind == kind and c.is_valid(on) for c in self.certificates)
+
+    def may_work(
+        self,
+        requirement: SkillRequirement,
+        on: date,
+        rules: Mapping[str, str] = CERTIFICATE_RULES,
+    ) -> bool:
+        """Whether the technician has the skill at the level and, for a licensed skill, a valid
+        certificate on the day `on` (持证上岗).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> t = Technician(id="T04", skills={"electrical": 3})
+        >>> t.may_work(SkillRequirement(skill="electrical"), on=date(2026, 3, 2))
+        False
+        """
+        if not self.can_fill(requirement):
+            return False
+        kind = rules.get(requirement.skill)
+        return kind is None or self.licensed(kind, on)
 
 
 class Crew(FrozenModel):

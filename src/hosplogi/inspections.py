@@ -306,18 +306,6 @@ YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY [type=value_error, ..
     tolerance: timedelta = timedelta(hours=1)
     title: str = ""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _naive_start(cls, data: object) -> object:
-        if isinstance(data, dict):
-            start = data.get("start")
-            if isinstance(start, datetime) and start.tzinfo is None:
-                raise ValueError(
-                    f"start (DTSTART) must be timezone-aware, got the naive datetime "
-                    f"{start.isoformat()}; attach a tzinfo such as ZoneInfo('Asia/Shanghai')"
-                )
-        return data
-
     @model_validator(mode="after")
     def _check_rule(self) -> Self:
         if self.tolerance < timedelta(0):

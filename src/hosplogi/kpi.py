@@ -40,7 +40,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._measures import DEFAULT_LICENCES, measures
+from hosplogi._measures import measures
 from hosplogi._pay import (
     FundAsset,
     MaintenanceFund,
@@ -64,7 +64,6 @@ from hosplogi.errors import HosplogiError
 
 __all__ = [
     "DEFAULT_GRADES",
-    "DEFAULT_LICENCES",
     "SAATY_RI",
     "AhpHierarchy",
     "AhpResult",

@@ -121,18 +121,6 @@ at most daily (use an inspection plan for rounds) [type=value_error, ...
     priority: Priority = Priority.PLANNED
     minimum_per_year: int | None = Field(default=None, ge=1, strict=True)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _naive_start(cls, data: object) -> object:
-        if isinstance(data, dict):
-            start = data.get("start")
-            if isinstance(start, datetime) and start.tzinfo is None:
-                raise ValueError(
-                    f"start (DTSTART) must be timezone-aware, got the naive datetime "
-                    f"{start.isoformat()}; attach a tzinfo such as ZoneInfo('Asia/Shanghai')"
-                )
-        return data
-
     @model_validator(mode="after")
     def _check(self) -> Self:
         if (self.rrule is None) == (self.interval is None):

@@ -49,13 +49,12 @@ from pydantic import Field, model_validator
 
 from hosplogi import _search
 from hosplogi._types import FrozenModel, Identifier, require_aware
-from hosplogi.crews import SkillRequirement, Technician
+from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
 from hosplogi.sla import SlaPolicy, evaluate  # scheduling reads sla due times (ARCHITECTURE.md)
 
 __all__ = [
-    "CERTIFICATE_RULES",
     "PRIORITY_WEIGHTS",
     "Entry",
     "Problem",
@@ -69,14 +68,6 @@ __all__ = [
     "solve",
 ]
 
-CERTIFICATE_RULES: Mapping[str, str] = {
-    "electrical": "electrician",
-    "lifts": "lift",
-    "boiler": "boiler",
-    "fire": "fire",
-    "driving": "driving",
-}
-"""Which skills are licensed trades (持证上岗, 003:347) and the certificate kind each needs."""
 
 PRIORITY_WEIGHTS: Mapping[Priority, float] = {
     Priority.EMERGENCY: 8.0,

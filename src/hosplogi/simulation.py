@@ -48,7 +48,7 @@ from hosplogi.contracts import (
     Settlement,
     settle,
 )
-from hosplogi.crews import Certificate, Employment, SkillRequirement, Technician
+from hosplogi.crews import CERTIFICATE_RULES, Certificate, Employment, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
 from hosplogi.orders import Action, Priority, Status, WorkOrder
@@ -474,7 +474,7 @@ class Scenario(FrozenModel):
     def cross_trained(self, skill: str, share: float, *, level: int = 2, seed: int = 0) -> Scenario:
         """Teach `skill` at `level` to a `share` of the technicians who lack it (一专多能).
 
-        For a licensed skill (see ``hosplogi.scheduling.CERTIFICATE_RULES``) the training comes
+        For a licensed skill (see :data:`hosplogi.crews.CERTIFICATE_RULES`) the training comes
         with the certificate, valid for three years from the scenario's start.
 
         Examples
@@ -484,8 +484,6 @@ class Scenario(FrozenModel):
         >>> all(t.licensed("electrician", s.start) for t in trained.hospital.technicians)
         True
         """
-        from hosplogi.scheduling import CERTIFICATE_RULES
-
         if not 0 <= share <= 1:
             raise HosplogiError(f"share must be between 0 and 1, got {share}")
         rng = random.Random(f"cross-train:{seed}:{skill}")
