@@ -275,3 +275,12 @@ def simulation_contract(scenario: Scenario, days: float):  # type: ignore[no-unt
     from hosplogi.simulation import _contract
 
     return _contract(scenario, scenario.outsourcing[0], days)
+
+
+def test_a_plug_in_policy_that_picks_an_unavailable_team_is_refused() -> None:
+    class Greedy:
+        def choose(self, waiting, free, now):  # type: ignore[no-untyped-def]
+            return [(o.id, ("T00",)) for o in waiting]  # the same person for everyone
+
+    with pytest.raises(HosplogiError, match="non-empty, distinct and free now"):
+        simulate(Scenario.mmc(30, 1, 3), days=1, seed=1, policy=Greedy())

@@ -43,6 +43,18 @@ class Policy(Protocol):
 
     `waiting` is in order of report; `free` lists technicians idle and on shift now, the longest
     idle first. Return ``(order id, technician ids)`` pairs; each technician at most once.
+
+    Examples
+    --------
+    A policy that sends the longest-idle person to the newest order:
+
+    >>> class NewestFirst:
+    ...     def choose(self, waiting, free, now):
+    ...         return [(waiting[-1].id, (free[0].id,))] if waiting and free else []
+    >>> from hosplogi.simulation import Scenario, simulate
+    >>> run = simulate(Scenario.mmc(2, 3, 2), days=1, seed=1, policy=NewestFirst())
+    >>> run.summary.arrivals > 0
+    True
     """
 
     def choose(

@@ -159,6 +159,12 @@ class Demand(FrozenModel):
         Work-time distribution; `work_cv` is the coefficient of variation of the lognormal.
     requirements : tuple[SkillRequirement, ...]
         People the job needs; empty means one person of `trade`.
+
+    Examples
+    --------
+    >>> d = Demand(trade="plumbing", priority="urgent", per_day=6.5, work_minutes=60)
+    >>> d.needs
+    (SkillRequirement(skill='plumbing', count=1, level=1),)
     """
 
     trade: Identifier
@@ -180,6 +186,11 @@ class Profile(FrozenModel):
 
     The weights are relative: a profile of all ones is a homogeneous Poisson process. Each is
     normalised to mean 1 over the day / week, so `Demand.per_day` stays the mean daily rate.
+
+    Examples
+    --------
+    >>> Profile(weekday=(1, 1, 1, 1, 1, 0.5, 0.5)).holiday
+    1.0
     """
 
     hourly: tuple[float, ...] = (1.0,) * 24
@@ -206,7 +217,13 @@ HOSPITAL_PROFILE = Profile(
 
 
 class Outsourcing(FrozenModel):
-    """A trade handed to a vendor: its staff replace the in-house technicians of that trade."""
+    """A trade handed to a vendor: its staff replace the in-house technicians of that trade.
+
+    Examples
+    --------
+    >>> Outsourcing(trade="lifts", vendor="V-LIFTCO", headcount=2).annual_cost_per_head
+    Decimal('40800.00')
+    """
 
     trade: Identifier
     vendor: Identifier
@@ -222,6 +239,11 @@ class Rounds(FrozenModel):
     A routine fault is detectable for a lead time before it would be reported. A round every
     `interval_days` at `at` local time finds it with probability `coverage`; it then becomes a
     PLANNED order from source ROUNDS and takes `work_factor` of the work (caught early).
+
+    Examples
+    --------
+    >>> Rounds(interval_days=7, coverage=0.5).at
+    datetime.time(9, 0)
     """
 
     interval_days: int = Field(default=7, ge=1, strict=True)
@@ -236,6 +258,14 @@ class Hospital(FrozenModel):
 
     Build a realistic one from a few numbers with :meth:`synthetic`; every parameter is data, so a
     hospital can be saved as JSON and shared.
+
+    Examples
+    --------
+    >>> h = Hospital(technicians=(Technician(id="T1", skills={"repair": 2}),),
+    ...              demand=(Demand(trade="repair", priority="routine", per_day=4,
+    ...                             work_minutes=45),))
+    >>> Hospital.model_validate_json(h.model_dump_json()) == h
+    True
     """
 
     name: str = "hospital"
@@ -342,6 +372,12 @@ class Scenario(FrozenModel):
         Chance that acceptance is refused, and the share of the work redone.
     verify_minutes, followup_minutes
         Mean delay to the department's acceptance (验收) and to the follow-up call (回访).
+
+    Examples
+    --------
+    >>> s = Scenario(hospital=Hospital.synthetic(beds=100, seed=1), policy="fifo")
+    >>> s.with_policy("assign").policy
+    'assign'
     """
 
     name: str = "baseline"
@@ -551,7 +587,14 @@ def _evolve(model: _M, **update: Any) -> _M:
 
 
 class RunSummary(FrozenModel):
-    """The headline figures of one run, without the orders: cheap to send between processes."""
+    """The headline figures of one run, without the orders: cheap to send between processes.
+
+    Examples
+    --------
+    >>> s = simulate(Scenario.mmc(2, 3, 1), days=1, seed=1).summary
+    >>> s.completed + s.cancelled + s.open == s.arrivals
+    True
+    """
 
     scenario: str
     seed: int
@@ -590,7 +633,14 @@ class RunSummary(FrozenModel):
 
 
 class SimulationResult(FrozenModel):
-    """Everything one run produced: the order histories and the figures computed from them."""
+    """Everything one run produced: the order histories and the figures computed from them.
+
+    Examples
+    --------
+    >>> run = simulate(Scenario(hospital=Hospital.synthetic(beds=40, seed=1)), days=1, seed=1)
+    >>> run.sla["response"].total.count == run.summary.arrivals
+    True
+    """
 
     summary: RunSummary
     orders: tuple[WorkOrder, ...]
@@ -653,7 +703,14 @@ def _minutes(a: datetime, b: datetime | None) -> float | None:
 
 
 class Replication(FrozenModel):
-    """Independent replications of one scenario with means and 95% confidence intervals."""
+    """Independent replications of one scenario with means and 95% confidence intervals.
+
+    Examples
+    --------
+    >>> rep = replicate(Scenario.mmc(2, 3, 1), 2, days=1, seed=1)
+    >>> len(rep.to_records())
+    2
+    """
 
     scenario: str
     runs: tuple[RunSummary, ...]
