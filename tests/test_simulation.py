@@ -169,6 +169,14 @@ class TestBadInputIsRefusedBeforeAnySimulation:
                 demand=(Demand(trade="lifts", priority="urgent", per_day=1, work_minutes=30),),
             )
 
+    def test_licensed_work_with_nobody_licensed(self) -> None:
+        hospital = Hospital(
+            technicians=(Technician(id="E1", skills={"electrical": 3}),),
+            demand=(Demand(trade="electrical", priority="urgent", per_day=1, work_minutes=30),),
+        )
+        with pytest.raises(ValidationError, match="valid certificate .*electrician"):
+            Scenario(hospital=hospital)
+
     def test_days_not_positive(self) -> None:
         with pytest.raises(HosplogiError, match="days must be more than 0"):
             simulate(Scenario.mmc(1, 1, 2), days=0, seed=1)

@@ -422,6 +422,16 @@ class Scenario(FrozenModel):
         trades = [o.trade for o in self.outsourcing]
         if len(set(trades)) != len(trades):
             raise ValueError(f"a trade is outsourced twice: {trades}")
+        for d in self.hospital.demand:
+            for req in d.needs:
+                licensed = [t for t in self.hospital.technicians if t.may_work(req, self.start)]
+                if len(licensed) < req.count:
+                    raise ValueError(
+                        f"demand {d.trade}/{d.priority.value} needs {req.count} × {req.skill} at "
+                        f"level ≥ {req.level} with a valid certificate where the trade is "
+                        f"licensed ({CERTIFICATE_RULES.get(req.skill, 'none needed')}) on "
+                        f"{self.start}, but only {len(licensed)} technician(s) qualify"
+                    )
         return self
 
     @classmethod
