@@ -174,7 +174,7 @@ class TestBadInputIsRefusedBeforeAnySimulation:
             technicians=(Technician(id="E1", skills={"electrical": 3}),),
             demand=(Demand(trade="electrical", priority="urgent", per_day=1, work_minutes=30),),
         )
-        with pytest.raises(ValidationError, match="valid certificate .*electrician"):
+        with pytest.raises(ValidationError, match=r"valid certificate .*electrician"):
             Scenario(hospital=hospital)
 
     def test_days_not_positive(self) -> None:
