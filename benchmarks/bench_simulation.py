@@ -46,7 +46,7 @@ def main() -> None:
         f"(recommend costs {seconds / plain_seconds:.2f}x the plain priority queue)"
     )
 
-    scenarios = [recommend.staffed("electrical", n) for n in (8, 10, 12, 14)]
+    scenarios = [recommend.staffed("electrical", n) for n in (8, 9, 10, 11, 12, 13, 14, 15)]
     start = time.perf_counter()
     local = sweep(scenarios, days=args.sweep_days, seed=args.seed)
     serial = time.perf_counter() - start
