@@ -1168,9 +1168,10 @@ def settle_year(
     HosplogiError
         If the contract has no year-end rule or does not cover `year`; a settlement belongs to
         another contract, vendor or year, is outside the contract or billed for other days, or
-        is given twice (every culprit is named); a score or satisfaction value is not a number
-        from 0 to 100 or is given for a month not settled; no month is scored (or, when the rule
-        needs it, surveyed); or, with `strict`, a month is missing, unscored or unsurveyed.
+        is given twice (every culprit is named), or none is given; a score or satisfaction value
+        is not a number from 0 to 100 or is given for a month not settled; no month is scored
+        (or, when the rule needs it, surveyed); or, with `strict`, a month is missing, unscored
+        or unsurveyed.
 
     Examples
     --------
@@ -1198,6 +1199,11 @@ def settle_year(
             f"{contract.end.isoformat()}; {year} is outside it, so there is no year to assess"
         )
     settled = _check_settlements(contract, year, covered, settlements)
+    if not settled:
+        raise HosplogiError(
+            f"year-end settlement of {contract.id} for {year}: no settlements given; settle the "
+            f"contract's months of {year} first ({_label(year, covered)})"
+        )
     score_of = _monthly_figures(scores, "scores", year, settled)
     satisfaction_of = _monthly_figures(satisfaction, "satisfaction", year, settled)
     missing = tuple(m for m in covered if m not in settled)
@@ -1222,7 +1228,7 @@ def settle_year(
     if mean_score is None:
         raise HosplogiError(
             f"year-end settlement of {contract.id} for {year} needs at least one monthly score; "
-            f"settled months: {_label(year, sorted(settled)) or 'none'}; give scores={{month: "
+            f"settled months: {_label(year, sorted(settled))}; give scores={{month: "
             "score}}"
         )
     mean_satisfaction = _mean(satisfaction_of.values())
