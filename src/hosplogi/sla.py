@@ -708,8 +708,10 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
             for k in range(0, len(segs), 2):
                 a, b = segs[k], segs[k + 1]
                 if business:
-                    assert tl is not None
-                    length = tl.opentime(b) - tl.opentime(a)
+                    i = bisect(starts, b) - 1
+                    length = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
+                    i = bisect(starts, a) - 1
+                    length -= 0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
                 else:
                     length = b - a
                 if acc + length >= target_us:
