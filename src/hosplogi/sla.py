@@ -618,17 +618,21 @@ _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]:  # noqa: C901, PLR0912, PLR0915
+_IGNORED = frozenset(Action) - {_HOLD, _RESUME, _START, _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE}
+
+
+def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]:
     """Yield ``_evaluate(order, ctx)`` for each order (the hot loop of :func:`evaluate_many`)."""
     now_us, now, tz, pausing = ctx.now_us, ctx.now, ctx.tz, ctx.pausing
     warn, targets, tl = ctx.warn, ctx.targets, ctx.timeline
     epoch, us_ = _EPOCH, _US
     hold, resume, start, complete = _HOLD, _RESUME, _START, _COMPLETE
-    reject, cancel, reprioritize = _REJECT, _CANCEL, _REPRIORITIZE
+    reject, reprioritize = _REJECT, _REPRIORITIZE
     new, clock_cls, status_cls = object.__new__, Clock, SlaStatus
     set_dict, set_fields, set_extra, set_private = _set_dict, _set_fields, _set_extra, _set_private
     clock_fields, status_fields, zero = _CLOCK_FIELDS, _STATUS_FIELDS, _ZERO
     bisect = bisect_right
+    ignored = _IGNORED
     if type(tz) is timezone:  # a fixed offset: the epoch in that zone plus a duration is exact
         epoch_here = epoch.astimezone(tz)
 
@@ -654,6 +658,7 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
             return tzi, epoch.astimezone(tzi)
         missed = tzi
         return last_tz, epoch_tz
+
     starts: list[int] = []
     ends: list[int] = []
     cum: list[int] = []
@@ -687,8 +692,10 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
                     i = bisect(starts, b) - 1
                     pb = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
                 i = bisect(starts, a) - 1
-                elapsed += pb - (0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i])
-            for k in range(0, len(pauses), 2):
+                elapsed += pb - (
+                    0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
+                )
+            for k in range(0, len(pauses) if pauses else 0, 2):
                 a, b = pauses[k], pauses[k + 1]
                 if b == now_us:
                     pb = pos_now
@@ -696,7 +703,9 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
                     i = bisect(starts, b) - 1
                     pb = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
                 i = bisect(starts, a) - 1
-                paused += pb - (0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i])
+                paused += pb - (
+                    0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
+                )
         else:
             for k in range(0, len(segs), 2):
                 elapsed += segs[k + 1] - segs[k]
@@ -760,7 +769,7 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
         set_fields(obj, clock_fields)
         set_extra(obj, None)
         set_private(obj, None)
-        return obj  # type: ignore[no-any-return]
+        return obj
 
     for order in orders:
         events = order.events
@@ -793,12 +802,8 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
         last_us = rep
         for e in events[1:]:
             a = e.action
-            if a is hold:
-                if e.hold_reason not in pausing:
-                    continue
-            elif a is not resume and a is not start and a is not complete:
-                if a is not reprioritize and a is not reject and a is not cancel:
-                    continue
+            if a in ignored or (a is hold and e.hold_reason not in pausing):
+                continue
             at = e.at
             if at.tzinfo is last_tz:
                 us = (at - epoch_tz) // us_
