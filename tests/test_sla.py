@@ -18,6 +18,7 @@ from hosplogi import (
     HoldReason,
     HosplogiError,
     Priority,
+    SlaColumns,
     SlaPolicy,
     SlaStatus,
     SlaTarget,
@@ -552,6 +553,19 @@ def _batch(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[Sl
         return str(err)
 
 
+def _columns(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus] | str:
+    """``evaluate_many(..., columns=True)`` read back row by row (and checked through JSON)."""
+    try:
+        cols = evaluate_many(orders, policy, now, columns=True)
+    except HosplogiError as err:
+        return str(err)
+    assert SlaColumns.model_validate_json(cols.model_dump_json()) == cols
+    assert {len(getattr(cols, name)) for name in SlaColumns.model_fields if name != "now"} == {
+        len(orders)
+    }
+    return [cols.status(i) for i in range(len(orders))]
+
+
 @given(
     st.lists(orders_and_now(), min_size=1, max_size=6),
     batch_policies,
@@ -576,6 +590,10 @@ def test_evaluate_many_equals_evaluate_under_any_policy(
     assert got == expected
     if isinstance(expected, list):  # equal values, and equal in every detail the JSON shows
         assert [s.model_dump_json() for s in got] == [s.model_dump_json() for s in expected]
+    rows = _columns(orders, policy, now)
+    assert rows == expected
+    if isinstance(expected, list):
+        assert [s.model_dump_json() for s in rows] == [s.model_dump_json() for s in expected]
 
 
 @given(st.lists(orders_and_now(), min_size=1, max_size=4), now_zones)
@@ -586,7 +604,9 @@ def test_evaluate_many_equals_evaluate_with_events_after_now(
     now = min(n for _, n in pairs).astimezone(zone)  # later orders have events after `now`
     orders = [o for o in orders if o.reported_at <= now]
     for policy in (WALL, CHINA_POLICY):
-        assert _batch(orders, policy, now) == _one_by_one(orders, policy, now)
+        expected = _one_by_one(orders, policy, now)
+        assert _batch(orders, policy, now) == expected
+        assert _columns(orders, policy, now) == expected
 
 
 def test_evaluate_many_restores_the_collector_state() -> None:
@@ -610,3 +630,33 @@ def test_evaluate_many_reads_a_generator_once() -> None:
     orders = (_order(id=f"WO-{i}", at=T0 + i * M) for i in range(3))
     ids = [s.order_id for s in evaluate_many(orders, CHINA_POLICY, T0 + H)]
     assert ids == ["WO-0", "WO-1", "WO-2"]
+
+
+def test_columns_of_the_worked_example_hold_its_figures() -> None:
+    order = _worked_example()
+    wed = datetime(2026, 3, 4, tzinfo=SH)
+    cols = evaluate_many([order, order], CHINA_POLICY, wed.replace(hour=10), columns=True)
+    assert cols.order_id == ("WO-1", "WO-1")
+    assert cols.resolution_state == ("running", "running")
+    assert cols.resolution_elapsed == (8 * H, 8 * H)
+    assert cols.response_warned == ((0.75,), (0.75,))
+    assert cols.status(0) == evaluate(order, CHINA_POLICY, wed.replace(hour=10))
+
+
+def test_columns_of_no_orders_are_empty() -> None:
+    cols = evaluate_many([], WALL, T0, columns=True)
+    assert cols.order_id == ()
+    assert cols.resolution_due_at == ()
+    assert cols.now == T0
+
+
+def test_columns_of_unequal_lengths_are_refused() -> None:
+    data = evaluate_many([_order()], WALL, T0 + H, columns=True).model_dump()
+    data["response_elapsed"] = ()
+    with pytest.raises(ValidationError, match="one entry per order"):
+        SlaColumns.model_validate(data)
+
+
+def test_columns_model_has_a_json_schema() -> None:
+    schema = SlaColumns.model_json_schema()
+    assert schema["properties"]["resolution_elapsed"]["type"] == "array"

@@ -39,9 +39,9 @@ from __future__ import annotations
 import gc
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel, computed_field, field_validator, model_validator
 
@@ -55,6 +55,7 @@ __all__ = [
     "ClockState",
     "ComplianceReport",
     "ComplianceRow",
+    "SlaColumns",
     "SlaPolicy",
     "SlaStatus",
     "SlaTarget",
@@ -265,6 +266,107 @@ class SlaStatus(FrozenModel):
     cancelled: bool = False
 
 
+_COLUMNS = (
+    "order_id",
+    "priority",
+    "cancelled",
+    *(f"{side}_{name}" for side in ("response", "resolution") for name in Clock.model_fields),
+)
+
+
+class SlaColumns(FrozenModel):
+    """The results of ``evaluate_many(..., columns=True)``: a tuple per field, row i = order i.
+
+    The light form of a batch: parallel tuples instead of an :class:`SlaStatus` with two
+    :class:`Clock` models per order, so a million results take a fraction of the memory and time
+    to build. Row *i* holds exactly the values of ``evaluate(orders[i], policy, now)``;
+    :meth:`status` rebuilds that :class:`SlaStatus`.
+
+    Attributes
+    ----------
+    now : datetime
+    order_id, priority, cancelled : tuple
+        As in :class:`SlaStatus`.
+    response_state, response_target, response_elapsed, response_paused, response_due_at, \
+response_breached_at, response_stopped_at, response_warned : tuple
+        The fields of the response :class:`Clock` (``remaining``, ``breached`` and ``percent``
+        are derived: see :meth:`status`).
+    resolution_state, resolution_target, … resolution_warned : tuple
+        The same for the resolution clock.
+
+    Examples
+    --------
+    >>> from hosplogi import Priority, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> orders = [WorkOrder.report(id=f"WO-{i}", title="t", trade="hvac", priority="routine",
+    ...                            reported_at=t0 + timedelta(minutes=20 * i), location="L1")
+    ...           for i in range(3)]
+    >>> cols = evaluate_many(orders, policy, t0 + timedelta(minutes=45), columns=True)
+    >>> cols.order_id, cols.response_elapsed[2]
+    (('WO-0', 'WO-1', 'WO-2'), datetime.timedelta(seconds=300))
+    >>> cols.status(1) == evaluate(orders[1], policy, t0 + timedelta(minutes=45))
+    True
+    >>> SlaColumns.model_validate_json(cols.model_dump_json()) == cols
+    True
+    """
+
+    now: Instant
+    order_id: tuple[str, ...]
+    priority: tuple[Priority, ...]
+    cancelled: tuple[bool, ...]
+    response_state: tuple[ClockState, ...]
+    response_target: tuple[timedelta, ...]
+    response_elapsed: tuple[timedelta, ...]
+    response_paused: tuple[timedelta, ...]
+    response_due_at: tuple[Instant | None, ...]
+    response_breached_at: tuple[Instant | None, ...]
+    response_stopped_at: tuple[Instant | None, ...]
+    response_warned: tuple[tuple[float, ...], ...]
+    resolution_state: tuple[ClockState, ...]
+    resolution_target: tuple[timedelta, ...]
+    resolution_elapsed: tuple[timedelta, ...]
+    resolution_paused: tuple[timedelta, ...]
+    resolution_due_at: tuple[Instant | None, ...]
+    resolution_breached_at: tuple[Instant | None, ...]
+    resolution_stopped_at: tuple[Instant | None, ...]
+    resolution_warned: tuple[tuple[float, ...], ...]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> SlaColumns:
+        lengths = {name: len(getattr(self, name)) for name in _COLUMNS}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(
+                f"every column must have one entry per order, got lengths {lengths}; give "
+                "parallel tuples of equal length"
+            )
+        return self
+
+    def status(self, i: int) -> SlaStatus:
+        """Row `i` as the :class:`SlaStatus` that ``evaluate`` gives for that order.
+
+        Raises
+        ------
+        IndexError
+            If there is no row `i`.
+        """
+
+        def clock(side: str) -> Clock:
+            return Clock(
+                **{name: getattr(self, f"{side}_{name}")[i] for name in Clock.model_fields}
+            )
+
+        return SlaStatus(
+            order_id=self.order_id[i],
+            priority=self.priority[i],
+            now=self.now,
+            response=clock("response"),
+            resolution=clock("resolution"),
+            cancelled=self.cancelled[i],
+        )
+
+
 class ComplianceRow(FrozenModel):
     """Counts and times of one group of orders for one clock.
 
@@ -361,6 +463,7 @@ def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str
 
 _CLOCK_FIELDS = frozenset(Clock.model_fields)
 _STATUS_FIELDS = frozenset(SlaStatus.model_fields)
+_COLUMNS_FIELDS = frozenset(SlaColumns.model_fields)
 
 
 class _Context:
@@ -621,8 +724,14 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 _IGNORED = frozenset(Action) - {_HOLD, _RESUME, _START, _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE}
 
 
-def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]:
-    """Yield ``_evaluate(order, ctx)`` for each order (the hot loop of :func:`evaluate_many`)."""
+def _statuses(
+    orders: Iterable[WorkOrder], ctx: _Context, columns: dict[str, list[Any]] | None = None
+) -> Iterator[SlaStatus]:
+    """Yield ``_evaluate(order, ctx)`` for each order (the hot loop of :func:`evaluate_many`).
+
+    With `columns` (a list per name of ``_COLUMNS``), append each field to its list instead and
+    yield nothing.
+    """
     now_us, now, tz, pausing = ctx.now_us, ctx.now, ctx.tz, ctx.pausing
     warn, targets, tl = ctx.warn, ctx.targets, ctx.timeline
     epoch, us_ = _EPOCH, _US
@@ -680,7 +789,8 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
         state: str,
         stopped_at: datetime | None,
         target: tuple[timedelta, int, bool],
-    ) -> Clock:
+        app: tuple[Callable[[Any], None], ...] | None = None,
+    ) -> Clock | None:
         target_td, target_us, business = target
         elapsed = paused = 0
         if business:
@@ -752,6 +862,17 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
                 n += 1
             else:
                 break
+        if app is not None:
+            a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
+            a_state(state)
+            a_target(target_td)
+            a_elapsed(us_ * elapsed if elapsed else zero)
+            a_paused(us_ * paused if paused else zero)
+            a_due(due_at)
+            a_breached(breached_at)
+            a_stopped(stopped_at)
+            a_warned(warn[:n])
+            return None
         obj = new(clock_cls)
         set_dict(
             obj,
@@ -771,6 +892,11 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
         set_private(obj, None)
         return obj
 
+    r_app = s_app = None
+    if columns is not None:
+        app_id, app_priority, app_cancelled = (columns[k].append for k in _COLUMNS[:3])
+        r_app = tuple(columns[k].append for k in _COLUMNS[3:11])
+        s_app = tuple(columns[k].append for k in _COLUMNS[11:])
     for order in orders:
         events = order.events
         first = events[0]
@@ -876,6 +1002,13 @@ def _statuses(orders: Iterable[WorkOrder], ctx: _Context) -> Iterator[SlaStatus]
             tl.ensure(rep, first.at)
             tl.ensure(last_us, first.at)
             refresh()
+        if columns is not None:
+            app_id(order.id)
+            app_priority(prio)
+            app_cancelled(cancelled)
+            make_clock(r_segs, r_pauses, r_state, r_stop, r_t, r_app)
+            make_clock(s_segs, s_pauses, s_state, s_stop, s_t, s_app)
+            continue
         obj = new(status_cls)
         set_dict(
             obj,
@@ -943,8 +1076,38 @@ def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     return _evaluate(order, _Context(policy, now))
 
 
-def evaluate_many(orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus]:
+@overload
+def evaluate_many(
+    orders: Iterable[WorkOrder],
+    policy: SlaPolicy,
+    now: datetime,
+    *,
+    columns: Literal[False] = False,
+) -> list[SlaStatus]: ...
+@overload
+def evaluate_many(
+    orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: Literal[True]
+) -> SlaColumns: ...
+def evaluate_many(
+    orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: bool = False
+) -> list[SlaStatus] | SlaColumns:
     """Evaluate many orders at one instant (the batch path: validation done once per call).
+
+    Parameters
+    ----------
+    orders : iterable of WorkOrder
+        Read once.
+    policy : SlaPolicy
+    now : datetime
+    columns : bool
+        Return one :class:`SlaColumns` (parallel tuples) instead of a list of :class:`SlaStatus`:
+        the same values, built about twice as fast and in a third of the memory (see
+        docs/sla.md, "Speed").
+
+    Returns
+    -------
+    list of SlaStatus, or SlaColumns
+        ``[evaluate(o, policy, now) for o in orders]``, value for value.
 
     Examples
     --------
@@ -968,7 +1131,15 @@ def evaluate_many(orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime)
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return list(_statuses(orders, ctx))
+        if not columns:
+            return list(_statuses(orders, ctx))
+        lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        for _ in _statuses(orders, ctx, lists):  # pragma: no cover - yields nothing
+            pass
+        values: dict[str, Any] = {"now": ctx.now}
+        for name in _COLUMNS:
+            values[name] = tuple(lists.pop(name))  # one column's list freed as the next is made
+        return _fast_model(SlaColumns, _COLUMNS_FIELDS, values)  # type: ignore[no-any-return]
     finally:
         if enabled:
             gc.enable()
