@@ -294,12 +294,12 @@ def bench_evaluate_many(seed: int, n: int, templates: int, sample: int, check: i
     )
     print(
         f"  default (list of SlaStatus): {took:.2f} s wall ({cpu:.2f} s CPU) = "
-        f"{took / n * 1e6:.2f} µs/order; peak RSS {rss1:,.0f} MB "
+        f"{took / n * 1e6:.2f} µs/order; peak RSS {rss1:,.0f} MB"
         f"{_verdict(n, took)}"
     )
     print(
         f"  columns=True (SlaColumns):   {took_cols:.2f} s wall ({cpu_cols:.2f} s CPU) = "
-        f"{took_cols / n * 1e6:.2f} µs/order; peak RSS {rss_cols:,.0f} MB "
+        f"{took_cols / n * 1e6:.2f} µs/order; peak RSS {rss_cols:,.0f} MB"
         f"{_verdict(n, took_cols)}; "
         f"rows equal to the default's {rows_equal:,}/{k:,}"
     )

@@ -768,69 +768,84 @@ def _statuses(
         missed = tzi
         return last_tz, epoch_tz
 
+    # Open-time position of an instant x (what _Timeline.opentime gives):
+    #     j = bisect(starts, x); pos = base[j] + min(x, ends_[j])
+    # with ``base[j] = cum[j-1] - starts[j-1]`` and ``ends_[j] = ends[j-1]``, shifted by one so
+    # that j = 0 (before the first interval) needs no test: its sentinel gives 0.
     starts: list[int] = []
-    ends: list[int] = []
-    cum: list[int] = []
+    ends_: list[int] = []
+    base: list[int] = []
     lo_us = hi_us = pos_now = 0
 
     def refresh() -> None:
-        nonlocal starts, ends, cum, lo_us, hi_us, pos_now
+        nonlocal starts, ends_, base, lo_us, hi_us, pos_now
         assert tl is not None
-        starts, ends, cum, lo_us, hi_us = tl.starts, tl.ends, tl.cum, tl.lo_us, tl.hi_us
-        i = bisect(starts, now_us) - 1
-        pos_now = 0 if i < 0 else cum[i] + min(now_us, ends[i]) - starts[i]
+        starts, lo_us, hi_us = tl.starts, tl.lo_us, tl.hi_us
+        far = -(1 << 62)
+        ends_ = [far, *tl.ends]
+        base = [-far, *(c - a for c, a in zip(tl.cum, starts, strict=False))]
+        j = bisect(starts, now_us)
+        pos_now = base[j] + (now_us if now_us < ends_[j] else ends_[j])
 
     if tl is not None:
         refresh()
+    # Per priority and clock: the target, in µs, its measure, and the warn levels in µs (the same
+    # float products `w * target_us` as in _evaluate) with the prefixes of warn_at to report.
+    warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
+    goals = {
+        p: tuple((td, us, business, [w * us for w in warn]) for td, us, business in both)
+        for p, both in targets.items()
+    }
 
     def make_clock(
         segs: list[int],
         pauses: list[int],
         state: str,
         stopped_at: datetime | None,
-        target: tuple[timedelta, int, bool],
-        app: tuple[Callable[[Any], None], ...] | None = None,
+        goal: tuple[timedelta, int, bool, list[float]],
+        app: tuple[Callable[[Any], None], ...] | None,
     ) -> Clock | None:
-        target_td, target_us, business = target
+        target_td, target_us, business, levels = goal
         elapsed = paused = 0
         if business:
             for k in range(0, len(segs), 2):
-                a, b = segs[k], segs[k + 1]
+                a = segs[k]
+                b = segs[k + 1]
+                j = bisect(starts, a)
+                elapsed -= base[j] + (a if a < ends_[j] else ends_[j])
                 if b == now_us:
-                    pb = pos_now
+                    elapsed += pos_now
                 else:
-                    i = bisect(starts, b) - 1
-                    pb = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
-                i = bisect(starts, a) - 1
-                elapsed += pb - (
-                    0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
-                )
-            for k in range(0, len(pauses) if pauses else 0, 2):
-                a, b = pauses[k], pauses[k + 1]
-                if b == now_us:
-                    pb = pos_now
-                else:
-                    i = bisect(starts, b) - 1
-                    pb = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
-                i = bisect(starts, a) - 1
-                paused += pb - (
-                    0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
-                )
+                    j = bisect(starts, b)
+                    elapsed += base[j] + (b if b < ends_[j] else ends_[j])
+            if pauses:
+                for k in range(0, len(pauses), 2):
+                    a = pauses[k]
+                    b = pauses[k + 1]
+                    j = bisect(starts, a)
+                    paused -= base[j] + (a if a < ends_[j] else ends_[j])
+                    if b == now_us:
+                        paused += pos_now
+                    else:
+                        j = bisect(starts, b)
+                        paused += base[j] + (b if b < ends_[j] else ends_[j])
         else:
             for k in range(0, len(segs), 2):
                 elapsed += segs[k + 1] - segs[k]
-            for k in range(0, len(pauses), 2):
-                paused += pauses[k + 1] - pauses[k]
+            if pauses:
+                for k in range(0, len(pauses), 2):
+                    paused += pauses[k + 1] - pauses[k]
         breached_at = due_at = None
         if elapsed > target_us:
             acc = 0
             for k in range(0, len(segs), 2):
-                a, b = segs[k], segs[k + 1]
+                a = segs[k]
+                b = segs[k + 1]
                 if business:
-                    i = bisect(starts, b) - 1
-                    length = 0 if i < 0 else cum[i] + (b if b < ends[i] else ends[i]) - starts[i]
-                    i = bisect(starts, a) - 1
-                    length -= 0 if i < 0 else cum[i] + (a if a < ends[i] else ends[i]) - starts[i]
+                    j = bisect(starts, b)
+                    length = base[j] + (b if b < ends_[j] else ends_[j])
+                    j = bisect(starts, a)
+                    length -= base[j] + (a if a < ends_[j] else ends_[j])
                 else:
                     length = b - a
                 if acc + length >= target_us:
@@ -856,12 +871,7 @@ def _statuses(
                     refresh()
             else:
                 due_at = instant(now_us + rest)
-        n = 0
-        for w in warn:
-            if elapsed >= w * target_us:
-                n += 1
-            else:
-                break
+        warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
         if app is not None:
             a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
             a_state(state)
@@ -871,7 +881,7 @@ def _statuses(
             a_due(due_at)
             a_breached(breached_at)
             a_stopped(stopped_at)
-            a_warned(warn[:n])
+            a_warned(warned)
             return None
         obj = new(clock_cls)
         set_dict(
@@ -884,7 +894,7 @@ def _statuses(
                 "due_at": due_at,
                 "breached_at": breached_at,
                 "stopped_at": stopped_at,
-                "warned": warn[:n],
+                "warned": warned,
             },
         )
         set_fields(obj, clock_fields)
@@ -995,8 +1005,8 @@ def _statuses(
         elif s_pause is not None:
             s_pauses += (s_pause, now_us)
             s_state, s_prio = "paused", prio
-        r_t = targets[r_prio][0]
-        s_t = targets[s_prio][1]
+        r_t = goals[r_prio][0]
+        s_t = goals[s_prio][1]
         if (r_t[2] or s_t[2]) and not (lo_us <= rep and last_us <= hi_us):
             assert tl is not None
             tl.ensure(rep, first.at)
@@ -1016,8 +1026,8 @@ def _statuses(
                 "order_id": order.id,
                 "priority": prio,
                 "now": now,
-                "response": make_clock(r_segs, r_pauses, r_state, r_stop, r_t),
-                "resolution": make_clock(s_segs, s_pauses, s_state, s_stop, s_t),
+                "response": make_clock(r_segs, r_pauses, r_state, r_stop, r_t, None),
+                "resolution": make_clock(s_segs, s_pauses, s_state, s_stop, s_t, None),
                 "cancelled": cancelled,
             },
         )
