@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import gc
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, overload
@@ -775,12 +775,13 @@ def _statuses(
     starts: list[int] = []
     ends_: list[int] = []
     base: list[int] = []
+    cum: list[int] = []
     lo_us = hi_us = pos_now = 0
 
     def refresh() -> None:
-        nonlocal starts, ends_, base, lo_us, hi_us, pos_now
+        nonlocal starts, ends_, base, cum, lo_us, hi_us, pos_now
         assert tl is not None
-        starts, lo_us, hi_us = tl.starts, tl.lo_us, tl.hi_us
+        starts, cum, lo_us, hi_us = tl.starts, tl.cum, tl.lo_us, tl.hi_us
         far = -(1 << 62)
         ends_ = [far, *tl.ends]
         base = [-far, *(c - a for c, a in zip(tl.cum, starts, strict=False))]
@@ -789,6 +790,18 @@ def _statuses(
 
     if tl is not None:
         refresh()
+
+    def add(us: int, pos: int, amount: int) -> int:
+        """_Timeline.add_us(us, amount) for amount > 0, given pos = opentime(us)."""
+        goal = pos + amount
+        k = bisect_left(cum, goal)
+        if k < len(cum):
+            return starts[k - 1] + goal - cum[k - 1]
+        assert tl is not None
+        at_us = tl.add_us(us, amount, now)  # builds more years, or raises past the last one
+        refresh()
+        return at_us
+
     # Per priority and clock: the target, in µs, its measure, and the warn levels in µs (the same
     # float products `w * target_us` as in _evaluate) with the prefixes of warn_at to report.
     warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
@@ -842,22 +855,15 @@ def _statuses(
                 a = segs[k]
                 b = segs[k + 1]
                 if business:
-                    j = bisect(starts, b)
-                    length = base[j] + (b if b < ends_[j] else ends_[j])
                     j = bisect(starts, a)
-                    length -= base[j] + (a if a < ends_[j] else ends_[j])
+                    pa = base[j] + (a if a < ends_[j] else ends_[j])
+                    j = bisect(starts, b)
+                    length = base[j] + (b if b < ends_[j] else ends_[j]) - pa
                 else:
                     length = b - a
                 if acc + length >= target_us:
                     rest = target_us - acc
-                    if rest and business:
-                        assert tl is not None
-                        at_us = tl.add_us(a, rest, now)
-                        if tl.hi_us != hi_us:
-                            refresh()
-                    else:
-                        at_us = a + rest
-                    breached_at = instant(at_us)
+                    breached_at = instant(add(a, pa, rest) if rest and business else a + rest)
                     break
                 acc += length
             if state != "stopped":
@@ -865,10 +871,7 @@ def _statuses(
         elif state != "stopped":
             rest = target_us - elapsed
             if business:
-                assert tl is not None
-                due_at = instant(tl.add_us(now_us, rest, now) if rest else now_us)
-                if tl.hi_us != hi_us:
-                    refresh()
+                due_at = instant(add(now_us, pos_now, rest) if rest else now_us)
             else:
                 due_at = instant(now_us + rest)
         warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
