@@ -939,7 +939,7 @@ def _statuses(
         s_pauses: list[int] = []
         cancelled = False
         last_us = rep
-        for e in events[1:]:
+        for e in events:  # the report (first) is an ignored action: no slice needed
             a = e.action
             if a in ignored or (a is hold and e.hold_reason not in pausing):
                 continue
