@@ -811,6 +811,8 @@ def _statuses(
     }
 
     def make_clock(
+        rep: int,
+        p_rep: int,
         segs: list[int],
         pauses: list[int],
         state: str,
@@ -820,60 +822,78 @@ def _statuses(
     ) -> Clock | None:
         target_td, target_us, business, levels = goal
         elapsed = paused = 0
+        breached_at = due_at = None
         if business:
+            # positions of the entries of `segs`, reused by the pauses (a hold ends a run where
+            # its pause begins, a resume begins one where it ends) and by the breach walk
+            sp: list[int] = []
             for k in range(0, len(segs), 2):
                 a = segs[k]
                 b = segs[k + 1]
-                j = bisect(starts, a)
-                elapsed -= base[j] + (a if a < ends_[j] else ends_[j])
+                if a == rep:
+                    pa = p_rep
+                else:
+                    j = bisect(starts, a)
+                    pa = base[j] + (a if a < ends_[j] else ends_[j])
                 if b == now_us:
-                    elapsed += pos_now
+                    pb = pos_now
                 else:
                     j = bisect(starts, b)
-                    elapsed += base[j] + (b if b < ends_[j] else ends_[j])
+                    pb = base[j] + (b if b < ends_[j] else ends_[j])
+                sp += (pa, pb)
+                elapsed += pb - pa
             if pauses:
+                n = len(segs)
                 for k in range(0, len(pauses), 2):
                     a = pauses[k]
                     b = pauses[k + 1]
-                    j = bisect(starts, a)
-                    paused -= base[j] + (a if a < ends_[j] else ends_[j])
-                    if b == now_us:
-                        paused += pos_now
+                    if k + 1 < n and segs[k + 1] == a:
+                        pa = sp[k + 1]
+                    else:
+                        j = bisect(starts, a)
+                        pa = base[j] + (a if a < ends_[j] else ends_[j])
+                    if k + 2 < n and segs[k + 2] == b:
+                        pb = sp[k + 2]
+                    elif b == now_us:
+                        pb = pos_now
                     else:
                         j = bisect(starts, b)
-                        paused += base[j] + (b if b < ends_[j] else ends_[j])
+                        pb = base[j] + (b if b < ends_[j] else ends_[j])
+                    paused += pb - pa
+            if elapsed > target_us:
+                acc = 0
+                for k in range(0, len(segs), 2):
+                    length = sp[k + 1] - sp[k]
+                    if acc + length >= target_us:
+                        rest = target_us - acc
+                        a = segs[k]
+                        breached_at = instant(add(a, sp[k], rest) if rest else a + rest)
+                        break
+                    acc += length
+                if state != "stopped":
+                    due_at = breached_at
+            elif state != "stopped":
+                rest = target_us - elapsed
+                due_at = instant(add(now_us, pos_now, rest) if rest else now_us)
         else:
             for k in range(0, len(segs), 2):
                 elapsed += segs[k + 1] - segs[k]
             if pauses:
                 for k in range(0, len(pauses), 2):
                     paused += pauses[k + 1] - pauses[k]
-        breached_at = due_at = None
-        if elapsed > target_us:
-            acc = 0
-            for k in range(0, len(segs), 2):
-                a = segs[k]
-                b = segs[k + 1]
-                if business:
-                    j = bisect(starts, a)
-                    pa = base[j] + (a if a < ends_[j] else ends_[j])
-                    j = bisect(starts, b)
-                    length = base[j] + (b if b < ends_[j] else ends_[j]) - pa
-                else:
-                    length = b - a
-                if acc + length >= target_us:
-                    rest = target_us - acc
-                    breached_at = instant(add(a, pa, rest) if rest and business else a + rest)
-                    break
-                acc += length
-            if state != "stopped":
-                due_at = breached_at
-        elif state != "stopped":
-            rest = target_us - elapsed
-            if business:
-                due_at = instant(add(now_us, pos_now, rest) if rest else now_us)
-            else:
-                due_at = instant(now_us + rest)
+            if elapsed > target_us:
+                acc = 0
+                for k in range(0, len(segs), 2):
+                    a = segs[k]
+                    length = segs[k + 1] - a
+                    if acc + length >= target_us:
+                        breached_at = instant(a + target_us - acc)
+                        break
+                    acc += length
+                if state != "stopped":
+                    due_at = breached_at
+            elif state != "stopped":
+                due_at = instant(now_us + target_us - elapsed)
         warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
         if app is not None:
             a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
@@ -1015,12 +1035,16 @@ def _statuses(
             tl.ensure(rep, first.at)
             tl.ensure(last_us, first.at)
             refresh()
+        p_rep = 0
+        if r_t[2] or s_t[2]:
+            j = bisect(starts, rep)
+            p_rep = base[j] + (rep if rep < ends_[j] else ends_[j])
         if columns is not None:
             app_id(order.id)
             app_priority(prio)
             app_cancelled(cancelled)
-            make_clock(r_segs, r_pauses, r_state, r_stop, r_t, r_app)
-            make_clock(s_segs, s_pauses, s_state, s_stop, s_t, s_app)
+            make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, r_app)
+            make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, s_app)
             continue
         obj = new(status_cls)
         set_dict(
@@ -1029,8 +1053,8 @@ def _statuses(
                 "order_id": order.id,
                 "priority": prio,
                 "now": now,
-                "response": make_clock(r_segs, r_pauses, r_state, r_stop, r_t, None),
-                "resolution": make_clock(s_segs, s_pauses, s_state, s_stop, s_t, None),
+                "response": make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, None),
+                "resolution": make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, None),
                 "cancelled": cancelled,
             },
         )
