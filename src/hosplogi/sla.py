@@ -813,8 +813,8 @@ def _statuses(
     def make_clock(
         rep: int,
         p_rep: int,
-        segs: list[int],
-        pauses: list[int],
+        segs: tuple[int, ...],
+        pauses: tuple[int, ...],
         state: str,
         stopped_at: datetime | None,
         goal: tuple[timedelta, int, bool, list[float]],
@@ -826,7 +826,7 @@ def _statuses(
         if business:
             # positions of the entries of `segs`, reused by the pauses (a hold ends a run where
             # its pause begins, a resume begins one where it ends) and by the breach walk
-            sp: list[int] = []
+            sp: tuple[int, ...] = ()
             for k in range(0, len(segs), 2):
                 a = segs[k]
                 b = segs[k + 1]
@@ -949,14 +949,14 @@ def _statuses(
         r_pause: int | None = None
         r_stop: datetime | None = None
         r_prio = prio
-        r_segs: list[int] = []  # flat [start, end, start, end, ...]
-        r_pauses: list[int] = []
+        r_segs: tuple[int, ...] = ()  # flat (start, end, start, end, ...); mostly one run
+        r_pauses: tuple[int, ...] = ()
         s_run: int | None = rep  # resolution clock
         s_pause: int | None = None
         s_stop: datetime | None = None
         s_prio = prio
-        s_segs: list[int] = []
-        s_pauses: list[int] = []
+        s_segs: tuple[int, ...] = ()
+        s_pauses: tuple[int, ...] = ()
         cancelled = False
         last_us = rep
         for e in events:  # the report (first) is an ignored action: no slice needed
