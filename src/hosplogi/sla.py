@@ -587,7 +587,7 @@ def _clock(
 
 
 def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
-    """Replay the event log once (the hot loop of :func:`evaluate_many`)."""
+    """Replay the event log once: the plain replay of :func:`evaluate` and :func:`compliance`."""
     events = order.events
     now_us = ctx.now_us
     first = events[0]
