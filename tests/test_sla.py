@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+import gc
+from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from hosplogi import (
     HoldReason,
     HosplogiError,
     Priority,
+    SlaColumns,
     SlaPolicy,
     SlaStatus,
     SlaTarget,
@@ -494,3 +496,167 @@ policies = st.builds(
 @given(policies)
 def test_policy_json_round_trip(policy: SlaPolicy) -> None:
     assert SlaPolicy.model_validate_json(policy.model_dump_json()) == policy
+
+
+# -- the batch path of evaluate_many against the plain evaluate ---------------------------------
+#
+# evaluate_many runs its own replay (sla._statuses) written for speed; evaluate is the plain one.
+# These properties prove them equal — results, and the error raised — under wall-clock,
+# business-hours and mixed policies, calendars with lunch breaks, 调休, DST and bounded years,
+# `now` in fixed-offset and DST zones, orders sharing a tzinfo object and orders read from JSON
+# (one tzinfo object per instant).
+
+LUNCH = [(time(8), time(12)), (time(13, 30), time(17, 30))]
+batch_calendars = st.sampled_from(
+    (
+        BusinessCalendar.china(strict=False),  # official years, then plain weeks
+        BusinessCalendar.china(2026),  # strict: most instants are outside it and must raise
+        BusinessCalendar("Europe/London", dict.fromkeys(range(6), LUNCH)),  # DST, unbounded
+        BusinessCalendar.always("UTC"),
+    )
+)
+short = st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3))
+batch_policies = st.builds(
+    lambda targets, calendar, pausing, warn: SlaPolicy(
+        targets=dict(zip(Priority, targets, strict=True)),
+        calendar=calendar,
+        pausing=pausing,
+        warn_at=tuple(warn),
+    ),
+    st.lists(
+        st.builds(SlaTarget, respond=short, resolve=short, business_hours=st.booleans()),
+        min_size=4,
+        max_size=4,
+    ),
+    batch_calendars,
+    st.frozensets(st.sampled_from(HoldReason)),
+    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+)
+now_zones = st.sampled_from((UTC, timezone(timedelta(hours=8)), SH, ZoneInfo("Europe/London")))
+
+
+def _one_by_one(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus] | str:
+    """The plain evaluate per order, or the message of the first error (what a batch raises)."""
+    out = []
+    for o in orders:
+        try:
+            out.append(evaluate(o, policy, now))
+        except HosplogiError as err:
+            return str(err)
+    return out
+
+
+def _batch(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus] | str:
+    try:
+        return evaluate_many(orders, policy, now)
+    except HosplogiError as err:
+        return str(err)
+
+
+def _columns(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus] | str:
+    """``evaluate_many(..., columns=True)`` read back row by row (and checked through JSON)."""
+    try:
+        cols = evaluate_many(orders, policy, now, columns=True)
+    except HosplogiError as err:
+        return str(err)
+    assert SlaColumns.model_validate_json(cols.model_dump_json()) == cols
+    assert {len(getattr(cols, name)) for name in SlaColumns.model_fields if name != "now"} == {
+        len(orders)
+    }
+    return [cols.status(i) for i in range(len(orders))]
+
+
+@given(
+    st.lists(orders_and_now(), min_size=1, max_size=6),
+    batch_policies,
+    now_zones,
+    st.booleans(),
+    st.integers(-1, 1),
+)
+def test_evaluate_many_equals_evaluate_under_any_policy(
+    pairs: list[tuple[WorkOrder, datetime]],
+    policy: SlaPolicy,
+    zone: timezone | ZoneInfo,
+    from_json: bool,
+    shift: int,
+) -> None:
+    orders = [o for o, _ in pairs]
+    if from_json:
+        orders = [WorkOrder.model_validate_json(o.model_dump_json()) for o in orders]
+    # `shift` -1 puts `now` before the last report: that order must be refused by both paths.
+    now = (max(n for _, n in pairs) if shift >= 0 else orders[-1].reported_at - M).astimezone(zone)
+    expected = _one_by_one(orders, policy, now)
+    got = _batch(orders, policy, now)
+    assert got == expected
+    if isinstance(expected, list):  # equal values, and equal in every detail the JSON shows
+        assert [s.model_dump_json() for s in got] == [s.model_dump_json() for s in expected]
+    rows = _columns(orders, policy, now)
+    assert rows == expected
+    if isinstance(expected, list):
+        assert [s.model_dump_json() for s in rows] == [s.model_dump_json() for s in expected]
+
+
+@given(st.lists(orders_and_now(), min_size=1, max_size=4), now_zones)
+def test_evaluate_many_equals_evaluate_with_events_after_now(
+    pairs: list[tuple[WorkOrder, datetime]], zone: timezone | ZoneInfo
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = min(n for _, n in pairs).astimezone(zone)  # later orders have events after `now`
+    orders = [o for o in orders if o.reported_at <= now]
+    for policy in (WALL, CHINA_POLICY):
+        expected = _one_by_one(orders, policy, now)
+        assert _batch(orders, policy, now) == expected
+        assert _columns(orders, policy, now) == expected
+
+
+def test_evaluate_many_restores_the_collector_state() -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        evaluate_many([_order()], WALL, T0 + H)
+        assert gc.isenabled()
+        with pytest.raises(HosplogiError, match="earlier than reported_at"):
+            evaluate_many([_order(), _order(at=T0 + 2 * H)], WALL, T0 + H)
+        assert gc.isenabled()
+        gc.disable()
+        evaluate_many([_order()], WALL, T0 + H)
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_evaluate_many_reads_a_generator_once() -> None:
+    orders = (_order(id=f"WO-{i}", at=T0 + i * M) for i in range(3))
+    ids = [s.order_id for s in evaluate_many(orders, CHINA_POLICY, T0 + H)]
+    assert ids == ["WO-0", "WO-1", "WO-2"]
+
+
+def test_columns_of_the_worked_example_hold_its_figures() -> None:
+    order = _worked_example()
+    wed = datetime(2026, 3, 4, tzinfo=SH)
+    cols = evaluate_many([order, order], CHINA_POLICY, wed.replace(hour=10), columns=True)
+    assert cols.order_id == ("WO-1", "WO-1")
+    assert cols.resolution_state == ("running", "running")
+    assert cols.resolution_elapsed == (8 * H, 8 * H)
+    assert cols.response_warned == ((0.75,), (0.75,))
+    assert cols.status(0) == evaluate(order, CHINA_POLICY, wed.replace(hour=10))
+
+
+def test_columns_of_no_orders_are_empty() -> None:
+    cols = evaluate_many([], WALL, T0, columns=True)
+    assert cols.order_id == ()
+    assert cols.resolution_due_at == ()
+    assert cols.now == T0
+
+
+def test_columns_of_unequal_lengths_are_refused() -> None:
+    data = evaluate_many([_order()], WALL, T0 + H, columns=True).model_dump()
+    data["response_elapsed"] = ()
+    with pytest.raises(ValidationError, match="one entry per order"):
+        SlaColumns.model_validate(data)
+
+
+def test_columns_model_has_a_json_schema() -> None:
+    schema = SlaColumns.model_json_schema()
+    assert schema["properties"]["resolution_elapsed"]["type"] == "array"

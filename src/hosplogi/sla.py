@@ -36,12 +36,14 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
-from pydantic import computed_field, field_validator, model_validator
+from pydantic import BaseModel, computed_field, field_validator, model_validator
 
 from hosplogi._types import FrozenModel, Instant, require_aware
 from hosplogi.calendars import BusinessCalendar, _from_us, _Timeline
@@ -53,6 +55,7 @@ __all__ = [
     "ClockState",
     "ComplianceReport",
     "ComplianceRow",
+    "SlaColumns",
     "SlaPolicy",
     "SlaStatus",
     "SlaTarget",
@@ -263,6 +266,107 @@ class SlaStatus(FrozenModel):
     cancelled: bool = False
 
 
+_COLUMNS = (
+    "order_id",
+    "priority",
+    "cancelled",
+    *(f"{side}_{name}" for side in ("response", "resolution") for name in Clock.model_fields),
+)
+
+
+class SlaColumns(FrozenModel):
+    """The results of ``evaluate_many(..., columns=True)``: a tuple per field, row i = order i.
+
+    The light form of a batch: parallel tuples instead of an :class:`SlaStatus` with two
+    :class:`Clock` models per order, so a million results take a fraction of the memory and time
+    to build. Row *i* holds exactly the values of ``evaluate(orders[i], policy, now)``;
+    :meth:`status` rebuilds that :class:`SlaStatus`.
+
+    Attributes
+    ----------
+    now : datetime
+    order_id, priority, cancelled : tuple
+        As in :class:`SlaStatus`.
+    response_state, response_target, response_elapsed, response_paused, response_due_at, \
+response_breached_at, response_stopped_at, response_warned : tuple
+        The fields of the response :class:`Clock` (``remaining``, ``breached`` and ``percent``
+        are derived: see :meth:`status`).
+    resolution_state, resolution_target, … resolution_warned : tuple
+        The same for the resolution clock.
+
+    Examples
+    --------
+    >>> from hosplogi import Priority, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> orders = [WorkOrder.report(id=f"WO-{i}", title="t", trade="hvac", priority="routine",
+    ...                            reported_at=t0 + timedelta(minutes=20 * i), location="L1")
+    ...           for i in range(3)]
+    >>> cols = evaluate_many(orders, policy, t0 + timedelta(minutes=45), columns=True)
+    >>> cols.order_id, cols.response_elapsed[2]
+    (('WO-0', 'WO-1', 'WO-2'), datetime.timedelta(seconds=300))
+    >>> cols.status(1) == evaluate(orders[1], policy, t0 + timedelta(minutes=45))
+    True
+    >>> SlaColumns.model_validate_json(cols.model_dump_json()) == cols
+    True
+    """
+
+    now: Instant
+    order_id: tuple[str, ...]
+    priority: tuple[Priority, ...]
+    cancelled: tuple[bool, ...]
+    response_state: tuple[ClockState, ...]
+    response_target: tuple[timedelta, ...]
+    response_elapsed: tuple[timedelta, ...]
+    response_paused: tuple[timedelta, ...]
+    response_due_at: tuple[Instant | None, ...]
+    response_breached_at: tuple[Instant | None, ...]
+    response_stopped_at: tuple[Instant | None, ...]
+    response_warned: tuple[tuple[float, ...], ...]
+    resolution_state: tuple[ClockState, ...]
+    resolution_target: tuple[timedelta, ...]
+    resolution_elapsed: tuple[timedelta, ...]
+    resolution_paused: tuple[timedelta, ...]
+    resolution_due_at: tuple[Instant | None, ...]
+    resolution_breached_at: tuple[Instant | None, ...]
+    resolution_stopped_at: tuple[Instant | None, ...]
+    resolution_warned: tuple[tuple[float, ...], ...]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> SlaColumns:
+        lengths = {name: len(getattr(self, name)) for name in _COLUMNS}
+        if len(set(lengths.values())) > 1:
+            raise ValueError(
+                f"every column must have one entry per order, got lengths {lengths}; give "
+                "parallel tuples of equal length"
+            )
+        return self
+
+    def status(self, i: int) -> SlaStatus:
+        """Row `i` as the :class:`SlaStatus` that ``evaluate`` gives for that order.
+
+        Raises
+        ------
+        IndexError
+            If there is no row `i`.
+        """
+
+        def clock(side: str) -> Clock:
+            return Clock(
+                **{name: getattr(self, f"{side}_{name}")[i] for name in Clock.model_fields}
+            )
+
+        return SlaStatus(
+            order_id=self.order_id[i],
+            priority=self.priority[i],
+            now=self.now,
+            response=clock("response"),
+            resolution=clock("resolution"),
+            cancelled=self.cancelled[i],
+        )
+
+
 class ComplianceRow(FrozenModel):
     """Counts and times of one group of orders for one clock.
 
@@ -359,6 +463,7 @@ def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str
 
 _CLOCK_FIELDS = frozenset(Clock.model_fields)
 _STATUS_FIELDS = frozenset(SlaStatus.model_fields)
+_COLUMNS_FIELDS = frozenset(SlaColumns.model_fields)
 
 
 class _Context:
@@ -482,7 +587,7 @@ def _clock(
 
 
 def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
-    """Replay the event log once (the hot loop of :func:`evaluate_many`)."""
+    """Replay the event log once: the plain replay of :func:`evaluate` and :func:`compliance`."""
     events = order.events
     now_us = ctx.now_us
     first = events[0]
@@ -601,6 +706,364 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
     )
 
 
+# -- the batch path -----------------------------------------------------------------------------
+#
+# ``_statuses`` gives exactly what ``_evaluate`` gives, order by order (tests/test_sla.py checks it
+# against ``evaluate`` on hypothesis orders under wall-clock, business-hours and mixed policies);
+# it is written for a million orders a call: every per-call value is a local, the open-time
+# lookups are inlined ``bisect`` calls on the calendar's arrays, event times become integers by a
+# same-tzinfo subtraction when they can, and the result models are filled through the slot
+# descriptors without validation.
+
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+_IGNORED = frozenset(Action) - {_HOLD, _RESUME, _START, _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE}
+
+
+def _statuses(
+    orders: Iterable[WorkOrder], ctx: _Context, columns: dict[str, list[Any]] | None = None
+) -> Iterator[SlaStatus]:
+    """Yield ``_evaluate(order, ctx)`` for each order (the hot loop of :func:`evaluate_many`).
+
+    With `columns` (a list per name of ``_COLUMNS``), append each field to its list instead and
+    yield nothing.
+    """
+    now_us, now, tz, pausing = ctx.now_us, ctx.now, ctx.tz, ctx.pausing
+    warn, targets, tl = ctx.warn, ctx.targets, ctx.timeline
+    epoch, us_ = _EPOCH, _US
+    hold, resume, start, complete = _HOLD, _RESUME, _START, _COMPLETE
+    reject, reprioritize = _REJECT, _REPRIORITIZE
+    new, clock_cls, status_cls = object.__new__, Clock, SlaStatus
+    set_dict, set_fields, set_extra, set_private = _set_dict, _set_fields, _set_extra, _set_private
+    clock_fields, status_fields, zero = _CLOCK_FIELDS, _STATUS_FIELDS, _ZERO
+    bisect = bisect_right
+    ignored = _IGNORED
+    if type(tz) is timezone:  # a fixed offset: the epoch in that zone plus a duration is exact
+        epoch_here = epoch.astimezone(tz)
+
+        def instant(us: int) -> datetime:
+            return epoch_here + us_ * us
+
+    else:
+
+        def instant(us: int) -> datetime:
+            return _instant(us, tz)
+
+    # Event times to integers: ``at - epoch`` with the epoch in the event's own fixed-offset zone
+    # (the very same tzinfo object) is a naive subtraction, three times faster than one across
+    # zones. Orders built in one process usually share a tzinfo object; orders read from JSON have
+    # one per instant, and then a zone is only adopted when it is met twice in a row.
+    last_tz: tzinfo | None = None
+    epoch_tz = epoch
+    missed: tzinfo | None = None
+
+    def adopt(tzi: tzinfo | None) -> tuple[tzinfo | None, datetime]:
+        nonlocal missed
+        if tzi is missed and type(tzi) is timezone:
+            return tzi, epoch.astimezone(tzi)
+        missed = tzi
+        return last_tz, epoch_tz
+
+    # Open-time position of an instant x (what _Timeline.opentime gives):
+    #     j = bisect(starts, x); pos = base[j] + min(x, ends_[j])
+    # with ``base[j] = cum[j-1] - starts[j-1]`` and ``ends_[j] = ends[j-1]``, shifted by one so
+    # that j = 0 (before the first interval) needs no test: its sentinel gives 0.
+    starts: list[int] = []
+    ends_: list[int] = []
+    base: list[int] = []
+    cum: list[int] = []
+    lo_us = hi_us = pos_now = 0
+
+    def refresh() -> None:
+        nonlocal starts, ends_, base, cum, lo_us, hi_us, pos_now
+        assert tl is not None
+        starts, cum, lo_us, hi_us = tl.starts, tl.cum, tl.lo_us, tl.hi_us
+        far = -(1 << 62)
+        ends_ = [far, *tl.ends]
+        base = [-far, *(c - a for c, a in zip(tl.cum, starts, strict=False))]
+        j = bisect(starts, now_us)
+        pos_now = base[j] + (now_us if now_us < ends_[j] else ends_[j])
+
+    if tl is not None:
+        refresh()
+
+    def add(us: int, pos: int, amount: int) -> int:
+        """_Timeline.add_us(us, amount) for amount > 0, given pos = opentime(us)."""
+        goal = pos + amount
+        k = bisect_left(cum, goal)
+        if k < len(cum):
+            return starts[k - 1] + goal - cum[k - 1]
+        assert tl is not None
+        at_us = tl.add_us(us, amount, now)  # builds more years, or raises past the last one
+        refresh()
+        return at_us
+
+    # Per priority and clock: the target, in µs, its measure, and the warn levels in µs (the same
+    # float products `w * target_us` as in _evaluate) with the prefixes of warn_at to report.
+    warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
+    goals = {
+        p: tuple((td, us, business, [w * us for w in warn]) for td, us, business in both)
+        for p, both in targets.items()
+    }
+
+    def make_clock(
+        rep: int,
+        p_rep: int,
+        segs: tuple[int, ...],
+        pauses: tuple[int, ...],
+        state: str,
+        stopped_at: datetime | None,
+        goal: tuple[timedelta, int, bool, list[float]],
+        app: tuple[Callable[[Any], None], ...] | None,
+    ) -> Clock | None:
+        target_td, target_us, business, levels = goal
+        elapsed = paused = 0
+        breached_at = due_at = None
+        if business:
+            # positions of the entries of `segs`, reused by the pauses (a hold ends a run where
+            # its pause begins, a resume begins one where it ends) and by the breach walk
+            sp: tuple[int, ...] = ()
+            for k in range(0, len(segs), 2):
+                a = segs[k]
+                b = segs[k + 1]
+                if a == rep:
+                    pa = p_rep
+                else:
+                    j = bisect(starts, a)
+                    pa = base[j] + (a if a < ends_[j] else ends_[j])
+                if b == now_us:
+                    pb = pos_now
+                else:
+                    j = bisect(starts, b)
+                    pb = base[j] + (b if b < ends_[j] else ends_[j])
+                sp += (pa, pb)
+                elapsed += pb - pa
+            if pauses:
+                n = len(segs)
+                for k in range(0, len(pauses), 2):
+                    a = pauses[k]
+                    b = pauses[k + 1]
+                    if k + 1 < n and segs[k + 1] == a:
+                        pa = sp[k + 1]
+                    else:
+                        j = bisect(starts, a)
+                        pa = base[j] + (a if a < ends_[j] else ends_[j])
+                    if k + 2 < n and segs[k + 2] == b:
+                        pb = sp[k + 2]
+                    elif b == now_us:
+                        pb = pos_now
+                    else:
+                        j = bisect(starts, b)
+                        pb = base[j] + (b if b < ends_[j] else ends_[j])
+                    paused += pb - pa
+            if elapsed > target_us:
+                acc = 0
+                for k in range(0, len(segs), 2):
+                    length = sp[k + 1] - sp[k]
+                    if acc + length >= target_us:
+                        rest = target_us - acc
+                        a = segs[k]
+                        breached_at = instant(add(a, sp[k], rest) if rest else a + rest)
+                        break
+                    acc += length
+                if state != "stopped":
+                    due_at = breached_at
+            elif state != "stopped":
+                rest = target_us - elapsed
+                due_at = instant(add(now_us, pos_now, rest) if rest else now_us)
+        else:
+            for k in range(0, len(segs), 2):
+                elapsed += segs[k + 1] - segs[k]
+            if pauses:
+                for k in range(0, len(pauses), 2):
+                    paused += pauses[k + 1] - pauses[k]
+            if elapsed > target_us:
+                acc = 0
+                for k in range(0, len(segs), 2):
+                    a = segs[k]
+                    length = segs[k + 1] - a
+                    if acc + length >= target_us:
+                        breached_at = instant(a + target_us - acc)
+                        break
+                    acc += length
+                if state != "stopped":
+                    due_at = breached_at
+            elif state != "stopped":
+                due_at = instant(now_us + target_us - elapsed)
+        warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
+        if app is not None:
+            a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
+            a_state(state)
+            a_target(target_td)
+            a_elapsed(us_ * elapsed if elapsed else zero)
+            a_paused(us_ * paused if paused else zero)
+            a_due(due_at)
+            a_breached(breached_at)
+            a_stopped(stopped_at)
+            a_warned(warned)
+            return None
+        obj = new(clock_cls)
+        set_dict(
+            obj,
+            {
+                "state": state,
+                "target": target_td,
+                "elapsed": us_ * elapsed if elapsed else zero,
+                "paused": us_ * paused if paused else zero,
+                "due_at": due_at,
+                "breached_at": breached_at,
+                "stopped_at": stopped_at,
+                "warned": warned,
+            },
+        )
+        set_fields(obj, clock_fields)
+        set_extra(obj, None)
+        set_private(obj, None)
+        return obj
+
+    r_app = s_app = None
+    if columns is not None:
+        app_id, app_priority, app_cancelled = (columns[k].append for k in _COLUMNS[:3])
+        r_app = tuple(columns[k].append for k in _COLUMNS[3:11])
+        s_app = tuple(columns[k].append for k in _COLUMNS[11:])
+    for order in orders:
+        events = order.events
+        first = events[0]
+        at = first.at
+        if at.tzinfo is last_tz:
+            rep = (at - epoch_tz) // us_
+        else:
+            rep = (at - epoch) // us_
+            last_tz, epoch_tz = adopt(at.tzinfo)
+        if rep > now_us:
+            raise HosplogiError(
+                f"order {order.id}: now {now.isoformat()} is earlier than reported_at "
+                f"{order.reported_at.isoformat()}; evaluate at or after the report"
+            )
+        prio = first.priority or order.priority
+        r_run: int | None = rep  # response clock: running since / paused since / stopped at
+        r_pause: int | None = None
+        r_stop: datetime | None = None
+        r_prio = prio
+        r_segs: tuple[int, ...] = ()  # flat (start, end, start, end, ...); mostly one run
+        r_pauses: tuple[int, ...] = ()
+        s_run: int | None = rep  # resolution clock
+        s_pause: int | None = None
+        s_stop: datetime | None = None
+        s_prio = prio
+        s_segs: tuple[int, ...] = ()
+        s_pauses: tuple[int, ...] = ()
+        cancelled = False
+        last_us = rep
+        for e in events:  # the report (first) is an ignored action: no slice needed
+            a = e.action
+            if a in ignored or (a is hold and e.hold_reason not in pausing):
+                continue
+            at = e.at
+            if at.tzinfo is last_tz:
+                us = (at - epoch_tz) // us_
+            else:
+                us = (at - epoch) // us_
+                last_tz, epoch_tz = adopt(at.tzinfo)
+            if us > now_us:
+                break
+            if a is reprioritize:  # no clock moves, and last_us stays (as in _evaluate)
+                if e.priority is not None:
+                    prio = e.priority
+                continue
+            last_us = us
+            if a is hold:
+                if r_run is not None:
+                    r_segs += (r_run, us)
+                    r_run, r_pause = None, us
+                if s_run is not None:
+                    s_segs += (s_run, us)
+                    s_run, s_pause = None, us
+            elif a is resume:
+                if r_pause is not None:
+                    r_pauses += (r_pause, us)
+                    r_pause, r_run = None, us
+                if s_pause is not None:
+                    s_pauses += (s_pause, us)
+                    s_pause, s_run = None, us
+            elif a is start:
+                if r_run is not None:
+                    r_segs += (r_run, us)
+                    r_run, r_stop, r_prio = None, at, prio
+            elif a is complete:
+                if s_run is not None:
+                    s_segs += (s_run, us)
+                    s_run, s_stop, s_prio = None, at, prio
+            elif a is reject:
+                s_run, s_stop = us, None
+            else:  # cancel
+                cancelled = True
+                if r_run is not None:
+                    r_segs += (r_run, us)
+                if r_pause is not None:
+                    r_pauses += (r_pause, us)
+                if r_stop is None:
+                    r_run, r_pause, r_stop, r_prio = None, None, at, prio
+                if s_run is not None:
+                    s_segs += (s_run, us)
+                if s_pause is not None:
+                    s_pauses += (s_pause, us)
+                if s_stop is None:
+                    s_run, s_pause, s_stop, s_prio = None, None, at, prio
+        r_state = "stopped"
+        if r_run is not None:
+            r_segs += (r_run, now_us)
+            r_state, r_prio = "running", prio
+        elif r_pause is not None:
+            r_pauses += (r_pause, now_us)
+            r_state, r_prio = "paused", prio
+        s_state = "stopped"
+        if s_run is not None:
+            s_segs += (s_run, now_us)
+            s_state, s_prio = "running", prio
+        elif s_pause is not None:
+            s_pauses += (s_pause, now_us)
+            s_state, s_prio = "paused", prio
+        r_t = goals[r_prio][0]
+        s_t = goals[s_prio][1]
+        if (r_t[2] or s_t[2]) and not (lo_us <= rep and last_us <= hi_us):
+            assert tl is not None
+            tl.ensure(rep, first.at)
+            tl.ensure(last_us, first.at)
+            refresh()
+        p_rep = 0
+        if r_t[2] or s_t[2]:
+            j = bisect(starts, rep)
+            p_rep = base[j] + (rep if rep < ends_[j] else ends_[j])
+        if columns is not None:
+            app_id(order.id)
+            app_priority(prio)
+            app_cancelled(cancelled)
+            make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, r_app)
+            make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, s_app)
+            continue
+        obj = new(status_cls)
+        set_dict(
+            obj,
+            {
+                "order_id": order.id,
+                "priority": prio,
+                "now": now,
+                "response": make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, None),
+                "resolution": make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, None),
+                "cancelled": cancelled,
+            },
+        )
+        set_fields(obj, status_fields)
+        set_extra(obj, None)
+        set_private(obj, None)
+        yield obj
+
+
 def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     """Return the response and resolution clocks of `order` at `now`.
 
@@ -650,8 +1113,38 @@ def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     return _evaluate(order, _Context(policy, now))
 
 
-def evaluate_many(orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus]:
+@overload
+def evaluate_many(
+    orders: Iterable[WorkOrder],
+    policy: SlaPolicy,
+    now: datetime,
+    *,
+    columns: Literal[False] = False,
+) -> list[SlaStatus]: ...
+@overload
+def evaluate_many(
+    orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: Literal[True]
+) -> SlaColumns: ...
+def evaluate_many(
+    orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: bool = False
+) -> list[SlaStatus] | SlaColumns:
     """Evaluate many orders at one instant (the batch path: validation done once per call).
+
+    Parameters
+    ----------
+    orders : iterable of WorkOrder
+        Read once.
+    policy : SlaPolicy
+    now : datetime
+    columns : bool
+        Return one :class:`SlaColumns` (parallel tuples) instead of a list of :class:`SlaStatus`:
+        the same values, built about 1.4 times as fast and in about a fifth of the memory
+        (benchmarks/bench_sla.py; docs/sla.md, "Speed").
+
+    Returns
+    -------
+    list of SlaStatus, or SlaColumns
+        ``[evaluate(o, policy, now) for o in orders]``, value for value.
 
     Examples
     --------
@@ -666,7 +1159,28 @@ def evaluate_many(orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime)
     [True, False, False]
     """
     ctx = _Context(policy, now)
-    return [_evaluate(o, ctx) for o in orders]
+    # The collector is paused for the call and restored after: the loop allocates ~10 container
+    # objects per order (models, their dicts, lists) and none of them can form a reference cycle,
+    # so the generation-0 collections that every 700 allocations would trigger — and the older
+    # generations' rescans of the growing result list — find nothing to free. On 1,000,000 orders
+    # they cost 38 s against 23 s without them (benchmarks/bench_sla.py, before this batch path).
+    # Cyclic garbage made meanwhile by other code (other threads too: the switch is per process)
+    # is only collected later, not lost; the previous state is restored even on an error.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if not columns:
+            return list(_statuses(orders, ctx))
+        lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        for _ in _statuses(orders, ctx, lists):  # pragma: no cover - yields nothing
+            pass
+        values: dict[str, Any] = {"now": ctx.now}
+        for name in _COLUMNS:
+            values[name] = tuple(lists.pop(name))  # one column's list freed as the next is made
+        return _fast_model(SlaColumns, _COLUMNS_FIELDS, values)  # type: ignore[no-any-return]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _nearest_rank(sorted_values: Sequence[int], q: float) -> int:
