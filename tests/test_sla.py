@@ -28,6 +28,7 @@ from hosplogi import (
     evaluate_many,
 )
 from hosplogi.orders import Action
+from sla_reference import reference_evaluate
 from strategies import gaps, work_orders
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -447,7 +448,7 @@ def test_evaluate_many_equals_evaluate_one_by_one(
 ) -> None:
     orders = [o for o, _ in pairs]
     now = max(n for _, n in pairs)
-    assert evaluate_many(orders, WALL, now) == [evaluate(o, WALL, now) for o in orders]
+    assert evaluate_many(orders, WALL, now) == [reference_evaluate(o, WALL, now) for o in orders]
 
 
 @given(orders_and_now(), gaps)
@@ -500,7 +501,8 @@ def test_policy_json_round_trip(policy: SlaPolicy) -> None:
 
 # -- the batch path of evaluate_many against the plain evaluate ---------------------------------
 #
-# evaluate_many runs its own replay (sla._statuses) written for speed; evaluate is the plain one.
+# The library's replay (sla._statuses, behind evaluate, evaluate_many and compliance) is written
+# for speed; tests/sla_reference.py keeps the first, plain replay as the oracle.
 # These properties prove them equal — results, and the error raised — under wall-clock,
 # business-hours and mixed policies, calendars with lunch breaks, 调休, DST and bounded years,
 # `now` in fixed-offset and DST zones, orders sharing a tzinfo object and orders read from JSON
@@ -536,11 +538,11 @@ now_zones = st.sampled_from((UTC, timezone(timedelta(hours=8)), SH, ZoneInfo("Eu
 
 
 def _one_by_one(orders: list[WorkOrder], policy: SlaPolicy, now: datetime) -> list[SlaStatus] | str:
-    """The plain evaluate per order, or the message of the first error (what a batch raises)."""
+    """The plain replay per order, or the message of the first error (what a batch raises)."""
     out = []
     for o in orders:
         try:
-            out.append(evaluate(o, policy, now))
+            out.append(reference_evaluate(o, policy, now))
         except HosplogiError as err:
             return str(err)
     return out

@@ -515,205 +515,12 @@ _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE = (
 )
 
 
-def _clock(
-    ctx: _Context,
-    segs: list[int],
-    pauses: list[int],
-    state: str,
-    stopped_at: datetime | None,
-    target: tuple[timedelta, int, bool],
-) -> Clock:
-    """Measure the running and paused intervals of one clock and build its result."""
-    target_td, target_us, business = target
-    tl = ctx.timeline if business else None
-    now_us = ctx.now_us
-    elapsed = paused = 0
-    if tl is not None:
-        pos = tl.opentime
-        pos_now = ctx.pos_now
-        for i in range(0, len(segs), 2):
-            b = segs[i + 1]
-            elapsed += (pos_now if b == now_us else pos(b)) - pos(segs[i])
-        for i in range(0, len(pauses), 2):
-            b = pauses[i + 1]
-            paused += (pos_now if b == now_us else pos(b)) - pos(pauses[i])
-    else:
-        for i in range(0, len(segs), 2):
-            elapsed += segs[i + 1] - segs[i]
-        for i in range(0, len(pauses), 2):
-            paused += pauses[i + 1] - pauses[i]
-    tz = ctx.tz
-    breached_at = due_at = None
-    if elapsed > target_us:
-        acc = 0
-        for i in range(0, len(segs), 2):
-            a, b = segs[i], segs[i + 1]
-            length = (pos(b) - pos(a)) if tl is not None else b - a
-            if acc + length >= target_us:
-                rest = target_us - acc
-                at_us = tl.add_us(a, rest, ctx.now) if rest and tl is not None else a + rest
-                breached_at = _instant(at_us, tz)
-                break
-            acc += length
-        if state != "stopped":
-            due_at = breached_at
-    elif state != "stopped":
-        rest = target_us - elapsed
-        if tl is not None:
-            due_at = _instant(tl.add_us(now_us, rest, ctx.now) if rest else now_us, tz)
-        else:
-            due_at = _instant(now_us + rest, tz)
-    warn = ctx.warn
-    k = 0
-    for w in warn:
-        if elapsed >= w * target_us:
-            k += 1
-        else:
-            break
-    return _fast_model(  # type: ignore[no-any-return]
-        Clock,
-        _CLOCK_FIELDS,
-        {
-            "state": state,
-            "target": target_td,
-            "elapsed": timedelta(microseconds=elapsed) if elapsed else _ZERO,
-            "paused": timedelta(microseconds=paused) if paused else _ZERO,
-            "due_at": due_at,
-            "breached_at": breached_at,
-            "stopped_at": stopped_at,
-            "warned": warn[:k],
-        },
-    )
-
-
-def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
-    """Replay the event log once: the plain replay of :func:`evaluate` and :func:`compliance`."""
-    events = order.events
-    now_us = ctx.now_us
-    first = events[0]
-    rep = (first.at - _EPOCH) // _US
-    if rep > now_us:
-        raise HosplogiError(
-            f"order {order.id}: now {ctx.now.isoformat()} is earlier than reported_at "
-            f"{order.reported_at.isoformat()}; evaluate at or after the report"
-        )
-    pausing = ctx.pausing
-    prio = first.priority or order.priority
-    r_run: int | None = rep  # response clock: running since / paused since / stopped at
-    r_pause: int | None = None
-    r_stop: datetime | None = None
-    r_prio = prio
-    r_segs: list[int] = []  # flat [start, end, start, end, ...]: no tuples for the collector
-    r_pauses: list[int] = []
-    s_run: int | None = rep  # resolution clock
-    s_pause: int | None = None
-    s_stop: datetime | None = None
-    s_prio = prio
-    s_segs: list[int] = []
-    s_pauses: list[int] = []
-    cancelled = False
-    last_us = rep
-    for e in events[1:]:
-        a = e.action
-        if a is _HOLD:
-            if e.hold_reason not in pausing:
-                continue
-        elif a is not _RESUME and a is not _START and a is not _COMPLETE:
-            if a is _REPRIORITIZE:
-                if e.at <= ctx.now and e.priority is not None:
-                    prio = e.priority
-                continue
-            if a is not _REJECT and a is not _CANCEL:
-                continue
-        us = (e.at - _EPOCH) // _US
-        if us > now_us:
-            break
-        last_us = us
-        if a is _HOLD:
-            if r_run is not None:
-                r_segs += (r_run, us)
-                r_run, r_pause = None, us
-            if s_run is not None:
-                s_segs += (s_run, us)
-                s_run, s_pause = None, us
-        elif a is _RESUME:
-            if r_pause is not None:
-                r_pauses += (r_pause, us)
-                r_pause, r_run = None, us
-            if s_pause is not None:
-                s_pauses += (s_pause, us)
-                s_pause, s_run = None, us
-        elif a is _START:
-            if r_run is not None:
-                r_segs += (r_run, us)
-                r_run, r_stop, r_prio = None, e.at, prio
-        elif a is _COMPLETE:
-            if s_run is not None:
-                s_segs += (s_run, us)
-                s_run, s_stop, s_prio = None, e.at, prio
-        elif a is _REJECT:
-            s_run, s_stop = us, None
-        else:  # cancel
-            cancelled = True
-            if r_run is not None:
-                r_segs += (r_run, us)
-            if r_pause is not None:
-                r_pauses += (r_pause, us)
-            if r_stop is None:
-                r_run, r_pause, r_stop, r_prio = None, None, e.at, prio
-            if s_run is not None:
-                s_segs += (s_run, us)
-            if s_pause is not None:
-                s_pauses += (s_pause, us)
-            if s_stop is None:
-                s_run, s_pause, s_stop, s_prio = None, None, e.at, prio
-    r_state = "stopped"
-    if r_run is not None:
-        r_segs += (r_run, now_us)
-        r_state, r_prio = "running", prio
-    elif r_pause is not None:
-        r_pauses += (r_pause, now_us)
-        r_state, r_prio = "paused", prio
-    s_state = "stopped"
-    if s_run is not None:
-        s_segs += (s_run, now_us)
-        s_state, s_prio = "running", prio
-    elif s_pause is not None:
-        s_pauses += (s_pause, now_us)
-        s_state, s_prio = "paused", prio
-    targets = ctx.targets
-    r_t = targets[r_prio][0]
-    s_t = targets[s_prio][1]
-    tl = ctx.timeline
-    if tl is not None and (r_t[2] or s_t[2]):
-        tl.ensure(rep, first.at)
-        tl.ensure(last_us, first.at)
-        if tl.lo_us != ctx.pos_lo:  # the cache grew backwards: open-time positions moved
-            ctx.pos_now, ctx.pos_lo = tl.opentime(now_us), tl.lo_us
-    response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t)
-    resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t)
-    return _fast_model(  # type: ignore[no-any-return]
-        SlaStatus,
-        _STATUS_FIELDS,
-        {
-            "order_id": order.id,
-            "priority": prio,
-            "now": ctx.now,
-            "response": response,
-            "resolution": resolution,
-            "cancelled": cancelled,
-        },
-    )
-
-
-# -- the batch path -----------------------------------------------------------------------------
-#
-# ``_statuses`` gives exactly what ``_evaluate`` gives, order by order (tests/test_sla.py checks it
-# against ``evaluate`` on hypothesis orders under wall-clock, business-hours and mixed policies);
-# it is written for a million orders a call: every per-call value is a local, the open-time
-# lookups are inlined ``bisect`` calls on the calendar's arrays, event times become integers by a
-# same-tzinfo subtraction when they can, and the result models are filled through the slot
-# descriptors without validation.
+# ``_statuses`` is the one replay behind evaluate, evaluate_many and compliance. tests/test_sla.py
+# checks it against an independent plain replay (tests/sla_reference.py) on hypothesis orders
+# under wall-clock, business-hours and mixed policies. It is written for a million orders a call:
+# every per-call value is a local, the open-time lookups are inlined ``bisect`` calls on the
+# calendar's arrays, event times become integers by a same-tzinfo subtraction when they can, and
+# the result models are filled through the slot descriptors without validation.
 
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
@@ -727,7 +534,7 @@ _IGNORED = frozenset(Action) - {_HOLD, _RESUME, _START, _COMPLETE, _REJECT, _CAN
 def _statuses(
     orders: Iterable[WorkOrder], ctx: _Context, columns: dict[str, list[Any]] | None = None
 ) -> Iterator[SlaStatus]:
-    """Yield ``_evaluate(order, ctx)`` for each order (the hot loop of :func:`evaluate_many`).
+    """Yield the SLA status of each order at ``ctx.now`` (one pass over each event log).
 
     With `columns` (a list per name of ``_COLUMNS``), append each field to its list instead and
     yield nothing.
@@ -803,7 +610,7 @@ def _statuses(
         return at_us
 
     # Per priority and clock: the target, in µs, its measure, and the warn levels in µs (the same
-    # float products `w * target_us` as in _evaluate) with the prefixes of warn_at to report.
+    # float products `w * target_us`) with the prefixes of warn_at to report.
     warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
     goals = {
         p: tuple((td, us, business, [w * us for w in warn]) for td, us, business in both)
@@ -971,7 +778,7 @@ def _statuses(
                 last_tz, epoch_tz = adopt(at.tzinfo)
             if us > now_us:
                 break
-            if a is reprioritize:  # no clock moves, and last_us stays (as in _evaluate)
+            if a is reprioritize:  # no clock moves, and last_us stays
                 if e.priority is not None:
                     prio = e.priority
                 continue
@@ -1110,7 +917,7 @@ def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     >>> s.resolution.due_at.time()
     datetime.time(14, 0)
     """
-    return _evaluate(order, _Context(policy, now))
+    return next(_statuses((order,), _Context(policy, now)))
 
 
 @overload
@@ -1282,8 +1089,8 @@ def compliance(
     ctx = _Context(policy, now)
     groups: dict[str | None, list[tuple[bool, Clock]]] = {}
     everything: list[tuple[bool, Clock]] = []
-    for order in orders:
-        status = _evaluate(order, ctx)
+    listed = list(orders)
+    for order, status in zip(listed, _statuses(listed, ctx), strict=True):
         item = (status.cancelled, status.response if clock == "response" else status.resolution)
         everything.append(item)
         for key in _keys(order, status, by):
