@@ -99,6 +99,28 @@ def first_team(
     return tuple(candidates[c].id for c, _ in by_slot)
 
 
+def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
+    return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
+
+
+def _in_turn(
+    orders: Sequence[WorkOrder],
+    free: Sequence[Technician],
+    team_for: Callable[[WorkOrder, list[Technician]], tuple[str, ...] | None],
+) -> list[Assignment]:
+    """Staff `orders` one after another from whoever is still free."""
+    left = list(free)
+    chosen: list[Assignment] = []
+    for order in orders:
+        if not left:
+            break
+        team = team_for(order, left)
+        if team:
+            chosen.append((order.id, team))
+            left = [t for t in left if t.id not in team]
+    return chosen
+
+
 @dataclass
 class _Greedy:
     """First come first served (``fifo``) or most urgent first (``priority``)."""
@@ -108,21 +130,9 @@ class _Greedy:
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
-        order_of = (
-            sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
-            if self.by_priority
-            else waiting
-        )
-        left = list(free)
-        chosen: list[Assignment] = []
-        for order in order_of:
-            if not left:
-                break
-            team = first_team(_needs(order), left, now.date())
-            if team:
-                chosen.append((order.id, team))
-                left = [t for t in left if t.id not in team]
-        return chosen
+        day = now.date()
+        queue = _urgent_first(waiting) if self.by_priority else waiting
+        return _in_turn(queue, free, lambda order, left: first_team(_needs(order), left, day))
 
 
 @dataclass
@@ -134,20 +144,14 @@ class _Recommend:
     ) -> list[Assignment]:
         from hosplogi.scheduling import recommend
 
-        left = list(free)
-        chosen: list[Assignment] = []
-        for order in sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at)):
-            if not left:
-                break
+        def best(order: WorkOrder, left: list[Technician]) -> tuple[str, ...] | None:
             try:
-                best = recommend(order, left, now=now, k=1)
+                top = recommend(order, left, now=now, k=1)
             except InfeasibleError:  # nobody free now can staff it; it waits
-                continue
-            if best:
-                team = tuple(best[0].technician_ids)
-                chosen.append((order.id, team))
-                left = [t for t in left if t.id not in team]
-        return chosen
+                return None
+            return tuple(top[0].technician_ids) if top else None
+
+        return _in_turn(_urgent_first(waiting), free, best)
 
 
 @dataclass
