@@ -141,6 +141,7 @@ class _Timeline:
     """
 
     __slots__ = (
+        "_shifted",
         "all_open",
         "bounded",
         "cal",
@@ -171,6 +172,7 @@ class _Timeline:
             if cal.years is not None
             else None
         )
+        self._shifted: tuple[list[int], list[int]] | None = None
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.cum: list[int] = [0]
@@ -225,6 +227,7 @@ class _Timeline:
             total += b - a
             cum.append(total)
         self.starts, self.ends, self.cum = starts, ends, cum
+        self._shifted = None
         self.lo_year, self.hi_year = first, last
         self.lo_us, self.hi_us = self._year_start(first), self._year_start(last + 1)
 
@@ -236,6 +239,15 @@ class _Timeline:
             f"({first}–{last}); build the calendar with years that include {year}, or with "
             "strict=False to treat uncovered years as plain weeks of its weekday hours"
         )
+
+    def shifted(self) -> tuple[list[int], list[int]]:
+        """``ends`` and ``cum[j] − starts[j]`` shifted by one behind a sentinel, built once per
+        set of years (the inlined open-time lookup of :mod:`hosplogi.sla` reads them)."""
+        if self._shifted is None:
+            far = -(1 << 62)
+            base = [-far, *(c - a for c, a in zip(self.cum, self.starts, strict=False))]
+            self._shifted = ([far, *self.ends], base)
+        return self._shifted
 
     def ensure(self, us: int, at: datetime) -> None:
         """Make sure the arrays cover the instant `us` (inclusive of the last boundary)."""

@@ -589,9 +589,7 @@ def _statuses(
         nonlocal starts, ends_, base, cum, lo_us, hi_us, pos_now
         assert tl is not None
         starts, cum, lo_us, hi_us = tl.starts, tl.cum, tl.lo_us, tl.hi_us
-        far = -(1 << 62)
-        ends_ = [far, *tl.ends]
-        base = [-far, *(c - a for c, a in zip(tl.cum, starts, strict=False))]
+        ends_, base = tl.shifted()
         j = bisect(starts, now_us)
         pos_now = base[j] + (now_us if now_us < ends_[j] else ends_[j])
 
