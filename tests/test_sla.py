@@ -662,3 +662,17 @@ def test_columns_of_unequal_lengths_are_refused() -> None:
 def test_columns_model_has_a_json_schema() -> None:
     schema = SlaColumns.model_json_schema()
     assert schema["properties"]["resolution_elapsed"]["type"] == "array"
+
+
+@given(st.lists(orders_and_now(), min_size=1, max_size=5))
+def test_column_breaches_equal_the_clocks_breaches(
+    pairs: list[tuple[WorkOrder, datetime]],
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs)
+    cols = evaluate_many(orders, WALL, now, columns=True)
+    rows = evaluate_many(orders, WALL, now)
+    assert cols.breached("response") == tuple(s.response.breached for s in rows)
+    assert cols.breached("resolution") == tuple(s.resolution.breached for s in rows)
+    with pytest.raises(HosplogiError, match="'response' or 'resolution'"):
+        cols.breached("repair")  # type: ignore[arg-type]

@@ -247,17 +247,19 @@ def measures(
     result["repeat_repair_rate"] = _pct(repeats, with_asset)
 
     if policy is not None:
-        resp_met = resp_decided = res_met = res_decided = 0
-        for status_ in evaluate_many(in_sla, policy, end):
-            r, s = status_.response, status_.resolution
-            if r.breached or r.state == "stopped":
-                resp_decided += 1
-                resp_met += not r.breached
-            if s.breached or s.state == "stopped":
-                res_decided += 1
-                res_met += not s.breached
-        result["response_on_time"] = _pct(resp_met, resp_decided)
-        result["resolution_on_time"] = _pct(res_met, res_decided)
+        # The column form: the same clocks without a model per order (a third of the time).
+        cols = evaluate_many(in_sla, policy, end, columns=True)
+        clocks = {
+            "response_on_time": (cols.response_state, cols.breached("response")),
+            "resolution_on_time": (cols.resolution_state, cols.breached("resolution")),
+        }
+        for code, (states, breaches) in clocks.items():
+            met = decided = 0
+            for state, breached in zip(states, breaches, strict=True):
+                if breached or state == "stopped":
+                    decided += 1
+                    met += not breached
+            result[code] = _pct(met, decided)
 
     passed = total = 0
     for ok_ in inspection_results:

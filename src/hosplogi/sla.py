@@ -227,13 +227,18 @@ class Clock(FrozenModel):
     @property
     def breached(self) -> bool:
         """Whether the elapsed time exceeds the target."""
-        return self.elapsed > self.target
+        return _breached(self.elapsed, self.target)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def percent(self) -> float:
         """``elapsed / target × 100``."""
         return self.elapsed / self.target * 100.0
+
+
+def _breached(elapsed: timedelta, target: timedelta) -> bool:
+    """The one breach rule: elapsed time beyond the target (reaching it exactly is on time)."""
+    return elapsed > target
 
 
 class SlaStatus(FrozenModel):
@@ -342,6 +347,28 @@ response_breached_at, response_stopped_at, response_warned : tuple
                 "parallel tuples of equal length"
             )
         return self
+
+    def breached(self, clock: Literal["response", "resolution"]) -> tuple[bool, ...]:
+        """Per order, whether `clock` is breached (:attr:`Clock.breached`, column-wise).
+
+        Examples
+        --------
+        >>> from hosplogi import Priority, WorkOrder
+        >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+        ...     resolve=timedelta(hours=4)) for p in Priority})
+        >>> orders = [WorkOrder.report(id=f"WO-{i}", title="t", trade="hvac", priority="urgent",
+        ...                            reported_at=t0 + timedelta(minutes=20 * i), location="L")
+        ...           for i in range(2)]
+        >>> evaluate_many(orders, policy, t0 + timedelta(minutes=45), columns=True).breached(
+        ...     "response")
+        (True, False)
+        """
+        if clock == "response":
+            return tuple(map(_breached, self.response_elapsed, self.response_target))
+        if clock == "resolution":
+            return tuple(map(_breached, self.resolution_elapsed, self.resolution_target))
+        raise HosplogiError(f"clock must be 'response' or 'resolution', got {clock!r}")
 
     def status(self, i: int) -> SlaStatus:
         """Row `i` as the :class:`SlaStatus` that ``evaluate`` gives for that order.
