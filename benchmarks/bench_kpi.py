@@ -149,9 +149,9 @@ def main() -> None:
                 for p in Priority
             }
         )
-        m_sla, t_sla = _timed(measures, sub, start=START, end=END, policy=policy)
+        m_sla, t_sla = _timed(measures, orders, start=START, end=END, policy=policy)
         print(
-            f"measures with an SlaPolicy (24/7 targets): {k:,} orders in {t_sla:.2f} s, "
+            f"measures with an SlaPolicy (24/7 targets): {n:,} orders in {t_sla:.2f} s, "
             f"response on time {m_sla['response_on_time']:.1f} %, "
             f"resolution on time {m_sla['resolution_on_time']:.1f} %"
         )
