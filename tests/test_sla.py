@@ -676,3 +676,27 @@ def test_column_breaches_equal_the_clocks_breaches(
     assert cols.breached("resolution") == tuple(s.resolution.breached for s in rows)
     with pytest.raises(HosplogiError, match="'response' or 'resolution'"):
         cols.breached("repair")  # type: ignore[arg-type]
+
+
+def test_results_can_be_copied_with_updates() -> None:
+    status = evaluate(_order(), WALL, T0 + 10 * M)
+    paused = status.response.model_copy(update={"state": "paused"})
+    assert paused.state == "paused"
+    assert status.response.state == "running"
+    assert status.model_copy(update={"cancelled": True}).cancelled
+    cols = evaluate_many([_order()], WALL, T0 + 10 * M, columns=True)
+    assert cols.model_copy(update={"now": T0}).now == T0
+
+
+def test_a_wall_clock_target_needs_no_calendar_years_under_a_mixed_policy() -> None:
+    policy = CHINA_POLICY.model_copy(update={"calendar": BusinessCalendar.china(range(2025, 2027))})
+    reported = datetime(2024, 12, 31, 16, tzinfo=SH)
+    now = datetime(2025, 1, 2, 10, tzinfo=SH)
+    urgent = evaluate(_order(Priority.URGENT, reported), policy, now)  # wall-clock target
+    assert urgent.resolution.elapsed == now - reported
+    with pytest.raises(HosplogiError, match="outside the years"):
+        evaluate(_order(Priority.ROUTINE, reported), policy, now)  # business hours in 2024
+    escalated = _order(Priority.ROUTINE, reported).reprioritize(
+        Priority.URGENT, at=reported + 10 * M
+    )
+    assert evaluate(escalated, policy, now).resolution.elapsed == now - reported

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hosplogi import HosplogiError
+from hosplogi import HosplogiError, WorkOrder
 from hosplogi._types import to_money
 
 
@@ -54,3 +54,44 @@ def test_require_aware_refuses_non_datetimes() -> None:
     with pytest.raises(HosplogiError, match="timezone-aware datetime"):
         require_aware("2026-01-01", "now")  # type: ignore[arg-type]
     assert require_aware(datetime(2026, 1, 1, tzinfo=UTC), "now").year == 2026
+
+
+def _order(i: int) -> WorkOrder:
+    t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    return WorkOrder.report(
+        id=f"WO-{i}", title="t", trade="hvac", priority="urgent", reported_at=t0, location="L"
+    ).dispatch(["T01"], at=t0 + timedelta(minutes=i))
+
+
+def test_models_with_the_same_given_fields_share_one_fields_set() -> None:
+    a, b = _order(1), _order(2)
+    assert a.model_fields_set is b.model_fields_set
+    assert a.events[1].model_fields_set is b.events[1].model_fields_set
+    la, lb = (WorkOrder.model_validate_json(o.model_dump_json()) for o in (a, b))
+    assert la.events[1].model_fields_set is lb.events[1].model_fields_set
+    assert la == a
+
+
+def test_model_copy_with_update_leaves_the_shared_set_alone() -> None:
+    a, b = _order(1), _order(2)
+    before = set(a.model_fields_set)
+    c = a.model_copy(update={"department": "ICU"})
+    assert c.department == "ICU"
+    assert c.model_fields_set == before | {"department"}
+    assert a.model_fields_set == before
+    assert b.model_fields_set == before
+    assert c.model_dump(exclude_unset=True)["department"] == "ICU"
+
+
+def test_the_shared_table_is_bounded() -> None:
+    from hosplogi import _types
+
+    saved = dict(_types._FIELDS_SETS)
+    try:
+        _types._FIELDS_SETS.update({frozenset({f"f{i}"}): {f"f{i}"} for i in range(5000)})
+        first = _types.shared_fields_set(["brand", "new"])
+        assert first == {"brand", "new"}
+        assert _types.shared_fields_set(["brand", "new"]) is not first  # not remembered
+    finally:
+        _types._FIELDS_SETS.clear()
+        _types._FIELDS_SETS.update(saved)

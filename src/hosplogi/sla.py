@@ -45,7 +45,7 @@ from typing import Any, Literal, overload
 
 from pydantic import BaseModel, computed_field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, Instant, require_aware
+from hosplogi._types import FrozenModel, Instant, require_aware, shared_fields_set
 from hosplogi.calendars import BusinessCalendar, _from_us, _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
@@ -478,7 +478,7 @@ def _instant(us: int, tz: tzinfo | None) -> datetime:
     return local.astimezone(timezone(local.utcoffset() or _ZERO))
 
 
-def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str, Any]) -> Any:
+def _fast_model(cls: type[FrozenModel], fields: set[str], values: dict[str, Any]) -> Any:
     """Build a model from already-valid values without validation (the batch hot path)."""
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
@@ -488,9 +488,9 @@ def _fast_model(cls: type[FrozenModel], fields: frozenset[str], values: dict[str
     return obj
 
 
-_CLOCK_FIELDS = frozenset(Clock.model_fields)
-_STATUS_FIELDS = frozenset(SlaStatus.model_fields)
-_COLUMNS_FIELDS = frozenset(SlaColumns.model_fields)
+_CLOCK_FIELDS = shared_fields_set(Clock.model_fields)
+_STATUS_FIELDS = shared_fields_set(SlaStatus.model_fields)
+_COLUMNS_FIELDS = shared_fields_set(SlaColumns.model_fields)
 
 
 class _Context:
@@ -602,25 +602,32 @@ def _statuses(
         missed = tzi
         return last_tz, epoch_tz
 
-    # Open-time position of an instant x (what _Timeline.opentime gives):
-    #     j = bisect(starts, x); pos = base[j] + min(x, ends_[j])
+    # Every instant that bounds a clock's run or pause is measured twice as it is read: `us`
+    # (epoch microseconds: wall-clock time) and `p`, its open-time position on the calendar
+    # (what _Timeline.opentime gives):
+    #     j = bisect(starts, us); p = base[j] + min(us, ends_[j])
     # with ``base[j] = cum[j-1] - starts[j-1]`` and ``ends_[j] = ends[j-1]``, shifted by one so
-    # that j = 0 (before the first interval) needs no test: its sentinel gives 0.
+    # that j = 0 (before the first interval) needs no test: its sentinel gives 0. Without a
+    # business-hours target there is no calendar and p = us. Each clock then sums its runs and
+    # pauses in both measures as they close; which one counts is only known at the end, from the
+    # target in force. The runs are kept too, (us, p, us, p) each, for the breach instant.
     starts: list[int] = []
     ends_: list[int] = []
     base: list[int] = []
     cum: list[int] = []
-    lo_us = hi_us = pos_now = 0
+    lo_us = pos_now = 0
 
     def refresh() -> None:
-        nonlocal starts, ends_, base, cum, lo_us, hi_us, pos_now
+        nonlocal starts, ends_, base, cum, lo_us, pos_now
         assert tl is not None
-        starts, cum, lo_us, hi_us = tl.starts, tl.cum, tl.lo_us, tl.hi_us
+        starts, cum, lo_us = tl.starts, tl.cum, tl.lo_us
         ends_, base = tl.shifted()
         j = bisect(starts, now_us)
         pos_now = base[j] + (now_us if now_us < ends_[j] else ends_[j])
 
-    if tl is not None:
+    if tl is None:
+        pos_now = now_us
+    else:
         refresh()
 
     def add(us: int, pos: int, amount: int) -> int:
@@ -643,89 +650,43 @@ def _statuses(
     }
 
     def make_clock(
-        rep: int,
-        p_rep: int,
-        segs: tuple[int, ...],
-        pauses: tuple[int, ...],
+        elapsed: int,
+        paused: int,
+        runs: tuple[int, ...],
+        business: bool,
         state: str,
         stopped_at: datetime | None,
         goal: tuple[timedelta, int, bool, list[float]],
         app: tuple[Callable[[Any], None], ...] | None,
     ) -> Clock | None:
-        target_td, target_us, business, levels = goal
-        elapsed = paused = 0
+        """Finish one clock: `elapsed` and `paused` are in the measure of its target."""
+        target_td, target_us, _, levels = goal
         breached_at = due_at = None
-        if business:
-            # positions of the entries of `segs`, reused by the pauses (a hold ends a run where
-            # its pause begins, a resume begins one where it ends) and by the breach walk
-            sp: tuple[int, ...] = ()
-            for k in range(0, len(segs), 2):
-                a = segs[k]
-                b = segs[k + 1]
-                if a == rep:
-                    pa = p_rep
-                else:
-                    j = bisect(starts, a)
-                    pa = base[j] + (a if a < ends_[j] else ends_[j])
-                if b == now_us:
-                    pb = pos_now
-                else:
-                    j = bisect(starts, b)
-                    pb = base[j] + (b if b < ends_[j] else ends_[j])
-                sp += (pa, pb)
-                elapsed += pb - pa
-            if pauses:
-                n = len(segs)
-                for k in range(0, len(pauses), 2):
-                    a = pauses[k]
-                    b = pauses[k + 1]
-                    if k + 1 < n and segs[k + 1] == a:
-                        pa = sp[k + 1]
+        if elapsed > target_us:  # walk the runs to the instant the target was reached
+            acc = 0
+            for k in range(1 if business else 0, len(runs), 4):
+                a = runs[k]
+                length = runs[k + 2] - a
+                if acc + length >= target_us:
+                    rest = target_us - acc
+                    if not business:
+                        breached_at = instant(a + rest)
+                    elif rest:
+                        breached_at = instant(add(runs[k - 1], a, rest))
                     else:
-                        j = bisect(starts, a)
-                        pa = base[j] + (a if a < ends_[j] else ends_[j])
-                    if k + 2 < n and segs[k + 2] == b:
-                        pb = sp[k + 2]
-                    elif b == now_us:
-                        pb = pos_now
-                    else:
-                        j = bisect(starts, b)
-                        pb = base[j] + (b if b < ends_[j] else ends_[j])
-                    paused += pb - pa
-            if elapsed > target_us:
-                acc = 0
-                for k in range(0, len(segs), 2):
-                    length = sp[k + 1] - sp[k]
-                    if acc + length >= target_us:
-                        rest = target_us - acc
-                        a = segs[k]
-                        breached_at = instant(add(a, sp[k], rest) if rest else a + rest)
-                        break
-                    acc += length
-                if state != "stopped":
-                    due_at = breached_at
-            elif state != "stopped":
-                rest = target_us - elapsed
-                due_at = instant(add(now_us, pos_now, rest) if rest else now_us)
-        else:
-            for k in range(0, len(segs), 2):
-                elapsed += segs[k + 1] - segs[k]
-            if pauses:
-                for k in range(0, len(pauses), 2):
-                    paused += pauses[k + 1] - pauses[k]
-            if elapsed > target_us:
-                acc = 0
-                for k in range(0, len(segs), 2):
-                    a = segs[k]
-                    length = segs[k + 1] - a
-                    if acc + length >= target_us:
-                        breached_at = instant(a + target_us - acc)
-                        break
-                    acc += length
-                if state != "stopped":
-                    due_at = breached_at
-            elif state != "stopped":
-                due_at = instant(now_us + target_us - elapsed)
+                        breached_at = instant(runs[k - 1])
+                    break
+                acc += length
+            if state != "stopped":
+                due_at = breached_at
+        elif state != "stopped":
+            rest = target_us - elapsed
+            if not rest:
+                due_at = instant(now_us)
+            elif business:
+                due_at = instant(add(now_us, pos_now, rest))
+            else:
+                due_at = instant(now_us + rest)
         warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
         if app is not None:
             a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
@@ -776,21 +737,41 @@ def _statuses(
                 f"order {order.id}: now {now.isoformat()} is earlier than reported_at "
                 f"{order.reported_at.isoformat()}; evaluate at or after the report"
             )
+        # Every event lies in [rep, now] and the timeline covers now: covering rep covers all.
+        # A calendar that cannot cover rep only matters if a business target is in force at the
+        # end, so the error waits until then (the positions meanwhile are meaningless).
+        outside: HosplogiError | None = None
+        if tl is None:
+            p = rep
+        else:
+            if rep < lo_us:
+                try:
+                    tl.ensure(rep, at)
+                except HosplogiError as error:
+                    outside = error
+                refresh()
+            j = bisect(starts, rep)
+            p = base[j] + (rep if rep < ends_[j] else ends_[j])
         prio = first.priority or order.priority
-        r_run: int | None = rep  # response clock: running since / paused since / stopped at
+        # response clock: running since (r_run, r_run_p) or paused since (r_pause, r_pause_p) or
+        # stopped at r_stop; elapsed (wall r_el, business r_bel) and paused (r_pa, r_bpa) sums
+        r_run: int | None = rep
+        r_run_p = p
         r_pause: int | None = None
+        r_pause_p = 0
         r_stop: datetime | None = None
         r_prio = prio
-        r_segs: tuple[int, ...] = ()  # flat (start, end, start, end, ...); mostly one run
-        r_pauses: tuple[int, ...] = ()
-        s_run: int | None = rep  # resolution clock
+        r_el = r_bel = r_pa = r_bpa = 0
+        r_runs: tuple[int, ...] = ()
+        s_run: int | None = rep  # resolution clock, the same
+        s_run_p = p
         s_pause: int | None = None
+        s_pause_p = 0
         s_stop: datetime | None = None
         s_prio = prio
-        s_segs: tuple[int, ...] = ()
-        s_pauses: tuple[int, ...] = ()
+        s_el = s_bel = s_pa = s_bpa = 0
+        s_runs: tuple[int, ...] = ()
         cancelled = False
-        last_us = rep
         for e in events:  # the report (first) is an ignored action: no slice needed
             a = e.action
             if a in ignored or (a is hold and e.hold_reason not in pausing):
@@ -803,80 +784,105 @@ def _statuses(
                 last_tz, epoch_tz = adopt(at.tzinfo)
             if us > now_us:
                 break
-            if a is reprioritize:  # no clock moves, and last_us stays
+            if a is reprioritize:  # no clock moves
                 if e.priority is not None:
                     prio = e.priority
                 continue
-            last_us = us
+            if tl is None:
+                p = us
+            else:
+                j = bisect(starts, us)
+                p = base[j] + (us if us < ends_[j] else ends_[j])
             if a is hold:
                 if r_run is not None:
-                    r_segs += (r_run, us)
-                    r_run, r_pause = None, us
+                    r_el += us - r_run
+                    r_bel += p - r_run_p
+                    r_runs += (r_run, r_run_p, us, p)
+                    r_run, r_pause, r_pause_p = None, us, p
                 if s_run is not None:
-                    s_segs += (s_run, us)
-                    s_run, s_pause = None, us
+                    s_el += us - s_run
+                    s_bel += p - s_run_p
+                    s_runs += (s_run, s_run_p, us, p)
+                    s_run, s_pause, s_pause_p = None, us, p
             elif a is resume:
                 if r_pause is not None:
-                    r_pauses += (r_pause, us)
-                    r_pause, r_run = None, us
+                    r_pa += us - r_pause
+                    r_bpa += p - r_pause_p
+                    r_pause, r_run, r_run_p = None, us, p
                 if s_pause is not None:
-                    s_pauses += (s_pause, us)
-                    s_pause, s_run = None, us
+                    s_pa += us - s_pause
+                    s_bpa += p - s_pause_p
+                    s_pause, s_run, s_run_p = None, us, p
             elif a is start:
                 if r_run is not None:
-                    r_segs += (r_run, us)
+                    r_el += us - r_run
+                    r_bel += p - r_run_p
+                    r_runs += (r_run, r_run_p, us, p)
                     r_run, r_stop, r_prio = None, at, prio
             elif a is complete:
                 if s_run is not None:
-                    s_segs += (s_run, us)
+                    s_el += us - s_run
+                    s_bel += p - s_run_p
+                    s_runs += (s_run, s_run_p, us, p)
                     s_run, s_stop, s_prio = None, at, prio
             elif a is reject:
-                s_run, s_stop = us, None
+                s_run, s_run_p, s_stop = us, p, None
             else:  # cancel
                 cancelled = True
                 if r_run is not None:
-                    r_segs += (r_run, us)
+                    r_el += us - r_run
+                    r_bel += p - r_run_p
+                    r_runs += (r_run, r_run_p, us, p)
                 if r_pause is not None:
-                    r_pauses += (r_pause, us)
+                    r_pa += us - r_pause
+                    r_bpa += p - r_pause_p
                 if r_stop is None:
                     r_run, r_pause, r_stop, r_prio = None, None, at, prio
                 if s_run is not None:
-                    s_segs += (s_run, us)
+                    s_el += us - s_run
+                    s_bel += p - s_run_p
+                    s_runs += (s_run, s_run_p, us, p)
                 if s_pause is not None:
-                    s_pauses += (s_pause, us)
+                    s_pa += us - s_pause
+                    s_bpa += p - s_pause_p
                 if s_stop is None:
                     s_run, s_pause, s_stop, s_prio = None, None, at, prio
         r_state = "stopped"
         if r_run is not None:
-            r_segs += (r_run, now_us)
+            r_el += now_us - r_run
+            r_bel += pos_now - r_run_p
+            r_runs += (r_run, r_run_p, now_us, pos_now)
             r_state, r_prio = "running", prio
         elif r_pause is not None:
-            r_pauses += (r_pause, now_us)
+            r_pa += now_us - r_pause
+            r_bpa += pos_now - r_pause_p
             r_state, r_prio = "paused", prio
         s_state = "stopped"
         if s_run is not None:
-            s_segs += (s_run, now_us)
+            s_el += now_us - s_run
+            s_bel += pos_now - s_run_p
+            s_runs += (s_run, s_run_p, now_us, pos_now)
             s_state, s_prio = "running", prio
         elif s_pause is not None:
-            s_pauses += (s_pause, now_us)
+            s_pa += now_us - s_pause
+            s_bpa += pos_now - s_pause_p
             s_state, s_prio = "paused", prio
         r_t = goals[r_prio][0]
         s_t = goals[s_prio][1]
-        if (r_t[2] or s_t[2]) and not (lo_us <= rep and last_us <= hi_us):
-            assert tl is not None
-            tl.ensure(rep, first.at)
-            tl.ensure(last_us, first.at)
-            refresh()
-        p_rep = 0
-        if r_t[2] or s_t[2]:
-            j = bisect(starts, rep)
-            p_rep = base[j] + (rep if rep < ends_[j] else ends_[j])
+        r_business = r_t[2]
+        s_business = s_t[2]
+        if outside is not None and (r_business or s_business):
+            raise outside
+        if r_business:
+            r_el, r_pa = r_bel, r_bpa
+        if s_business:
+            s_el, s_pa = s_bel, s_bpa
         if columns is not None:
             app_id(order.id)
             app_priority(prio)
             app_cancelled(cancelled)
-            make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, r_app)
-            make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, s_app)
+            make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_t, r_app)
+            make_clock(s_el, s_pa, s_runs, s_business, s_state, s_stop, s_t, s_app)
             continue
         obj = new(status_cls)
         set_dict(
@@ -885,8 +891,10 @@ def _statuses(
                 "order_id": order.id,
                 "priority": prio,
                 "now": now,
-                "response": make_clock(rep, p_rep, r_segs, r_pauses, r_state, r_stop, r_t, None),
-                "resolution": make_clock(rep, p_rep, s_segs, s_pauses, s_state, s_stop, s_t, None),
+                "response": make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_t, None),
+                "resolution": make_clock(
+                    s_el, s_pa, s_runs, s_business, s_state, s_stop, s_t, None
+                ),
                 "cancelled": cancelled,
             },
         )
