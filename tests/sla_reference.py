@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from hosplogi._types import require_aware
+from hosplogi.calendars import _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
 from hosplogi.sla import (
@@ -27,10 +29,35 @@ from hosplogi.sla import (
     Clock,
     SlaPolicy,
     SlaStatus,
-    _Context,
     _fast_model,
     _instant,
 )
+
+
+class _Context:
+    """What every order of one call shares, in integer microseconds."""
+
+    def __init__(self, policy: SlaPolicy, now: datetime) -> None:
+        require_aware(now, "now")
+        self.now_us = (now - _EPOCH) // _US
+        self.tz = now.tzinfo
+        self.now = _instant(self.now_us, now.tzinfo)
+        self.pausing = policy.pausing
+        self.warn = policy.warn_at
+        self.targets = {
+            p: (
+                (t.respond, t.respond // _US, t.business_hours),
+                (t.resolve, t.resolve // _US, t.business_hours),
+            )
+            for p, t in policy.targets.items()
+        }
+        self.timeline: _Timeline | None = None
+        self.pos_now = self.pos_lo = 0
+        if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
+            self.timeline = policy.calendar._timeline
+            self.timeline.ensure(self.now_us, now)
+            self.pos_now = self.timeline.opentime(self.now_us)
+            self.pos_lo = self.timeline.lo_us
 
 
 def _clock(

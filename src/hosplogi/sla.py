@@ -494,43 +494,26 @@ _COLUMNS_FIELDS = shared_fields_set(SlaColumns.model_fields)
 
 
 class _Context:
-    """Per-call data shared by every order: targets in µs, the calendar timeline, warn levels."""
+    """Per-call data shared by every order: `now`, the targets, the calendar timeline."""
 
-    __slots__ = (
-        "now",
-        "now_us",
-        "pausing",
-        "policy",
-        "pos_lo",
-        "pos_now",
-        "targets",
-        "timeline",
-        "tz",
-        "warn",
-    )
+    __slots__ = ("now", "now_t", "pausing", "policy", "targets", "timeline", "tz", "warn")
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
         require_aware(now, "now")
         self.policy = policy
-        self.now_us = (now - _EPOCH) // _US
+        self.now_t = now - _EPOCH
         self.tz = now.tzinfo
-        self.now = _instant(self.now_us, now.tzinfo)
+        self.now = _instant(self.now_t // _US, now.tzinfo)
         self.pausing = policy.pausing
         self.warn = policy.warn_at
         self.targets = {
-            p: (
-                (t.respond, t.respond // _US, t.business_hours),
-                (t.resolve, t.resolve // _US, t.business_hours),
-            )
+            p: ((t.respond, t.business_hours), (t.resolve, t.business_hours))
             for p, t in policy.targets.items()
         }
         self.timeline: _Timeline | None = None
-        self.pos_now = self.pos_lo = 0
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
             self.timeline = policy.calendar._timeline
-            self.timeline.ensure(self.now_us, now)
-            self.pos_now = self.timeline.opentime(self.now_us)
-            self.pos_lo = self.timeline.lo_us
+            self.timeline.ensure(self.now_t // _US, now)
 
 
 _HOLD, _RESUME, _START = Action.HOLD, Action.RESUME, Action.START
@@ -566,31 +549,33 @@ def _statuses(
     With `columns` (a list per name of ``_COLUMNS``), append each field to its list instead and
     yield nothing.
     """
-    now_us, now, tz, pausing = ctx.now_us, ctx.now, ctx.tz, ctx.pausing
+    now_t, now, tz, pausing = ctx.now_t, ctx.now, ctx.tz, ctx.pausing
     warn, targets, tl = ctx.warn, ctx.targets, ctx.timeline
-    epoch, us_ = _EPOCH, _US
+    epoch, us_, zero = _EPOCH, _US, _ZERO
     hold, resume, start, complete = _HOLD, _RESUME, _START, _COMPLETE
     reject, reprioritize = _REJECT, _REPRIORITIZE
     new, clock_cls, status_cls = object.__new__, Clock, SlaStatus
     set_dict, set_fields, set_extra, set_private = _set_dict, _set_fields, _set_extra, _set_private
-    clock_fields, status_fields, zero = _CLOCK_FIELDS, _STATUS_FIELDS, _ZERO
+    clock_fields, status_fields = _CLOCK_FIELDS, _STATUS_FIELDS
     bisect = bisect_right
     ignored = _IGNORED
     if type(tz) is timezone:  # a fixed offset: the epoch in that zone plus a duration is exact
         epoch_here = epoch.astimezone(tz)
 
-        def instant(us: int) -> datetime:
-            return epoch_here + us_ * us
+        def instant(t: timedelta) -> datetime:
+            return epoch_here + t
 
     else:
 
-        def instant(us: int) -> datetime:
-            return _instant(us, tz)
+        def instant(t: timedelta) -> datetime:
+            return _instant(t // us_, tz)
 
-    # Event times to integers: ``at - epoch`` with the epoch in the event's own fixed-offset zone
-    # (the very same tzinfo object) is a naive subtraction, three times faster than one across
-    # zones. Orders built in one process usually share a tzinfo object; orders read from JSON have
-    # one per instant, and then a zone is only adopted when it is met twice in a row.
+    # Every instant is kept as the timedelta `t = at - epoch`: exact to the microsecond like an
+    # integer, and three times cheaper to get. With the epoch in the event's own fixed-offset zone
+    # (the very same tzinfo object) the subtraction is a naive one, three times faster again than
+    # one across zones. Orders built in one process usually share a tzinfo object; orders read
+    # from JSON have one per instant, and then a zone is only adopted when it is met twice in a
+    # row.
     last_tz: tzinfo | None = None
     epoch_tz = epoch
     missed: tzinfo | None = None
@@ -602,73 +587,74 @@ def _statuses(
         missed = tzi
         return last_tz, epoch_tz
 
-    # Every instant that bounds a clock's run or pause is measured twice as it is read: `us`
-    # (epoch microseconds: wall-clock time) and `p`, its open-time position on the calendar
-    # (what _Timeline.opentime gives):
-    #     j = bisect(starts, us); p = base[j] + min(us, ends_[j])
-    # with ``base[j] = cum[j-1] - starts[j-1]`` and ``ends_[j] = ends[j-1]``, shifted by one so
-    # that j = 0 (before the first interval) needs no test: its sentinel gives 0. Without a
-    # business-hours target there is no calendar and p = us. Each clock then sums its runs and
-    # pauses in both measures as they close; which one counts is only known at the end, from the
-    # target in force. The runs are kept too, (us, p, us, p) each, for the breach instant.
-    starts: list[int] = []
-    ends_: list[int] = []
-    base: list[int] = []
-    cum: list[int] = []
-    lo_us = pos_now = 0
+    # Each instant that bounds a run or a pause is measured twice as it is read: `t` (wall-clock)
+    # and `p`, its open-time position on the calendar (what _Timeline.opentime gives):
+    #     j = bisect(starts, t); p = base[j] + min(t, ends_[j])
+    # on the arrays of _Timeline.durations(). Without a business-hours target there is no
+    # calendar and p = t. Each clock sums its runs and pauses in both measures as they close;
+    # which one counts is only known at the end, from the target in force. The runs are kept
+    # too, (t, p, t, p) each, for the walk to the breach instant.
+    starts: list[timedelta] = []
+    cum: list[timedelta] = []
+    ends_: list[timedelta] = []
+    base: list[timedelta] = []
+    lo_t = pos_now = now_t
 
     def refresh() -> None:
-        nonlocal starts, ends_, base, cum, lo_us, pos_now
+        nonlocal starts, cum, ends_, base, lo_t, pos_now
         assert tl is not None
-        starts, cum, lo_us = tl.starts, tl.cum, tl.lo_us
-        ends_, base = tl.shifted()
-        j = bisect(starts, now_us)
-        pos_now = base[j] + (now_us if now_us < ends_[j] else ends_[j])
+        starts, cum, ends_, base = tl.durations()
+        lo_t = us_ * tl.lo_us
+        j = bisect(starts, now_t)
+        pos_now = base[j] + (now_t if now_t < ends_[j] else ends_[j])
 
-    if tl is None:
-        pos_now = now_us
-    else:
+    if tl is not None:
         refresh()
 
-    def add(us: int, pos: int, amount: int) -> int:
-        """_Timeline.add_us(us, amount) for amount > 0, given pos = opentime(us)."""
+    def add(t: timedelta, pos: timedelta, amount: timedelta) -> timedelta:
+        """_Timeline.add_us for amount > 0, given pos = opentime(t)."""
         goal = pos + amount
         k = bisect_left(cum, goal)
         if k < len(cum):
             return starts[k - 1] + goal - cum[k - 1]
         assert tl is not None
-        at_us = tl.add_us(us, amount, now)  # builds more years, or raises past the last one
+        # builds more years, or raises past the last one
+        at_us = tl.add_us(t // us_, amount // us_, now)
         refresh()
-        return at_us
+        return us_ * at_us
 
-    # Per priority and clock: the target, in µs, its measure, and the warn levels in µs (the same
-    # float products `w * target_us`) with the prefixes of warn_at to report.
+    # Per priority and clock: the target, its measure, and the warn levels. A level is reached
+    # when `elapsed >= w × target`; elapsed being whole microseconds, that is the ceiling of the
+    # product, so bisect_right over the ceilings counts the levels reached.
     warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
     goals = {
-        p: tuple((td, us, business, [w * us for w in warn]) for td, us, business in both)
+        p: tuple(
+            (target, business, [us_ * math.ceil(w * (target // us_)) for w in warn])
+            for target, business in both
+        )
         for p, both in targets.items()
     }
 
     def make_clock(
-        elapsed: int,
-        paused: int,
-        runs: tuple[int, ...],
+        elapsed: timedelta,
+        paused: timedelta,
+        runs: tuple[timedelta, ...],
         business: bool,
         state: str,
         stopped_at: datetime | None,
-        goal: tuple[timedelta, int, bool, list[float]],
+        goal: tuple[timedelta, bool, list[timedelta]],
         app: tuple[Callable[[Any], None], ...] | None,
     ) -> Clock | None:
         """Finish one clock: `elapsed` and `paused` are in the measure of its target."""
-        target_td, target_us, _, levels = goal
+        target, _, levels = goal
         breached_at = due_at = None
-        if elapsed > target_us:  # walk the runs to the instant the target was reached
-            acc = 0
+        if elapsed > target:  # walk the runs to the instant the target was reached
+            acc = zero
             for k in range(1 if business else 0, len(runs), 4):
                 a = runs[k]
                 length = runs[k + 2] - a
-                if acc + length >= target_us:
-                    rest = target_us - acc
+                if acc + length >= target:
+                    rest = target - acc
                     if not business:
                         breached_at = instant(a + rest)
                     elif rest:
@@ -680,20 +666,20 @@ def _statuses(
             if state != "stopped":
                 due_at = breached_at
         elif state != "stopped":
-            rest = target_us - elapsed
+            rest = target - elapsed
             if not rest:
-                due_at = instant(now_us)
+                due_at = instant(now_t)
             elif business:
-                due_at = instant(add(now_us, pos_now, rest))
+                due_at = instant(add(now_t, pos_now, rest))
             else:
-                due_at = instant(now_us + rest)
-        warned = warned_after[bisect(levels, elapsed)]  # levels reached: `elapsed >= w * target`
+                due_at = instant(now_t + rest)
+        warned = warned_after[bisect(levels, elapsed)]
         if app is not None:
             a_state, a_target, a_elapsed, a_paused, a_due, a_breached, a_stopped, a_warned = app
             a_state(state)
-            a_target(target_td)
-            a_elapsed(us_ * elapsed if elapsed else zero)
-            a_paused(us_ * paused if paused else zero)
+            a_target(target)
+            a_elapsed(elapsed)
+            a_paused(paused)
             a_due(due_at)
             a_breached(breached_at)
             a_stopped(stopped_at)
@@ -704,9 +690,9 @@ def _statuses(
             obj,
             {
                 "state": state,
-                "target": target_td,
-                "elapsed": us_ * elapsed if elapsed else zero,
-                "paused": us_ * paused if paused else zero,
+                "target": target,
+                "elapsed": elapsed,
+                "paused": paused,
                 "due_at": due_at,
                 "breached_at": breached_at,
                 "stopped_at": stopped_at,
@@ -728,11 +714,11 @@ def _statuses(
         first = events[0]
         at = first.at
         if at.tzinfo is last_tz:
-            rep = (at - epoch_tz) // us_
+            rep = at - epoch_tz
         else:
-            rep = (at - epoch) // us_
+            rep = at - epoch
             last_tz, epoch_tz = adopt(at.tzinfo)
-        if rep > now_us:
+        if rep > now_t:
             raise HosplogiError(
                 f"order {order.id}: now {now.isoformat()} is earlier than reported_at "
                 f"{order.reported_at.isoformat()}; evaluate at or after the report"
@@ -744,9 +730,9 @@ def _statuses(
         if tl is None:
             p = rep
         else:
-            if rep < lo_us:
+            if rep < lo_t:
                 try:
-                    tl.ensure(rep, at)
+                    tl.ensure(rep // us_, at)
                 except HosplogiError as error:
                     outside = error
                 refresh()
@@ -755,22 +741,22 @@ def _statuses(
         prio = first.priority or order.priority
         # response clock: running since (r_run, r_run_p) or paused since (r_pause, r_pause_p) or
         # stopped at r_stop; elapsed (wall r_el, business r_bel) and paused (r_pa, r_bpa) sums
-        r_run: int | None = rep
+        r_run: timedelta | None = rep
         r_run_p = p
-        r_pause: int | None = None
-        r_pause_p = 0
+        r_pause: timedelta | None = None
+        r_pause_p = zero
         r_stop: datetime | None = None
         r_prio = prio
-        r_el = r_bel = r_pa = r_bpa = 0
-        r_runs: tuple[int, ...] = ()
-        s_run: int | None = rep  # resolution clock, the same
+        r_el = r_bel = r_pa = r_bpa = zero
+        r_runs: tuple[timedelta, ...] = ()
+        s_run: timedelta | None = rep  # resolution clock, the same
         s_run_p = p
-        s_pause: int | None = None
-        s_pause_p = 0
+        s_pause: timedelta | None = None
+        s_pause_p = zero
         s_stop: datetime | None = None
         s_prio = prio
-        s_el = s_bel = s_pa = s_bpa = 0
-        s_runs: tuple[int, ...] = ()
+        s_el = s_bel = s_pa = s_bpa = zero
+        s_runs: tuple[timedelta, ...] = ()
         cancelled = False
         for e in events:  # the report (first) is an ignored action: no slice needed
             a = e.action
@@ -778,99 +764,99 @@ def _statuses(
                 continue
             at = e.at
             if at.tzinfo is last_tz:
-                us = (at - epoch_tz) // us_
+                t = at - epoch_tz
             else:
-                us = (at - epoch) // us_
+                t = at - epoch
                 last_tz, epoch_tz = adopt(at.tzinfo)
-            if us > now_us:
+            if t > now_t:
                 break
             if a is reprioritize:  # no clock moves
                 if e.priority is not None:
                     prio = e.priority
                 continue
             if tl is None:
-                p = us
+                p = t
             else:
-                j = bisect(starts, us)
-                p = base[j] + (us if us < ends_[j] else ends_[j])
+                j = bisect(starts, t)
+                p = base[j] + (t if t < ends_[j] else ends_[j])
             if a is hold:
                 if r_run is not None:
-                    r_el += us - r_run
+                    r_el += t - r_run
                     r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, us, p)
-                    r_run, r_pause, r_pause_p = None, us, p
+                    r_runs += (r_run, r_run_p, t, p)
+                    r_run, r_pause, r_pause_p = None, t, p
                 if s_run is not None:
-                    s_el += us - s_run
+                    s_el += t - s_run
                     s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, us, p)
-                    s_run, s_pause, s_pause_p = None, us, p
+                    s_runs += (s_run, s_run_p, t, p)
+                    s_run, s_pause, s_pause_p = None, t, p
             elif a is resume:
                 if r_pause is not None:
-                    r_pa += us - r_pause
+                    r_pa += t - r_pause
                     r_bpa += p - r_pause_p
-                    r_pause, r_run, r_run_p = None, us, p
+                    r_pause, r_run, r_run_p = None, t, p
                 if s_pause is not None:
-                    s_pa += us - s_pause
+                    s_pa += t - s_pause
                     s_bpa += p - s_pause_p
-                    s_pause, s_run, s_run_p = None, us, p
+                    s_pause, s_run, s_run_p = None, t, p
             elif a is start:
                 if r_run is not None:
-                    r_el += us - r_run
+                    r_el += t - r_run
                     r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, us, p)
+                    r_runs += (r_run, r_run_p, t, p)
                     r_run, r_stop, r_prio = None, at, prio
             elif a is complete:
                 if s_run is not None:
-                    s_el += us - s_run
+                    s_el += t - s_run
                     s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, us, p)
+                    s_runs += (s_run, s_run_p, t, p)
                     s_run, s_stop, s_prio = None, at, prio
             elif a is reject:
-                s_run, s_run_p, s_stop = us, p, None
+                s_run, s_run_p, s_stop = t, p, None
             else:  # cancel
                 cancelled = True
                 if r_run is not None:
-                    r_el += us - r_run
+                    r_el += t - r_run
                     r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, us, p)
+                    r_runs += (r_run, r_run_p, t, p)
                 if r_pause is not None:
-                    r_pa += us - r_pause
+                    r_pa += t - r_pause
                     r_bpa += p - r_pause_p
                 if r_stop is None:
                     r_run, r_pause, r_stop, r_prio = None, None, at, prio
                 if s_run is not None:
-                    s_el += us - s_run
+                    s_el += t - s_run
                     s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, us, p)
+                    s_runs += (s_run, s_run_p, t, p)
                 if s_pause is not None:
-                    s_pa += us - s_pause
+                    s_pa += t - s_pause
                     s_bpa += p - s_pause_p
                 if s_stop is None:
                     s_run, s_pause, s_stop, s_prio = None, None, at, prio
         r_state = "stopped"
         if r_run is not None:
-            r_el += now_us - r_run
+            r_el += now_t - r_run
             r_bel += pos_now - r_run_p
-            r_runs += (r_run, r_run_p, now_us, pos_now)
+            r_runs += (r_run, r_run_p, now_t, pos_now)
             r_state, r_prio = "running", prio
         elif r_pause is not None:
-            r_pa += now_us - r_pause
+            r_pa += now_t - r_pause
             r_bpa += pos_now - r_pause_p
             r_state, r_prio = "paused", prio
         s_state = "stopped"
         if s_run is not None:
-            s_el += now_us - s_run
+            s_el += now_t - s_run
             s_bel += pos_now - s_run_p
-            s_runs += (s_run, s_run_p, now_us, pos_now)
+            s_runs += (s_run, s_run_p, now_t, pos_now)
             s_state, s_prio = "running", prio
         elif s_pause is not None:
-            s_pa += now_us - s_pause
+            s_pa += now_t - s_pause
             s_bpa += pos_now - s_pause_p
             s_state, s_prio = "paused", prio
-        r_t = goals[r_prio][0]
-        s_t = goals[s_prio][1]
-        r_business = r_t[2]
-        s_business = s_t[2]
+        r_goal = goals[r_prio][0]
+        s_goal = goals[s_prio][1]
+        r_business = r_goal[1]
+        s_business = s_goal[1]
         if outside is not None and (r_business or s_business):
             raise outside
         if r_business:
@@ -881,8 +867,8 @@ def _statuses(
             app_id(order.id)
             app_priority(prio)
             app_cancelled(cancelled)
-            make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_t, r_app)
-            make_clock(s_el, s_pa, s_runs, s_business, s_state, s_stop, s_t, s_app)
+            make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, r_app)
+            make_clock(s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, s_app)
             continue
         obj = new(status_cls)
         set_dict(
@@ -891,9 +877,11 @@ def _statuses(
                 "order_id": order.id,
                 "priority": prio,
                 "now": now,
-                "response": make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_t, None),
+                "response": make_clock(
+                    r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, None
+                ),
                 "resolution": make_clock(
-                    s_el, s_pa, s_runs, s_business, s_state, s_stop, s_t, None
+                    s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, None
                 ),
                 "cancelled": cancelled,
             },
