@@ -700,3 +700,16 @@ def test_a_wall_clock_target_needs_no_calendar_years_under_a_mixed_policy() -> N
         Priority.URGENT, at=reported + 10 * M
     )
     assert evaluate(escalated, policy, now).resolution.elapsed == now - reported
+
+
+def test_a_copied_policy_measures_against_its_own_targets() -> None:
+    order = _order()
+    before = evaluate(order, WALL, T0 + 20 * M)  # caches the policy's goals
+    strict = WALL.model_copy(
+        update={"targets": {**WALL.targets, Priority.URGENT: SlaTarget(respond=10 * M, resolve=H)}}
+    )
+    after = evaluate(order, strict, T0 + 20 * M)
+    assert (before.response.breached, after.response.breached) == (False, True)
+    assert after.response.target == 10 * M
+    assert strict == strict.model_copy()
+    assert strict != WALL

@@ -79,8 +79,16 @@ class FrozenModel(BaseModel):
         )
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Copy as pydantic does, the copy sharing the set of its given field names."""
+        """Copy as pydantic does, without the original's cached derived values.
+
+        A ``functools.cached_property`` of a model (a calendar's interval arrays, a policy's
+        targets in microseconds) lives in the instance ``__dict__`` beside the fields; a copy with
+        other fields must compute its own. The copy shares the set of its given field names.
+        """
         copied = super().model_copy(update=update, deep=deep)
+        values = copied.__dict__
+        for name in [k for k in values if k not in type(self).model_fields]:
+            del values[name]
         object.__setattr__(
             copied, "__pydantic_fields_set__", shared_fields_set(copied.__pydantic_fields_set__)
         )

@@ -562,12 +562,6 @@ class BusinessCalendar(FrozenModel):
     def _timeline(self) -> _Timeline:
         return _Timeline(self)
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Any:
-        """Copy the calendar; the private interval cache is rebuilt for the copy."""
-        copied = super().model_copy(update=update, deep=deep)
-        copied.__dict__.pop("_timeline", None)
-        return copied
-
     # -- queries ------------------------------------------------------------------------------
 
     def add(self, start: datetime, duration: timedelta) -> datetime:

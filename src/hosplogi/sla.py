@@ -41,6 +41,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cached_property
 from typing import Any, Literal, overload
 
 from pydantic import BaseModel, computed_field, field_validator, model_validator
@@ -65,6 +66,7 @@ __all__ = [
 ]
 
 ClockState = Literal["running", "paused", "stopped"]
+_Goal = tuple[timedelta, bool, list[timedelta]]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -151,6 +153,31 @@ class SlaPolicy(FrozenModel):
                     f"got {w!r}; write 0.75 for 75 %"
                 )
         return tuple(sorted(set(value)))
+
+    @cached_property
+    def _goals(self) -> dict[Priority, tuple[_Goal, _Goal]]:
+        """Per priority, the response and resolution goals the replay measures against.
+
+        Each is the target, whether it counts business hours, and the warn levels as the least
+        elapsed times that reach them: a level is reached when ``elapsed >= w × target``, and
+        elapsed time being whole microseconds, that is the ceiling of the product.
+        """
+        us = _US
+        return {
+            p: (
+                (
+                    t.respond,
+                    t.business_hours,
+                    [us * math.ceil(w * (t.respond // us)) for w in self.warn_at],
+                ),
+                (
+                    t.resolve,
+                    t.business_hours,
+                    [us * math.ceil(w * (t.resolve // us)) for w in self.warn_at],
+                ),
+            )
+            for p, t in self.targets.items()
+        }
 
     @model_validator(mode="after")
     def _complete(self) -> SlaPolicy:
@@ -496,7 +523,7 @@ _COLUMNS_FIELDS = shared_fields_set(SlaColumns.model_fields)
 class _Context:
     """Per-call data shared by every order: `now`, the targets, the calendar timeline."""
 
-    __slots__ = ("now", "now_t", "pausing", "policy", "targets", "timeline", "tz", "warn")
+    __slots__ = ("goals", "now", "now_t", "pausing", "policy", "timeline", "tz", "warn")
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
         require_aware(now, "now")
@@ -506,10 +533,7 @@ class _Context:
         self.now = _instant(self.now_t // _US, now.tzinfo)
         self.pausing = policy.pausing
         self.warn = policy.warn_at
-        self.targets = {
-            p: ((t.respond, t.business_hours), (t.resolve, t.business_hours))
-            for p, t in policy.targets.items()
-        }
+        self.goals = policy._goals
         self.timeline: _Timeline | None = None
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
             self.timeline = policy.calendar._timeline
@@ -550,7 +574,7 @@ def _statuses(
     yield nothing.
     """
     now_t, now, tz, pausing = ctx.now_t, ctx.now, ctx.tz, ctx.pausing
-    warn, targets, tl = ctx.warn, ctx.targets, ctx.timeline
+    warn, goals, tl = ctx.warn, ctx.goals, ctx.timeline
     epoch, us_, zero = _EPOCH, _US, _ZERO
     hold, resume, start, complete = _HOLD, _RESUME, _START, _COMPLETE
     reject, reprioritize = _REJECT, _REPRIORITIZE
@@ -623,17 +647,8 @@ def _statuses(
         refresh()
         return us_ * at_us
 
-    # Per priority and clock: the target, its measure, and the warn levels. A level is reached
-    # when `elapsed >= w × target`; elapsed being whole microseconds, that is the ceiling of the
-    # product, so bisect_right over the ceilings counts the levels reached.
+    # bisect_right over a goal's warn levels counts the levels reached
     warned_after = tuple(warn[:n] for n in range(len(warn) + 1))
-    goals = {
-        p: tuple(
-            (target, business, [us_ * math.ceil(w * (target // us_)) for w in warn])
-            for target, business in both
-        )
-        for p, both in targets.items()
-    }
 
     def make_clock(
         elapsed: timedelta,
@@ -642,7 +657,7 @@ def _statuses(
         business: bool,
         state: str,
         stopped_at: datetime | None,
-        goal: tuple[timedelta, bool, list[timedelta]],
+        goal: _Goal,
         app: tuple[Callable[[Any], None], ...] | None,
     ) -> Clock | None:
         """Finish one clock: `elapsed` and `paused` are in the measure of its target."""
