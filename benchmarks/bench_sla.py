@@ -9,11 +9,13 @@ Prints:
 1. ``BusinessCalendar.add`` / ``between`` calls per second with the China calendar, against a
    straightforward minute-stepping implementation and against the ``businesstime`` package
    (``between`` only: it has no addition), on the same inputs, with agreement counts.
-2. ``evaluate_many`` on synthetic orders with holds under a business-hours policy: seconds,
-   peak memory, the ratio against the plain per-order ``evaluate`` loop (on the first
-   ``--check`` orders, results compared for equality), and the per-order ratio against a
-   minute-stepping evaluator and a ``businesstime``-based evaluator (on a sample), with
-   agreement counts. ``--only sla`` skips part 1.
+2. ``evaluate_many`` on synthetic orders with holds under a business-hours policy, both forms
+   (list of ``SlaStatus`` and ``columns=True``), ``--repeat`` calls each: the first call's
+   seconds and the best of the others, memory (inputs plus results), the ratio against the plain
+   per-order ``evaluate`` loop (on the first ``--check`` orders, results compared for equality),
+   how fast the machine hands out new memory, and the per-order ratio against a minute-stepping
+   evaluator and a ``businesstime``-based evaluator (on a sample), with agreement counts.
+   ``--only sla`` skips part 1.
 
 The orders are built cheaply: ``--templates`` distinct orders through the lifecycle methods, then
 copied with ``model_copy(update={"id": ...})`` (sharing their event logs) up to ``--orders``.
@@ -36,7 +38,9 @@ from hosplogi import (
     BusinessCalendar,
     HoldReason,
     Priority,
+    SlaColumns,
     SlaPolicy,
+    SlaStatus,
     SlaTarget,
     Status,
     WorkOrder,
@@ -54,7 +58,17 @@ def _bt_open_time(delta: timedelta, day: timedelta = timedelta(hours=9)) -> time
 
 
 def _rss_mb() -> float:
+    """The process's peak resident memory so far (MB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _resident_mb() -> float:
+    """The process's resident memory now (MB); the peak where /proc is missing."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() / (1 << 20)
+    except OSError:
+        return _rss_mb()
 
 
 def _rate(fn: Callable[[], object], n: int) -> tuple[float, object]:
@@ -236,14 +250,50 @@ def _running_intervals(order: WorkOrder, now: datetime, pausing: frozenset[HoldR
     return resp, res
 
 
-def _verdict(n: int, seconds: float) -> str:
-    """Issue 4's target: 1,000,000 orders in at most 10 s wall on one core."""
+def _verdict(n: int, first: float, best: float, rss_mb: float | None = None) -> str:
+    """Issue 4's target: 1,000,000 orders in at most 10 s wall on one core, in at most 2 GB."""
     if n < 1_000_000:
-        return " (issue 4's target needs --orders 1000000)"
-    return f" (issue 4's target ≤ 10 s wall: {'met' if seconds <= 10 else 'NOT met'})"
+        return "issue 4's target needs --orders 1000000"
+    memory = "" if rss_mb is None else f"; ≤ 2 GB: {'met' if rss_mb <= 2048 else 'NOT met'}"
+    return (
+        f"issue 4's target ≤ 10 s: first call {'met' if first <= 10 else 'NOT met'}, "
+        f"repeated calls {'met' if best <= 10 else 'NOT met'}{memory}"
+    )
 
 
-def bench_evaluate_many(seed: int, n: int, templates: int, sample: int, check: int) -> None:
+def _calls(fn: Callable[[], object], repeat: int) -> tuple[list[float], float, object]:
+    """Wall seconds of `repeat` calls, CPU seconds of the first, and the last call's result.
+
+    The previous result is dropped before each call, so that only one is ever alive. The first
+    call takes memory the process never had; on this VM that costs more than the computing (see
+    the first-touch line), so it is printed beside the best of the repeated calls, the steady
+    state of a service that evaluates its open orders every few minutes.
+    """
+    walls: list[float] = []
+    out: object = None
+    cpu = 0.0
+    for i in range(repeat):
+        out = None
+        t, c = clock.perf_counter(), clock.process_time()
+        out = fn()
+        walls.append(clock.perf_counter() - t)
+        if i == 0:
+            cpu = clock.process_time() - c
+    return walls, cpu, out
+
+
+def _first_touch_mb_per_s(mb: int = 256) -> float:
+    """How fast this machine hands a process memory it never had (MB/s): the first-call cost."""
+    t = clock.perf_counter()
+    block = bytearray(mb << 20)  # zero-filled: every page is touched
+    took = clock.perf_counter() - t
+    del block
+    return mb / took
+
+
+def bench_evaluate_many(
+    seed: int, n: int, templates: int, sample: int, check: int, repeat: int
+) -> None:
     rng = random.Random(seed)
     china = BusinessCalendar.china(range(2024, 2027))
     targets = {
@@ -266,19 +316,23 @@ def bench_evaluate_many(seed: int, n: int, templates: int, sample: int, check: i
     holds = sum(any(e.hold_reason for e in o.events) for o in tpl) / templates
     gc.collect()
     gc.freeze()  # the inputs are long-lived: keep the collector from re-scanning them
-    rss0 = _rss_mb()
+    rss0 = _resident_mb()
     # the light form first, so that the peak RSS after it is its own
-    t, cpu_cols = clock.perf_counter(), clock.process_time()
-    cols = evaluate_many(orders, policy, now, columns=True)
-    took_cols, cpu_cols = clock.perf_counter() - t, clock.process_time() - cpu_cols
-    rss_cols = _rss_mb()
+    walls_cols, cpu_cols, got = _calls(
+        lambda: evaluate_many(orders, policy, now, columns=True), repeat
+    )
+    cols_mb = _resident_mb() - rss0  # its result alive
+    assert isinstance(got, SlaColumns)
     k = min(n, check)
-    rows = [cols.status(i) for i in range(min(k, 10_000))]  # kept for the equality check below
-    del cols  # so that the default form's peak RSS is its own too
-    t, cpu = clock.perf_counter(), clock.process_time()
-    statuses = evaluate_many(orders, policy, now)
-    took, cpu = clock.perf_counter() - t, clock.process_time() - cpu
-    rss1 = _rss_mb()
+    rows = [got.status(i) for i in range(min(k, 10_000))]  # kept for the equality check below
+    got = None  # so that the default form's peak RSS is its own too
+    walls, cpu, got = _calls(lambda: evaluate_many(orders, policy, now), repeat)
+    default_mb = _resident_mb() - rss0
+    peak = _rss_mb()
+    assert isinstance(got, list)
+    statuses: list[SlaStatus] = got
+    del got
+    touch = _first_touch_mb_per_s()  # after the calls: it would warm memory they then reuse
     breached = sum(s.resolution.breached for s in statuses)
     rows_equal = sum(row == status for row, status in zip(rows, statuses, strict=False))
     del rows
@@ -290,30 +344,40 @@ def bench_evaluate_many(seed: int, n: int, templates: int, sample: int, check: i
     took_plain, cpu_plain = clock.perf_counter() - t, clock.process_time() - cpu_plain
     equal = sum(a == b for a, b in zip(statuses, plain, strict=False))
     del plain
+    took, best = walls[0], min(walls[1:] or walls)
+    took_cols, best_cols = walls_cols[0], min(walls_cols[1:] or walls_cols)
     print(
         f"evaluate_many: {n:,} orders ({templates} lifecycle templates, {holds:.0%} with holds, "
-        f"copied by model_copy), business-hours policy on the China calendar, seed={seed}"
+        f"copied by model_copy), business-hours policy on the China calendar, seed={seed}; "
+        f"{repeat} calls of each form"
     )
     print(
-        f"  default (list of SlaStatus): {took:.2f} s wall ({cpu:.2f} s CPU) = "
-        f"{took / n * 1e6:.2f} µs/order; peak RSS {rss1:,.0f} MB"
-        f"{_verdict(n, took)}"
+        f"  default (list of SlaStatus): first call {took:.2f} s wall ({cpu:.2f} s CPU), "
+        f"repeated calls {best:.2f} s = {best / n * 1e6:.2f} µs/order; "
+        f"inputs + results {rss0 + default_mb:,.0f} MB "
+        f"({_verdict(n, took, best, rss0 + default_mb)})"
     )
     print(
-        f"  columns=True (SlaColumns):   {took_cols:.2f} s wall ({cpu_cols:.2f} s CPU) = "
-        f"{took_cols / n * 1e6:.2f} µs/order; peak RSS {rss_cols:,.0f} MB"
-        f"{_verdict(n, took_cols)}; "
+        f"  columns=True (SlaColumns):   first call {took_cols:.2f} s wall "
+        f"({cpu_cols:.2f} s CPU), repeated calls {best_cols:.2f} s = "
+        f"{best_cols / n * 1e6:.2f} µs/order; inputs + results {rss0 + cols_mb:,.0f} MB "
+        f"({_verdict(n, took_cols, best_cols, rss0 + cols_mb)}); "
         f"rows equal to the default's {rows_equal:,}/{min(k, 10_000):,}"
     )
     print(
         f"  per-order evaluate() loop on the first {k:,}: {took_plain / k * 1e6:.2f} µs/order "
-        f"({cpu_plain / k * 1e6:.2f} µs CPU) = {took_plain / k / (took / n):.1f}x slower; "
+        f"({cpu_plain / k * 1e6:.2f} µs CPU) = {took_plain / k / (best / n):.1f}x slower; "
         f"results equal {equal:,}/{k:,}"
     )
     print(
-        f"  inputs {rss0:,.0f} MB, so results +{rss1 - rss0:,.0f} MB (default), "
-        f"+{rss_cols - rss0:,.0f} MB (columns); setup {setup:.1f} s; "
+        f"  before the calls {rss0:,.0f} MB (inputs, interpreter); results +{default_mb:,.0f} MB "
+        "(default), "
+        f"+{cols_mb:,.0f} MB (columns); process peak {peak:,.0f} MB; setup {setup:.1f} s; "
         f"{breached:,} resolution clocks breached"
+    )
+    print(
+        f"  first touch: this machine hands a process new memory at {touch:,.0f} MB/s, so the "
+        f"first call's +{default_mb:,.0f} MB cost about {default_mb / touch:.1f} s of it"
     )
     del statuses
 
@@ -330,7 +394,7 @@ def bench_evaluate_many(seed: int, n: int, templates: int, sample: int, check: i
     ref = (clock.perf_counter() - t) / sample
     print(
         f"  minute-stepping evaluator: {ref * 1e6:,.0f} µs/order = "
-        f"{ref / (took / n):,.0f}x slower; agree {agree}/{sample}"
+        f"{ref / (best / n):,.0f}x slower; agree {agree}/{sample}"
     )
 
     # businesstime evaluator: its model (one interval a day, no make-up days, naive local time).
@@ -372,6 +436,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--check", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="calls of each evaluate_many form")
     parser.add_argument("--only", choices=("calendar", "sla"), default=None)
     args = parser.parse_args()
     print(f"python benchmarks/bench_sla.py, {date.today().isoformat()} (shared 2-core machine)")
@@ -379,7 +444,9 @@ def main() -> None:
         bench_calendar(args.seed, args.calls)
     if args.only == "calendar":
         return
-    bench_evaluate_many(args.seed, args.orders, args.templates, args.sample, args.check)
+    bench_evaluate_many(
+        args.seed, args.orders, args.templates, args.sample, args.check, args.repeat
+    )
 
 
 if __name__ == "__main__":
