@@ -981,7 +981,7 @@ def evaluate_many(
     now : datetime
     columns : bool
         Return one :class:`SlaColumns` (parallel tuples) instead of a list of :class:`SlaStatus`:
-        the same values, built about 1.4 times as fast and in about a fifth of the memory
+        the same values, built about 1.5 times as fast and in about a quarter of the memory
         (benchmarks/bench_sla.py; docs/sla.md, "Speed").
 
     Returns
