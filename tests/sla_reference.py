@@ -52,12 +52,10 @@ class _Context:
             for p, t in policy.targets.items()
         }
         self.timeline: _Timeline | None = None
-        self.pos_now = self.pos_lo = 0
+        self.pos_now = 0
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
             self.timeline = policy.calendar._timeline
-            self.timeline.ensure(self.now_us, now)
-            self.pos_now = self.timeline.opentime(self.now_us)
-            self.pos_lo = self.timeline.lo_us
+            self.pos_now = self.timeline.cover(self.now_us, now).opentime(self.now_us)
 
 
 def _clock(
@@ -74,7 +72,11 @@ def _clock(
     now_us = ctx.now_us
     elapsed = paused = 0
     if tl is not None:
-        pos = tl.opentime
+        timeline = tl
+
+        def pos(us: int) -> int:
+            return timeline.cover(us, ctx.now).opentime(us)
+
         pos_now = ctx.pos_now
         for i in range(0, len(segs), 2):
             b = segs[i + 1]
@@ -231,10 +233,8 @@ def _evaluate(order: WorkOrder, ctx: _Context) -> SlaStatus:
     s_t = targets[s_prio][1]
     tl = ctx.timeline
     if tl is not None and (r_t[2] or s_t[2]):
-        tl.ensure(rep, first.at)
-        tl.ensure(last_us, first.at)
-        if tl.lo_us != ctx.pos_lo:  # the cache grew backwards: open-time positions moved
-            ctx.pos_now, ctx.pos_lo = tl.opentime(now_us), tl.lo_us
+        tl.cover(rep, first.at)  # raises for a year the calendar does not cover
+        tl.cover(last_us, first.at)
     response = _clock(ctx, r_segs, r_pauses, r_state, r_stop, r_t)
     resolution = _clock(ctx, s_segs, s_pauses, s_state, s_stop, s_t)
     return _fast_model(  # type: ignore[no-any-return]

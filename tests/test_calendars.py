@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -453,3 +455,54 @@ def _open_by_rule(cal: BusinessCalendar, wall: datetime) -> bool:
 @given(calendars())
 def test_calendar_json_round_trip(cal: BusinessCalendar) -> None:
     assert BusinessCalendar.model_validate_json(cal.model_dump_json()) == cal
+
+
+def test_positions_survive_a_build_that_adds_earlier_years() -> None:
+    cal = BusinessCalendar("Asia/Shanghai", LUNCH)
+    at = datetime(2030, 5, 6, 10, tzinfo=SH)
+    first = cal._timeline.cover(
+        (at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1), at
+    )
+    us = first.starts[len(first.starts) // 2] + 1
+    before = first.opentime(us)
+    grown = cal._timeline.cover(-(10**15), at)  # back to 1938: every year in between built
+    assert grown is not first
+    assert grown.lo_year < first.lo_year
+    assert grown.opentime(us) == before
+    assert grown.cum[0] <= 0
+
+
+def test_threads_sharing_a_calendar_get_the_answers_of_a_lone_one() -> None:
+    """Builds that add years race with readers: each answer must still be exact."""
+    starts = [datetime(year, 3, 2, 9, 30, tzinfo=SH) for year in range(1950, 2090, 7)]
+    spans = [timedelta(hours=h) for h in (1, 30, 700, 5000)]
+
+    def answers(cal: BusinessCalendar, picks: list[int]) -> list[tuple[datetime, timedelta]]:
+        out = []
+        for i in picks:
+            start, span = starts[i % len(starts)], spans[i % len(spans)]
+            end = cal.add(start, span)
+            out.append((end, cal.between(start - span, end)))
+        return out
+
+    shared = BusinessCalendar("Asia/Shanghai", LUNCH)
+    picks = [[(7 * k + 3 * t) % 101 for k in range(60)] for t in range(4)]
+    expected = [answers(BusinessCalendar("Asia/Shanghai", LUNCH), p) for p in picks]
+    barrier = threading.Barrier(len(picks))
+    got: dict[int, list[tuple[datetime, timedelta]]] = {}
+
+    def work(t: int) -> None:
+        barrier.wait()
+        got[t] = answers(shared, picks[t])
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(len(picks))]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, mid-build included
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert [got[t] for t in range(len(picks))] == expected

@@ -35,6 +35,7 @@ datetime.timedelta(seconds=21600)
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -135,30 +136,82 @@ def _from_us(us: int, tz: tzinfo | None) -> datetime:
 _Durations = tuple[list[timedelta], list[timedelta], list[timedelta], list[timedelta]]
 
 
-class _Timeline:
-    """Private cache: opening intervals as epoch microseconds with cumulative open time.
+class _Arrays:
+    """One build of a calendar's opening intervals, never changed once published.
 
-    ``starts[i]``/``ends[i]`` bound interval *i* (sorted, disjoint, non-touching);
-    ``cum[i]`` is the open time before interval *i* counted from the first built year, so
-    ``cum`` has one more entry than ``starts``. Years are built lazily and contiguously.
+    ``starts[i]``/``ends[i]`` bound interval *i* in epoch microseconds (sorted, disjoint,
+    non-touching) over the years ``lo_year..hi_year``; ``cum[i]`` is the open-time *position* of
+    interval *i*'s start, so ``cum`` has one more entry than ``starts``. Positions are the same in
+    every build of one timeline (a build that adds earlier years starts below the old origin), so
+    positions read from different builds can be subtracted.
     """
 
-    __slots__ = (
-        "_durations",
-        "all_open",
-        "bounded",
-        "cal",
-        "cov",
-        "cum",
-        "ends",
-        "hi_us",
-        "hi_year",
-        "lo_us",
-        "lo_year",
-        "starts",
-        "tz",
-        "weekly_open",
-    )
+    __slots__ = ("_durations", "cum", "ends", "hi_us", "hi_year", "lo_us", "lo_year", "starts")
+
+    def __init__(
+        self,
+        starts: list[int],
+        ends: list[int],
+        cum: list[int],
+        years: tuple[int, int],
+        span: tuple[int, int],
+    ) -> None:
+        self.starts, self.ends, self.cum = starts, ends, cum
+        self.lo_year, self.hi_year = years
+        self.lo_us, self.hi_us = span
+        self._durations: _Durations | None = None
+
+    def covers(self, us: int) -> bool:
+        return self.lo_us <= us <= self.hi_us
+
+    def opentime(self, us: int) -> int:
+        """The open-time position of the instant `us` (which the arrays must cover)."""
+        i = bisect_right(self.starts, us) - 1
+        if i < 0:
+            return self.cum[0]
+        end = self.ends[i]
+        return self.cum[i] + (us if us < end else end) - self.starts[i]
+
+    def is_open(self, us: int) -> bool:
+        i = bisect_right(self.starts, us) - 1
+        return i >= 0 and us < self.ends[i]
+
+    def durations(self) -> _Durations:
+        """The arrays as timedeltas since the epoch, made once per build.
+
+        For the inlined open-time lookup of :mod:`hosplogi.sla`, which keeps every instant as the
+        timedelta ``at − epoch``: exact like the integers, and three times cheaper to get from a
+        datetime. Returns ``starts`` and ``cum`` as they are, and ``ends`` and
+        ``cum[j] − starts[j]`` shifted by one behind a sentinel, so that the position of `t` is
+        ``base[j] + min(t, ends[j])`` with ``j = bisect_right(starts, t)``, before the first
+        interval included. (Two threads may both make them; either result is the same.)
+        """
+        made = self._durations
+        if made is None:
+            us = _US
+            far = timedelta.min  # cum[0] <= 0, so cum[0] - far cannot overflow
+            made = self._durations = (
+                [us * a for a in self.starts],
+                [us * c for c in self.cum],
+                [far, *(us * b for b in self.ends)],
+                [
+                    us * self.cum[0] - far,
+                    *(us * (c - a) for c, a in zip(self.cum, self.starts, strict=False)),
+                ],
+            )
+        return made
+
+
+class _Timeline:
+    """Private cache of a calendar: its opening intervals as :class:`_Arrays`, built lazily.
+
+    Years are built contiguously around the instants asked about. Readers take the published
+    arrays (one attribute read) and never see a build in progress; builds are serialised by a
+    lock and only ever add years, so a later build covers everything an earlier one did, with the
+    same positions. Safe to share between threads.
+    """
+
+    __slots__ = ("_lock", "all_open", "arrays", "bounded", "cal", "cov", "tz", "weekly_open")
 
     def __init__(self, cal: BusinessCalendar) -> None:
         self.cal = cal
@@ -175,12 +228,8 @@ class _Timeline:
             if cal.years is not None
             else None
         )
-        self._durations: _Durations | None = None
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.cum: list[int] = [0]
-        self.lo_year = self.hi_year = 0
-        self.lo_us = self.hi_us = 0
+        self.arrays: _Arrays | None = None
+        self._lock = threading.Lock()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -190,8 +239,8 @@ class _Timeline:
     def _year_of(self, us: int) -> int:
         return _from_us(us, self.tz).year
 
-    def _build(self, first: int, last: int) -> None:
-        """(Re)build the arrays for the years ``first..last`` inclusive."""
+    def _build(self, first: int, last: int, previous: _Arrays | None) -> _Arrays:
+        """Build the arrays for the years ``first..last``, positions agreeing with `previous`."""
         cal, tz = self.cal, self.tz
         hours, holidays, workdays = cal.hours, cal.holidays, cal.workdays
         monday = hours.get(0, ())
@@ -229,10 +278,14 @@ class _Timeline:
         for a, b in zip(starts, ends, strict=True):
             total += b - a
             cum.append(total)
-        self.starts, self.ends, self.cum = starts, ends, cum
-        self._durations = None
-        self.lo_year, self.hi_year = first, last
-        self.lo_us, self.hi_us = self._year_start(first), self._year_start(last + 1)
+        built = _Arrays(
+            starts, ends, cum, (first, last), (self._year_start(first), self._year_start(last + 1))
+        )
+        if previous is not None:  # keep the positions: the old origin stays where it was
+            shift = previous.cum[0] - built.opentime(previous.lo_us)
+            if shift:
+                built.cum = [c + shift for c in cum]
+        return built
 
     def _outside(self, us: int, at: datetime) -> HosplogiError:
         year = self._year_of(us)
@@ -243,51 +296,38 @@ class _Timeline:
             "strict=False to treat uncovered years as plain weeks of its weekday hours"
         )
 
-    def durations(self) -> _Durations:
-        """The arrays as timedeltas since the epoch, built once per set of years.
-
-        For the inlined open-time lookup of :mod:`hosplogi.sla`, which keeps every instant as the
-        timedelta ``at − epoch``: exact like the integers, and three times cheaper to get from a
-        datetime. Returns ``starts`` and ``cum`` as they are, and ``ends`` and
-        ``cum[j] − starts[j]`` shifted by one behind a sentinel, so that the open time up to `t` is
-        ``base[j] + min(t, ends[j])`` with ``j = bisect_right(starts, t)``, 0 before the first
-        interval included.
-        """
-        if self._durations is None:
-            us = _US
-            far = timedelta.min
-            self._durations = (
-                [us * a for a in self.starts],
-                [us * c for c in self.cum],
-                [far, *(us * b for b in self.ends)],
-                [-far, *(us * (c - a) for c, a in zip(self.cum, self.starts, strict=False))],
-            )
-        return self._durations
-
-    def ensure(self, us: int, at: datetime) -> None:
-        """Make sure the arrays cover the instant `us` (inclusive of the last boundary)."""
-        if self.hi_year and self.lo_us <= us <= self.hi_us:
-            return
+    def cover(self, us: int, at: datetime) -> _Arrays:
+        """Arrays that cover the instant `us` (inclusive of the last boundary)."""
+        arrays = self.arrays
+        if arrays is not None and arrays.lo_us <= us <= arrays.hi_us:
+            return arrays
         if self.bounded:
             assert self.cov is not None
-            assert self.cal.years is not None
             if not self.cov[0] <= us <= self.cov[1]:
                 raise self._outside(us, at)
-            self._build(*self.cal.years)
-            return
-        year = self._year_of(us)
-        if not _MIN_YEAR <= year <= _MAX_YEAR:
-            raise HosplogiError(
-                f"{at.isoformat()} is outside the years {_MIN_YEAR}–{_MAX_YEAR} a calendar can "
-                "compute with"
-            )
-        if not self.hi_year:
-            self._build(year - 1, year + 1)
         else:
-            self._build(min(year - 1, self.lo_year), max(year + 1, self.hi_year))
+            year = self._year_of(us)
+            if not _MIN_YEAR <= year <= _MAX_YEAR:
+                raise HosplogiError(
+                    f"{at.isoformat()} is outside the years {_MIN_YEAR}–{_MAX_YEAR} a calendar "
+                    "can compute with"
+                )
+        with self._lock:
+            arrays = self.arrays  # another thread may have built it meanwhile
+            if arrays is not None and arrays.lo_us <= us <= arrays.hi_us:
+                return arrays
+            if self.bounded:
+                assert self.cal.years is not None
+                first, last = self.cal.years
+            elif arrays is None:
+                first, last = year - 1, year + 1
+            else:
+                first, last = min(year - 1, arrays.lo_year), max(year + 1, arrays.hi_year)
+            arrays = self.arrays = self._build(first, last, arrays)
+            return arrays
 
-    def extend_forward(self, at: datetime) -> None:
-        """Build more years after the current end; raise when there is no more open time."""
+    def extend_forward(self, seen: _Arrays, at: datetime) -> _Arrays:
+        """Arrays with more years after those of `seen`; raise when there is no more open time."""
         if self.bounded:
             assert self.cal.years is not None
             raise HosplogiError(
@@ -295,45 +335,43 @@ class _Timeline:
                 f"{self.cal.years[1]}, the last year this calendar covers; build the calendar "
                 "with more years, or with strict=False"
             )
-        span = max(4, self.hi_year - self.lo_year + 1)
-        last = min(self.hi_year + span, _MAX_YEAR)
-        if last <= self.hi_year:
-            raise HosplogiError(
-                f"the open time asked from {at.isoformat()} runs past the year {_MAX_YEAR}"
-            )
-        self._build(self.lo_year, last)
+        with self._lock:
+            arrays = self.arrays
+            assert arrays is not None
+            if arrays.hi_year > seen.hi_year:  # another thread went further meanwhile
+                return arrays
+            span = max(4, arrays.hi_year - arrays.lo_year + 1)
+            last = min(arrays.hi_year + span, _MAX_YEAR)
+            if last <= arrays.hi_year:
+                raise HosplogiError(
+                    f"the open time asked from {at.isoformat()} runs past the year {_MAX_YEAR}"
+                )
+            arrays = self.arrays = self._build(arrays.lo_year, last, arrays)
+            return arrays
 
-    # -- queries (arrays must cover the instants) --------------------------------------------
-
-    def opentime(self, us: int) -> int:
-        """Open time in microseconds from the start of the arrays to `us`."""
-        i = bisect_right(self.starts, us) - 1
-        if i < 0:
-            return 0
-        end = self.ends[i]
-        return self.cum[i] + (us if us < end else end) - self.starts[i]
+    # -- queries that may need more years ------------------------------------------------------
 
     def next_open_us(self, us: int, at: datetime) -> int:
+        arrays = self.cover(us, at)
         while True:
-            i = bisect_right(self.starts, us) - 1
-            if i >= 0 and us < self.ends[i]:
+            i = bisect_right(arrays.starts, us) - 1
+            if i >= 0 and us < arrays.ends[i]:
                 return us
-            if i + 1 < len(self.starts):
-                return self.starts[i + 1]
-            self.extend_forward(at)
+            if i + 1 < len(arrays.starts):
+                return arrays.starts[i + 1]
+            arrays = self.extend_forward(arrays, at)
 
     def add_us(self, us: int, amount: int, at: datetime) -> int:
+        """The instant after `amount` µs of open time from `us` (amount zero: next opening)."""
         if amount == 0:
             return self.next_open_us(us, at)
-        target = self.opentime(us) + amount
-        cum = self.cum
-        k = bisect_left(cum, target)
-        while k >= len(cum):
-            self.extend_forward(at)
-            cum = self.cum
-            target = self.opentime(us) + amount
-            k = bisect_left(cum, target)
-        return self.starts[k - 1] + target - cum[k - 1]
+        arrays = self.cover(us, at)
+        target = arrays.opentime(us) + amount
+        k = bisect_left(arrays.cum, target)
+        while k >= len(arrays.cum):
+            arrays = self.extend_forward(arrays, at)
+            k = bisect_left(arrays.cum, target)
+        return arrays.starts[k - 1] + target - arrays.cum[k - 1]
 
 
 class BusinessCalendar(FrozenModel):
@@ -613,7 +651,6 @@ class BusinessCalendar(FrozenModel):
             return _from_us(us + amount, start.tzinfo)
         if not tl.weekly_open:  # make-up workdays need Monday hours, so this is never open
             raise HosplogiError("the calendar is never open (no weekday hours and no workdays)")
-        tl.ensure(us, start)
         result = tl.add_us(us, amount, start)
         if amount == 0 and result == us:
             return start
@@ -636,9 +673,8 @@ class BusinessCalendar(FrozenModel):
         tl = self._timeline
         if tl.all_open:
             return timedelta(microseconds=b - a)
-        tl.ensure(a, start)
-        tl.ensure(b, end)
-        return timedelta(microseconds=tl.opentime(b) - tl.opentime(a))
+        # positions agree across builds, so each end may be read from the arrays covering it
+        return timedelta(microseconds=tl.cover(b, end).opentime(b) - tl.cover(a, start).opentime(a))
 
     def is_open(self, at: datetime) -> bool:
         """Whether the calendar is open at the instant `at`.
@@ -653,9 +689,7 @@ class BusinessCalendar(FrozenModel):
         tl = self._timeline
         if tl.all_open:
             return True
-        tl.ensure(us, at)
-        i = bisect_right(tl.starts, us) - 1
-        return i >= 0 and us < tl.ends[i]
+        return tl.cover(us, at).is_open(us)
 
     def next_open(self, at: datetime) -> datetime:
         """Return `at` if the calendar is open then, else the next opening (in `at`'s zone).

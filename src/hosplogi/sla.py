@@ -47,7 +47,7 @@ from typing import Any, Literal, overload
 from pydantic import BaseModel, computed_field, field_validator, model_validator
 
 from hosplogi._types import FrozenModel, Instant, require_aware, shared_fields_set
-from hosplogi.calendars import BusinessCalendar, _from_us, _Timeline
+from hosplogi.calendars import BusinessCalendar, _Arrays, _from_us, _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
 
@@ -537,7 +537,7 @@ class _Context:
         self.timeline: _Timeline | None = None
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
             self.timeline = policy.calendar._timeline
-            self.timeline.ensure(self.now_t // _US, now)
+            self.timeline.cover(self.now_t // _US, now)
 
 
 _HOLD, _RESUME, _START = Action.HOLD, Action.RESUME, Action.START
@@ -612,9 +612,9 @@ def _statuses(
         return last_tz, epoch_tz
 
     # Each instant that bounds a run or a pause is measured twice as it is read: `t` (wall-clock)
-    # and `p`, its open-time position on the calendar (what _Timeline.opentime gives):
+    # and `p`, its open-time position on the calendar (what _Arrays.opentime gives):
     #     j = bisect(starts, t); p = base[j] + min(t, ends_[j])
-    # on the arrays of _Timeline.durations(). Without a business-hours target there is no
+    # on the arrays of _Arrays.durations(). Without a business-hours target there is no
     # calendar and p = t. Each clock sums its runs and pauses in both measures as they close;
     # which one counts is only known at the end, from the target in force. The runs are kept
     # too, (t, p, t, p) each, for the walk to the breach instant.
@@ -624,16 +624,16 @@ def _statuses(
     base: list[timedelta] = []
     lo_t = pos_now = now_t
 
-    def refresh() -> None:
+    def refresh(arrays: _Arrays) -> None:
+        """Read from `arrays` (a build covering `now`; positions agree across builds)."""
         nonlocal starts, cum, ends_, base, lo_t, pos_now
-        assert tl is not None
-        starts, cum, ends_, base = tl.durations()
-        lo_t = us_ * tl.lo_us
+        starts, cum, ends_, base = arrays.durations()
+        lo_t = us_ * arrays.lo_us
         j = bisect(starts, now_t)
         pos_now = base[j] + (now_t if now_t < ends_[j] else ends_[j])
 
     if tl is not None:
-        refresh()
+        refresh(tl.cover(now_t // us_, now))
 
     def add(t: timedelta, pos: timedelta, amount: timedelta) -> timedelta:
         """_Timeline.add_us for amount > 0, given pos = opentime(t)."""
@@ -644,7 +644,7 @@ def _statuses(
         assert tl is not None
         # builds more years, or raises past the last one
         at_us = tl.add_us(t // us_, amount // us_, now)
-        refresh()
+        refresh(tl.cover(at_us, now))
         return us_ * at_us
 
     # bisect_right over a goal's warn levels counts the levels reached
@@ -747,10 +747,9 @@ def _statuses(
         else:
             if rep < lo_t:
                 try:
-                    tl.ensure(rep // us_, at)
+                    refresh(tl.cover(rep // us_, at))
                 except HosplogiError as error:
                     outside = error
-                refresh()
             j = bisect(starts, rep)
             p = base[j] + (rep if rep < ends_[j] else ends_[j])
         prio = first.priority or order.priority
