@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil import tz
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hosplogi import HosplogiError, WorkOrder
+from hosplogi import HosplogiError, WorkOrder, _types
 from hosplogi._types import to_money
 
 
@@ -95,3 +97,40 @@ def test_the_shared_table_is_bounded() -> None:
     finally:
         _types._FIELDS_SETS.clear()
         _types._FIELDS_SETS.update(saved)
+
+
+def test_instants_read_from_json_share_one_zone_per_offset() -> None:
+    a, b = _order(1), _order(2)
+    la, lb = (WorkOrder.model_validate_json(o.model_dump_json()) for o in (a, b))
+    zones = {id(e.at.tzinfo) for o in (la, lb) for e in o.events}
+    assert len(zones) == 1
+    assert type(la.events[0].at.tzinfo) is timezone
+    assert la == a
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset"),
+    [
+        (ZoneInfo("Asia/Shanghai"), timedelta(hours=8)),
+        (tz.tzoffset("BRT", -3 * 3600), timedelta(hours=-3)),
+        (tz.gettz("Europe/London"), timedelta(hours=1)),
+    ],
+)
+def test_other_zones_are_pinned_to_a_shared_fixed_offset(zone: tzinfo, offset: timedelta) -> None:
+    at = datetime(2026, 7, 1, 9, tzinfo=zone)
+    o = WorkOrder.report(
+        id="WO-Z", title="t", trade="hvac", priority="urgent", reported_at=at, location="L"
+    )
+    assert o.reported_at == at
+    assert o.reported_at.utcoffset() == offset
+    assert o.reported_at.tzinfo is _types._zone(offset)
+
+
+def test_a_fixed_offset_zone_is_kept_as_given() -> None:
+    cst = timezone(timedelta(hours=8), "CST")
+    at = datetime(2026, 7, 1, 9, tzinfo=cst)
+    o = WorkOrder.report(
+        id="WO-Z", title="t", trade="hvac", priority="urgent", reported_at=at, location="L"
+    )
+    assert o.reported_at.tzinfo is cst
+    assert o.reported_at.tzname() == "CST"

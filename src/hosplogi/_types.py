@@ -181,17 +181,39 @@ def _imaginary_reason(value: datetime) -> str | None:
     return None
 
 
+# One `timezone` per UTC offset for the instants hosplogi pins: the datetimes of orders read from
+# JSON (pydantic gives each its own tzinfo) or given in a ZoneInfo zone then share one tzinfo
+# object, which costs no memory per instant and lets the SLA replay subtract them within one zone.
+_ZONES: dict[timedelta, timezone] = {}
+_ZONES_BOUND = 1024
+
+
+def _zone(offset: timedelta) -> timezone:
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = timezone(offset)
+        if len(_ZONES) < _ZONES_BOUND:
+            zone = _ZONES.setdefault(offset, zone)
+    return zone
+
+
 def _fixed_offset(value: datetime) -> datetime:
+    tz = value.tzinfo
+    if type(tz) is timezone:  # kept as given (it may carry a name)
+        return value
+    assert tz is not None  # _refuse_naive ran first
+    fixed = tz.utcoffset(None)  # a fixed offset (pydantic's, dateutil's) skips no wall time
+    if fixed is not None:
+        return value.replace(tzinfo=_zone(fixed))
     reason = _imaginary_reason(value)
     if reason:
         raise ValueError(reason)
     offset = value.utcoffset()
-    if type(value.tzinfo) is timezone or offset is None:
-        return value
+    assert offset is not None  # _refuse_naive ran first
     # A zone-aware time made ambiguous by a DST change never compares equal to the same
     # instant in another zone (PEP 495), and JSON keeps only the offset; pinning the offset
     # keeps round trips exact. Local-time rules (calendars) carry their own zone.
-    return value.astimezone(timezone(offset))
+    return value.astimezone(_zone(offset))
 
 
 def _refuse_naive(value: Any) -> Any:

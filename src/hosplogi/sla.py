@@ -597,9 +597,9 @@ def _statuses(
     # Every instant is kept as the timedelta `t = at - epoch`: exact to the microsecond like an
     # integer, and three times cheaper to get. With the epoch in the event's own fixed-offset zone
     # (the very same tzinfo object) the subtraction is a naive one, three times faster again than
-    # one across zones. Orders built in one process usually share a tzinfo object; orders read
-    # from JSON have one per instant, and then a zone is only adopted when it is met twice in a
-    # row.
+    # one across zones. Stored instants share one tzinfo object per UTC offset (_types.Instant),
+    # orders read from JSON included; a zone that is not a `timezone` (a model built without
+    # validation) is only adopted when it is met twice in a row.
     last_tz: tzinfo | None = None
     epoch_tz = epoch
     missed: tzinfo | None = None
