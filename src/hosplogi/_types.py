@@ -82,8 +82,8 @@ class FrozenModel(BaseModel):
         """Copy as pydantic does, without the original's cached derived values.
 
         A ``functools.cached_property`` of a model (a calendar's interval arrays, a policy's
-        targets in microseconds) lives in the instance ``__dict__`` beside the fields; a copy with
-        other fields must compute its own. The copy shares the set of its given field names.
+        goals) lives in the instance ``__dict__`` beside the fields; a copy with other fields must
+        compute its own. The copy shares the set of its given field names.
         """
         copied = super().model_copy(update=update, deep=deep)
         values = copied.__dict__
