@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import math
+import re
 from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -713,3 +715,73 @@ def test_a_copied_policy_measures_against_its_own_targets() -> None:
     assert after.response.target == 10 * M
     assert strict == strict.model_copy()
     assert strict != WALL
+
+
+def _compliance_oracle(
+    orders: list[WorkOrder], policy: SlaPolicy, now: datetime, by: str, clock: str
+) -> ComplianceReport:
+    """Group plain `evaluate` results by hand: the definition `compliance` must follow."""
+    groups: dict[str | None, list[tuple[bool, Clock]]] = {}
+    everything = []
+    for order in orders:
+        status = evaluate(order, policy, now)
+        item = (status.cancelled, getattr(status, clock))
+        everything.append(item)
+        if by == "priority":
+            keys: list[str | None] = [status.priority.value]
+        elif by == "assignee":
+            keys = list(order.assignees) or [None]
+        else:
+            value = getattr(order, by)
+            keys = [None if value is None else str(value)]
+        for key in keys:
+            groups.setdefault(key, []).append(item)
+
+    def row(key: str | None, items: list[tuple[bool, Clock]]) -> dict[str, object]:
+        decided = [
+            c for cancelled, c in items if not cancelled and (c.breached or c.state == "stopped")
+        ]
+        met = sum(not c.breached for c in decided)
+        done = sorted(c.elapsed for c in decided if c.state == "stopped")
+        return {
+            "key": key,
+            "count": len(items),
+            "cancelled": sum(cancelled for cancelled, _ in items),
+            "met": met,
+            "breached": len(decided) - met,
+            "open": len(items) - len(decided) - sum(cancelled for cancelled, _ in items),
+            "met_rate": met / len(decided) * 100.0 if decided else None,
+            "mean_elapsed": sum(done, timedelta(0)) // len(done) if done else None,
+            "p90_elapsed": done[math.ceil(0.9 * len(done)) - 1] if done else None,
+        }
+
+    keys = sorted(groups, key=lambda k: (k is None, k or ""))
+    return ComplianceReport.model_validate(
+        {
+            "by": by,
+            "clock": clock,
+            "now": now,
+            "rows": [row(k, groups[k]) for k in keys],
+            "total": row(None, everything),
+        }
+    )
+
+
+@given(
+    st.lists(orders_and_now(), min_size=1, max_size=8),
+    batch_policies,
+    st.sampled_from(("priority", "trade", "assignee", "department")),
+    st.sampled_from(("response", "resolution")),
+)
+def test_compliance_groups_the_clocks_of_evaluate(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, by: str, clock: str
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs)
+    try:
+        expected = _compliance_oracle(orders, policy, now, by, clock)
+    except HosplogiError as error:
+        with pytest.raises(HosplogiError, match=re.escape(str(error))):
+            compliance(orders, policy, now, by=by, clock=clock)  # type: ignore[arg-type]
+        return
+    assert compliance(orders, policy, now, by=by, clock=clock) == expected  # type: ignore[arg-type]

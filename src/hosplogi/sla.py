@@ -1029,26 +1029,29 @@ def _nearest_rank(sorted_values: Sequence[int], q: float) -> int:
     return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
 
 
-def _row(key: str | None, items: list[tuple[bool, Clock]]) -> ComplianceRow:
+def _row(key: str | None, rows: list[int], clock: _ClockColumns) -> ComplianceRow:
+    """Count the orders `rows` (indices into the columns of one clock)."""
+    cancelled_col, state_col, elapsed_col, target_col = clock
     met = breached = open_ = cancelled = 0
     done: list[int] = []
-    for was_cancelled, clock in items:
-        if was_cancelled:
+    for i in rows:
+        elapsed = elapsed_col[i]
+        if cancelled_col[i]:
             cancelled += 1
-        elif clock.elapsed > clock.target:
+        elif _breached(elapsed, target_col[i]):
             breached += 1
-            if clock.state == "stopped":
-                done.append(clock.elapsed // _US)
-        elif clock.state == "stopped":
+            if state_col[i] == "stopped":
+                done.append(elapsed // _US)
+        elif state_col[i] == "stopped":
             met += 1
-            done.append(clock.elapsed // _US)
+            done.append(elapsed // _US)
         else:
             open_ += 1
     decided = met + breached
     done.sort()
     return ComplianceRow(
         key=key,
-        count=len(items),
+        count=len(rows),
         cancelled=cancelled,
         met=met,
         breached=breached,
@@ -1059,9 +1062,12 @@ def _row(key: str | None, items: list[tuple[bool, Clock]]) -> ComplianceRow:
     )
 
 
-def _keys(order: WorkOrder, status: SlaStatus, by: str) -> tuple[str | None, ...]:
+_ClockColumns = tuple[list[bool], list[str], list[timedelta], list[timedelta]]
+
+
+def _keys(order: WorkOrder, priority: Priority, by: str) -> tuple[str | None, ...]:
     if by == "priority":
-        return (status.priority.value,)
+        return (priority.value,)
     if by == "assignee":
         return tuple(order.assignees) or (None,)
     try:
@@ -1122,19 +1128,25 @@ def compliance(
     if clock not in ("response", "resolution"):
         raise HosplogiError(f"clock must be 'response' or 'resolution', got {clock!r}")
     ctx = _Context(policy, now)
-    groups: dict[str | None, list[tuple[bool, Clock]]] = {}
-    everything: list[tuple[bool, Clock]] = []
     listed = list(orders)
-    for order, status in zip(listed, _statuses(listed, ctx), strict=True):
-        item = (status.cancelled, status.response if clock == "response" else status.resolution)
-        everything.append(item)
-        for key in _keys(order, status, by):
-            groups.setdefault(key, []).append(item)
+    lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+    for _ in _statuses(listed, ctx, lists):  # pragma: no cover - yields nothing
+        pass
+    columns = (
+        lists["cancelled"],
+        lists[f"{clock}_state"],
+        lists[f"{clock}_elapsed"],
+        lists[f"{clock}_target"],
+    )
+    groups: dict[str | None, list[int]] = {}
+    for i, (order, priority) in enumerate(zip(listed, lists["priority"], strict=True)):
+        for key in _keys(order, priority, by):
+            groups.setdefault(key, []).append(i)
     keys = sorted(groups, key=lambda k: (k is None, k or ""))
     return ComplianceReport(
         by=by,
         clock=clock,
         now=now,
-        rows=tuple(_row(k, groups[k]) for k in keys),
-        total=_row(None, everything),
+        rows=tuple(_row(k, groups[k], columns) for k in keys),
+        total=_row(None, list(range(len(listed))), columns),
     )
