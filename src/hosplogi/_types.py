@@ -6,10 +6,10 @@ skill levels, timezone-aware instants or money lives in exactly one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -29,8 +29,20 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
 MIN_LEVEL = 1
 MAX_LEVEL = 5
+
+
+def _interned(table: dict[_K, _V], key: _K, make: Callable[[_K], _V], bound: int) -> _V:
+    """The one value `table` keeps for `key`: made on first use, kept while under `bound`."""
+    value = table.get(key)
+    if value is None:
+        value = make(key)
+        if len(table) < bound:
+            value = table.setdefault(key, value)  # a racing thread's value, if it came first
+    return value
 
 
 # Pydantic gives every instance its own ``set`` of the field names given explicitly
@@ -54,13 +66,7 @@ def shared_fields_set(names: Iterable[str]) -> set[str]:
     >>> shared_fields_set(["at", "action"]) is shared_fields_set(("action", "at"))
     True
     """
-    key = frozenset(names)
-    shared = _FIELDS_SETS.get(key)
-    if shared is None:
-        shared = set(key)
-        if len(_FIELDS_SETS) < _FIELDS_SETS_BOUND:
-            shared = _FIELDS_SETS.setdefault(key, shared)
-    return shared
+    return _interned(_FIELDS_SETS, frozenset(names), set, _FIELDS_SETS_BOUND)
 
 
 class FrozenModel(BaseModel):
@@ -189,12 +195,7 @@ _ZONES_BOUND = 1024
 
 
 def _zone(offset: timedelta) -> timezone:
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = timezone(offset)
-        if len(_ZONES) < _ZONES_BOUND:
-            zone = _ZONES.setdefault(offset, zone)
-    return zone
+    return _interned(_ZONES, offset, timezone, _ZONES_BOUND)
 
 
 def _fixed_offset(value: datetime) -> datetime:
