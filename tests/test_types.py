@@ -123,7 +123,7 @@ def test_other_zones_are_pinned_to_a_shared_fixed_offset(zone: tzinfo, offset: t
     )
     assert o.reported_at == at
     assert o.reported_at.utcoffset() == offset
-    assert o.reported_at.tzinfo is _types._zone(offset)
+    assert o.reported_at.tzinfo is _types.fixed_zone(offset)
 
 
 def test_a_fixed_offset_zone_is_kept_as_given() -> None:

@@ -7,17 +7,17 @@ order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lif
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import random
 from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 import simpy
 
+from hosplogi._types import fixed_zone
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
@@ -312,18 +312,13 @@ class _Clock:
         """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
         utc = self.origin_utc + timedelta(minutes=minutes)
         offset = utc.astimezone(self.zone).utcoffset() or timedelta(0)
-        return utc.astimezone(_fixed_zone(offset))
+        return utc.astimezone(fixed_zone(offset))
 
     def local(self, minutes: float) -> datetime:
         return self.instant(minutes)
 
     def minutes(self, at: datetime) -> float:
         return (at - self.origin_utc).total_seconds() / 60
-
-
-@functools.cache
-def _fixed_zone(offset: timedelta) -> timezone:
-    return timezone(offset)
 
 
 def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[tuple[float, float]]:

@@ -194,7 +194,14 @@ _ZONES: dict[timedelta, timezone] = {}
 _ZONES_BOUND = 1024
 
 
-def _zone(offset: timedelta) -> timezone:
+def fixed_zone(offset: timedelta) -> timezone:
+    """The one shared `timezone` of a UTC offset.
+
+    Examples
+    --------
+    >>> fixed_zone(timedelta(hours=8)) is fixed_zone(timedelta(hours=8))
+    True
+    """
     return _interned(_ZONES, offset, timezone, _ZONES_BOUND)
 
 
@@ -205,7 +212,7 @@ def _fixed_offset(value: datetime) -> datetime:
     assert tz is not None  # _refuse_naive ran first
     fixed = tz.utcoffset(None)  # a fixed offset (pydantic's, dateutil's) skips no wall time
     if fixed is not None:
-        return value.replace(tzinfo=_zone(fixed))
+        return value.replace(tzinfo=fixed_zone(fixed))
     reason = _imaginary_reason(value)
     if reason:
         raise ValueError(reason)
@@ -214,7 +221,7 @@ def _fixed_offset(value: datetime) -> datetime:
     # A zone-aware time made ambiguous by a DST change never compares equal to the same
     # instant in another zone (PEP 495), and JSON keeps only the offset; pinning the offset
     # keeps round trips exact. Local-time rules (calendars) carry their own zone.
-    return value.astimezone(_zone(offset))
+    return value.astimezone(fixed_zone(offset))
 
 
 def _refuse_naive(value: Any) -> Any:

@@ -46,7 +46,7 @@ from typing import Any, Literal, overload
 
 from pydantic import BaseModel, computed_field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, Instant, require_aware, shared_fields_set
+from hosplogi._types import FrozenModel, Instant, fixed_zone, require_aware, shared_fields_set
 from hosplogi.calendars import BusinessCalendar, _Arrays, _from_us, _Timeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, WorkOrder
@@ -502,7 +502,7 @@ def _instant(us: int, tz: tzinfo | None) -> datetime:
     local = _from_us(us, tz)
     if type(tz) is timezone:
         return local
-    return local.astimezone(timezone(local.utcoffset() or _ZERO))
+    return local.astimezone(fixed_zone(local.utcoffset() or _ZERO))
 
 
 def _fast_model(cls: type[FrozenModel], fields: set[str], values: dict[str, Any]) -> Any:
@@ -553,8 +553,8 @@ _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE = (
 # checks it against an independent plain replay (tests/sla_reference.py) on hypothesis orders
 # under wall-clock, business-hours and mixed policies. It is written for a million orders a call:
 # every per-call value is a local, the open-time lookups are inlined ``bisect`` calls on the
-# calendar's arrays, event times become integers by a same-tzinfo subtraction when they can, and
-# the result models are filled through the slot descriptors without validation.
+# calendar's arrays, event times become timedeltas since the epoch by a same-tzinfo subtraction
+# when they can, and the result models are filled through the slot descriptors without validation.
 
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
