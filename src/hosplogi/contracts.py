@@ -739,52 +739,37 @@ def _belongs(contract: Contract, contract_id: str | None, vendor: str | None) ->
     return None
 
 
-def _inspection_lines(
-    contract: Contract, month: _Month, inspections: Iterable[Inspection], ledger: _Ledger
+def _counted_lines(
+    contract: Contract,
+    month: _Month,
+    ledger: _Ledger,
+    source: EvidenceKind,
+    deduction: DeductionKind,
+    entries: Iterable[tuple[str, str | None, str | None, datetime, bool]],
+    note: str,
 ) -> list[SettlementLine]:
-    rule = contract.rule(DeductionKind.FAILED_INSPECTION)
-    failed: list[str] = []
-    for insp in inspections:
-        if not ledger.fresh("inspection", insp.id):
-            continue
-        problem = _belongs(contract, insp.contract_id, insp.vendor) or month.instant_problem(
-            insp.at
-        )
-        if problem is not None:
-            ledger.skip("inspection", insp.id, problem)
-        elif rule is None:
-            ledger.skip(
-                "inspection", insp.id, f"contract {contract.id} has no failed_inspection rule"
-            )
-        else:
-            ledger.use("inspection", insp.id)
-            if not insp.passed:
-                failed.append(insp.id)
-    if rule is None or not failed:
-        return []
-    return [_line(DeductionKind.FAILED_INSPECTION, Decimal(len(failed)), rule, failed, "")]
+    """One deduction per piece of evidence that counts (a failed inspection, an upheld complaint).
 
-
-def _complaint_lines(
-    contract: Contract, month: _Month, complaints: Iterable[Complaint], ledger: _Ledger
-) -> list[SettlementLine]:
-    rule = contract.rule(DeductionKind.COMPLAINT)
-    upheld: list[str] = []
-    for c in complaints:
-        if not ledger.fresh("complaint", c.id):
+    `entries` are ``(id, contract_id, vendor, at, counts)``; each is used once, or skipped with
+    the reason (another contract or vendor, outside the month, no rule for `deduction`).
+    """
+    rule = contract.rule(deduction)
+    counted: list[str] = []
+    for entry_id, contract_id, vendor, at, counts in entries:
+        if not ledger.fresh(source, entry_id):
             continue
-        problem = _belongs(contract, c.contract_id, None) or month.instant_problem(c.at)
+        problem = _belongs(contract, contract_id, vendor) or month.instant_problem(at)
         if problem is not None:
-            ledger.skip("complaint", c.id, problem)
+            ledger.skip(source, entry_id, problem)
         elif rule is None:
-            ledger.skip("complaint", c.id, f"contract {contract.id} has no complaint rule")
+            ledger.skip(source, entry_id, f"contract {contract.id} has no {deduction.value} rule")
         else:
-            ledger.use("complaint", c.id)
-            if c.substantiated:
-                upheld.append(c.id)
-    if rule is None or not upheld:
+            ledger.use(source, entry_id)
+            if counts:
+                counted.append(entry_id)
+    if rule is None or not counted:
         return []
-    return [_line(DeductionKind.COMPLAINT, Decimal(len(upheld)), rule, upheld, "substantiated")]
+    return [_line(deduction, Decimal(len(counted)), rule, counted, note)]
 
 
 def settle(
@@ -856,10 +841,26 @@ def settle(
     period = _Month(contract, year, month)
     ledger = _Ledger()
     lines = _sla_lines(contract, period, orders, ledger)
-    inspection_lines = _inspection_lines(contract, period, inspections, ledger)
+    inspection_lines = _counted_lines(
+        contract,
+        period,
+        ledger,
+        "inspection",
+        DeductionKind.FAILED_INSPECTION,
+        ((i.id, i.contract_id, i.vendor, i.at, not i.passed) for i in inspections),
+        "",
+    )
     headcount_lines, unrecorded = _headcount_lines(contract, period, headcount, ledger)
     lines += headcount_lines + inspection_lines
-    lines += _complaint_lines(contract, period, complaints, ledger)
+    lines += _counted_lines(
+        contract,
+        period,
+        ledger,
+        "complaint",
+        DeductionKind.COMPLAINT,
+        ((c.id, c.contract_id, None, c.at, c.substantiated) for c in complaints),
+        "substantiated",
+    )
     bonus = Decimal(0)
     score_rule = contract.rule(DeductionKind.SCORE_BELOW)
     if score is not None:
