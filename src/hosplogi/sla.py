@@ -523,11 +523,10 @@ _COLUMNS_FIELDS = shared_fields_set(SlaColumns.model_fields)
 class _Context:
     """Per-call data shared by every order: `now`, the targets, the calendar timeline."""
 
-    __slots__ = ("goals", "now", "now_t", "pausing", "policy", "timeline", "tz", "warn")
+    __slots__ = ("goals", "now", "now_t", "pausing", "timeline", "tz", "warn")
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
         require_aware(now, "now")
-        self.policy = policy
         self.now_t = now - _EPOCH
         self.tz = now.tzinfo
         self.now = _instant(self.now_t // _US, now.tzinfo)
@@ -555,6 +554,8 @@ _COMPLETE, _REJECT, _CANCEL, _REPRIORITIZE = (
 # every per-call value is a local, the open-time lookups are inlined ``bisect`` calls on the
 # calendar's arrays, event times become timedeltas since the epoch by a same-tzinfo subtraction
 # when they can, and the result models are filled through the slot descriptors without validation.
+# The bookkeeping of the two clocks (r_ response, s_ resolution) is written out for each rather
+# than kept in a per-clock object, so that an event costs no call and no attribute access.
 
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
@@ -595,11 +596,12 @@ def _statuses(
             return _instant(t // us_, tz)
 
     # Every instant is kept as the timedelta `t = at - epoch`: exact to the microsecond like an
-    # integer, and three times cheaper to get. With the epoch in the event's own fixed-offset zone
-    # (the very same tzinfo object) the subtraction is a naive one, three times faster again than
-    # one across zones. Stored instants share one tzinfo object per UTC offset (_types.Instant),
-    # orders read from JSON included; a zone that is not a `timezone` (a model built without
-    # validation) is only adopted when it is met twice in a row.
+    # integer, and a sixth of the cost of `(at - epoch) // 1 µs` (33 against 195 ns). With the
+    # epoch in the event's own fixed-offset zone (the very same tzinfo object) the subtraction
+    # is a naive one, three times faster again than one across zones. Stored instants share one
+    # tzinfo object per UTC offset (_types.Instant), orders read from JSON included; a zone that
+    # is not a `timezone` (a model built without validation) is only adopted when it is met
+    # twice in a row.
     last_tz: tzinfo | None = None
     epoch_tz = epoch
     missed: tzinfo | None = None
