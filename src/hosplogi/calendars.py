@@ -183,9 +183,9 @@ class _Arrays:
         as the timedelta ``at − epoch``: exact like the integers, and a sixth of the cost of
         turning a datetime into integer microseconds. Returns ``starts`` and ``cum`` as they
         are, and ``ends`` and ``cum[j] − starts[j]`` shifted by one behind a sentinel, so
-        that the position of `t` is ``base[j] + min(t, ends[j])`` with ``j =
-        bisect_right(starts, t)``, before the first interval included. (Two threads may both
-        make them; either result is the same.)
+        that the position of `t` is ``base[j] + min(t, ends[j])`` with
+        ``j = bisect_right(starts, t)``, before the first interval included. (Two threads may
+        both make them; either result is the same.)
         """
         made = self._durations
         if made is None:
