@@ -908,6 +908,14 @@ def _statuses(
         yield obj
 
 
+def _column_lists(orders: Iterable[WorkOrder], ctx: _Context) -> dict[str, list[Any]]:
+    """The replay's results as one list per name of ``_COLUMNS`` (no model per order)."""
+    lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+    for _ in _statuses(orders, ctx, lists):  # pragma: no cover - yields nothing
+        pass
+    return lists
+
+
 def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     """Return the response and resolution clocks of `order` at `now`.
 
@@ -1015,9 +1023,7 @@ def evaluate_many(
     try:
         if not columns:
             return list(_statuses(orders, ctx))
-        lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
-        for _ in _statuses(orders, ctx, lists):  # pragma: no cover - yields nothing
-            pass
+        lists = _column_lists(orders, ctx)
         values: dict[str, Any] = {"now": ctx.now}
         for name in _COLUMNS:
             values[name] = tuple(lists.pop(name))  # one column's list freed as the next is made
@@ -1131,9 +1137,7 @@ def compliance(
         raise HosplogiError(f"clock must be 'response' or 'resolution', got {clock!r}")
     ctx = _Context(policy, now)
     listed = list(orders)
-    lists: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
-    for _ in _statuses(listed, ctx, lists):  # pragma: no cover - yields nothing
-        pass
+    lists = _column_lists(listed, ctx)
     columns = (
         lists["cancelled"],
         lists[f"{clock}_state"],
