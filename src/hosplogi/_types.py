@@ -80,6 +80,9 @@ class FrozenModel(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         """Point the new instance at the shared set of its given field names."""
+        self._share_fields_set()
+
+    def _share_fields_set(self) -> None:
         object.__setattr__(
             self, "__pydantic_fields_set__", shared_fields_set(self.__pydantic_fields_set__)
         )
@@ -95,9 +98,7 @@ class FrozenModel(BaseModel):
         values = copied.__dict__
         for name in [k for k in values if k not in type(self).model_fields]:
             del values[name]
-        object.__setattr__(
-            copied, "__pydantic_fields_set__", shared_fields_set(copied.__pydantic_fields_set__)
-        )
+        copied._share_fields_set()
         return copied
 
 
