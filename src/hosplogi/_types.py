@@ -6,25 +6,45 @@ skill levels, timezone-aware instants or money lives in exactly one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import math
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Any, Self, TypeVar
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from typing import Annotated, Any, NoReturn, Self, TypeVar, get_args
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+)
+from pydantic_core import core_schema
 
 from hosplogi.errors import HosplogiError
 
 __all__ = [
     "CENT",
+    "MONEY_LIMIT",
+    "Finite",
+    "FrozenDict",
     "FrozenModel",
     "Identifier",
     "Instant",
     "Level",
     "Money",
     "NonNegativeInt",
+    "brief",
+    "money_context",
     "require_aware",
+    "require_finite",
     "require_non_negative",
+    "require_unique",
+    "shift",
     "to_money",
 ]
 
@@ -102,6 +122,132 @@ class FrozenModel(BaseModel):
         return copied
 
 
+class FrozenDict(dict[_K, _V]):
+    """A read-only ``dict``: the mapping type of every model field, hashable like a tuple.
+
+    It compares equal to a plain ``dict`` with the same items and serialises as one; every method
+    that would change it in place raises ``TypeError``, as a tuple's would.
+
+    Examples
+    --------
+    >>> levels = FrozenDict({"plumbing": 3})
+    >>> levels == {"plumbing": 3}, hash(levels) == hash(FrozenDict({"plumbing": 3}))
+    (True, True)
+    >>> levels["plumbing"] = 5
+    Traceback (most recent call last):
+    ...
+    TypeError: FrozenDict is read-only; build a new mapping instead
+    """
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("FrozenDict is read-only; build a new mapping instead")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    update = pop = popitem = clear = setdefault = _read_only
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[type[FrozenDict[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (dict(self),))
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        key, value = get_args(source) or (Any, Any)
+        return core_schema.no_info_after_validator_function(
+            cls,
+            handler.generate_schema(dict[key, value]),  # type: ignore[valid-type]
+        )
+
+
+def brief(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to `limit` characters, for error messages about untrusted input.
+
+    Examples
+    --------
+    >>> brief(10**50)
+    '100000000000000000000000000000000000...'
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def require_unique(values: Iterable[Hashable], what: str, *, shown: int = 5) -> None:
+    """Raise HosplogiError if `values` repeat, naming the first few repeated ones (linear time).
+
+    Usable inside model validators too: a HosplogiError is a ValueError, which pydantic reports.
+
+    Examples
+    --------
+    >>> require_unique(["T1", "T2"], "technician ids")
+    >>> require_unique(["T1", "T2", "T1", "T3", "T3"], "technician ids")
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: technician ids must be unique; repeated: 'T1', 'T3'
+    """
+    seen: set[Hashable] = set()
+    repeated: dict[Hashable, None] = {}
+    for value in values:
+        if value in seen:
+            repeated[value] = None
+        else:
+            seen.add(value)
+    if repeated:
+        names = [repr(v) for v in repeated]
+        more = f" and {len(names) - shown} more" if len(names) > shown else ""
+        raise HosplogiError(f"{what} must be unique; repeated: {', '.join(names[:shown])}{more}")
+
+
+Finite = Annotated[float, AllowInfNan(False)]
+"""A float that is neither NaN nor infinite (JSON cannot carry those, and they poison sums)."""
+
+
+def require_finite(value: Any, name: str) -> float:
+    """Return `value` as a float if it is a finite real number, else raise HosplogiError.
+
+    Examples
+    --------
+    >>> require_finite(3, "weight")
+    3.0
+    >>> require_finite(float("nan"), "weight")
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: weight must be a finite number, got nan
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise HosplogiError(f"{name} must be a finite number, got {brief(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise HosplogiError(
+            f"{name} must be a finite number, got {brief(value)}, too large"
+        ) from None
+    if not math.isfinite(number):
+        raise HosplogiError(f"{name} must be a finite number, got {brief(value)}")
+    return number
+
+
+def shift(at: datetime, delta: timedelta, *, name: str = "time") -> datetime:
+    """Return ``at + delta``, or a HosplogiError stating the range datetimes support.
+
+    Examples
+    --------
+    >>> shift(datetime(9999, 12, 31, tzinfo=UTC), timedelta(days=1))
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: time 9999-12-31 00:00:00+00:00 + 1 day, 0:00:00 falls outside \
+the supported range of years 1 to 9999
+    """
+    try:
+        return at + delta
+    except OverflowError:
+        raise HosplogiError(
+            f"{name} {at} + {delta} falls outside the supported range of years 1 to 9999"
+        ) from None
+
+
 def _non_blank(value: str) -> str:
     if not value.strip():
         raise ValueError(
@@ -121,10 +267,34 @@ Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL, strict=True)]
 NonNegativeInt = Annotated[int, Field(ge=0, strict=True)]
 
 
+MONEY_LIMIT = Decimal("1E15")
+"""Amounts of money must lie strictly between −10¹⁵ and 10¹⁵ (a quadrillion yuan)."""
+
+# Money never depends on the caller's decimal context: 34 digits hold any amount within the limit
+# times any count of the library's batches exactly, and every condition is trapped.
+_MONEY_CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP, Emax=999_999, Emin=-999_999)
+
+
+@contextmanager
+def money_context() -> Iterator[Context]:
+    """The decimal context of every money computation, whatever the caller's context is.
+
+    Examples
+    --------
+    >>> from decimal import getcontext
+    >>> with money_context():
+    ...     getcontext().prec
+    34
+    """
+    with localcontext(_MONEY_CONTEXT) as ctx:
+        yield ctx
+
+
 def to_money(value: Any, *, name: str = "amount") -> Decimal:
     """Return `value` as a Decimal quantised to the cent with ROUND_HALF_UP.
 
-    Floats are refused: they cannot represent most amounts of money exactly.
+    Floats are refused: they cannot represent most amounts of money exactly. The result does not
+    depend on the caller's decimal context.
 
     Parameters
     ----------
@@ -136,12 +306,12 @@ def to_money(value: Any, *, name: str = "amount") -> Decimal:
     Returns
     -------
     Decimal
-        Quantised to 0.01.
+        Quantised to 0.01, with an absolute value below :data:`MONEY_LIMIT`.
 
     Raises
     ------
     HosplogiError
-        If `value` is a float, a bool, not a finite number, or not parseable.
+        If `value` is a float, a bool, not a finite number, not parseable, or out of range.
 
     Examples
     --------
@@ -153,17 +323,32 @@ def to_money(value: Any, *, name: str = "amount") -> Decimal:
     if isinstance(value, (bool, float)):
         raise HosplogiError(
             f"{name} must be a Decimal, int or decimal string, not {type(value).__name__} "
-            f"{value!r}; write Decimal({str(value)!r}) to keep it exact"
+            f"{brief(value)}; write Decimal({str(value)!r}) to keep it exact"
         )
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+    if not isinstance(value, (Decimal, int, str)):
         raise HosplogiError(
-            f"{name} must be a Decimal, int or decimal string, got {value!r}"
-        ) from None
-    if not amount.is_finite():
-        raise HosplogiError(f"{name} must be a finite amount, got {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+            f"{name} must be a Decimal, int or decimal string, got "
+            f"{type(value).__name__} {brief(value)}"
+        )
+    with money_context():
+        try:
+            amount = (
+                value
+                if isinstance(value, Decimal)
+                else Decimal(value.strip() if isinstance(value, str) else value)
+            )
+        except (InvalidOperation, ValueError):
+            raise HosplogiError(
+                f"{name} must be a Decimal, int or decimal string, got {brief(value)}"
+            ) from None
+        if not amount.is_finite():
+            raise HosplogiError(f"{name} must be a finite amount, got {brief(value)}")
+        if amount.copy_abs() >= MONEY_LIMIT:
+            raise HosplogiError(
+                f"{name} {brief(value)} is out of range; amounts must lie strictly between "
+                f"-{MONEY_LIMIT:,.0f} and {MONEY_LIMIT:,.0f}"
+            )
+        return amount.quantize(CENT)
 
 
 def _money_before(value: Any) -> Decimal:
@@ -226,11 +411,18 @@ def _fixed_offset(value: datetime) -> datetime:
 
 
 def _refuse_naive(value: Any) -> Any:
-    if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValueError(
-            f"must be timezone-aware, got the naive datetime {value.isoformat()}; attach a "
-            "tzinfo such as ZoneInfo('Asia/Shanghai') or timezone.utc"
-        )
+    if isinstance(value, datetime):
+        offset = value.utcoffset() if value.tzinfo is not None else None
+        if offset is None:
+            raise ValueError(
+                f"must be timezone-aware, got the naive datetime {value.isoformat()}; attach a "
+                "tzinfo such as ZoneInfo('Asia/Shanghai') or timezone.utc"
+            )
+        if offset % timedelta(minutes=1):
+            raise ValueError(
+                f"{value.isoformat()} has a UTC offset with seconds ({offset}), which JSON "
+                "(RFC 3339) cannot keep; give the instant in UTC or a whole-minute offset"
+            )
     return value
 
 

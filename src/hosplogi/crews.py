@@ -171,7 +171,7 @@ class Technician(FrozenModel):
         self,
         requirement: SkillRequirement,
         on: date,
-        rules: Mapping[str, str] = CERTIFICATE_RULES,
+        certificate_rules: Mapping[str, str] = CERTIFICATE_RULES,
     ) -> bool:
         """Whether the technician has the skill at the level and, for a licensed skill, a valid
         certificate on the day `on` (持证上岗).
@@ -185,7 +185,7 @@ class Technician(FrozenModel):
         """
         if not self.can_fill(requirement):
             return False
-        kind = rules.get(requirement.skill)
+        kind = certificate_rules.get(requirement.skill)
         return kind is None or self.licensed(kind, on)
 
 

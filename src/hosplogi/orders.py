@@ -48,6 +48,7 @@ from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError, TransitionError
 
 __all__ = [
+    "DONE_STATUSES",
     "TRANSITIONS",
     "Action",
     "Event",
@@ -109,6 +110,21 @@ class Status(StrEnum):
     def is_final(self) -> bool:
         """Whether no further move is possible (CLOSED or CANCELLED)."""
         return self in (Status.CLOSED, Status.CANCELLED)
+
+    @property
+    def is_done(self) -> bool:
+        """Whether the work is done: COMPLETED, VERIFIED or CLOSED (the one set of done statuses).
+
+        Examples
+        --------
+        >>> Status.VERIFIED.is_done, Status.CANCELLED.is_done
+        (True, False)
+        """
+        return self in DONE_STATUSES
+
+
+DONE_STATUSES: frozenset[Status] = frozenset({Status.COMPLETED, Status.VERIFIED, Status.CLOSED})
+"""The statuses in which an order's work is done (reported complete, verified or closed)."""
 
 
 class HoldReason(StrEnum):
