@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
 from random import Random
 
-from hosplogi import Certificate, Priority, SkillRequirement, Technician, WorkOrder, _search
-from hosplogi.scheduling import Problem, Task, _compile, recommend, solve
+from hosplogi import Certificate, Priority, SkillRequirement, Technician, WorkOrder
+from hosplogi.scheduling import Problem, Task, _compile, _search, recommend, solve
 
 TRADES = ("electrical", "plumbing", "hvac", "carpentry", "medical_devices", "lifts", "painting")
 SLA_MINUTES = {

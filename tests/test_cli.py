@@ -9,7 +9,7 @@ import pytest
 
 from hosplogi import HoldReason, Priority, Status, __version__
 from hosplogi.cli import main
-from hosplogi.demo import demo_day, demo_technicians
+from hosplogi.cli.demo import demo_day, demo_technicians
 from hosplogi.orders import Action
 
 

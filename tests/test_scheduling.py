@@ -24,7 +24,6 @@ from hosplogi import (
     Status,
     Technician,
     WorkOrder,
-    _search,
 )
 from hosplogi.scheduling import (
     CERTIFICATE_RULES,
@@ -33,12 +32,14 @@ from hosplogi.scheduling import (
     Recommendation,
     Schedule,
     Task,
+    _search,
     assign,
     load_mspsp,
     problem_from_orders,
     recommend,
     solve,
 )
+from hosplogi.scheduling._matching import match
 from strategies_scheduling import problems
 
 DATA = Path(__file__).parent / "data" / "mspsp"
@@ -449,7 +450,7 @@ def test_cp_sat_proves_the_small_makespan_optimal() -> None:
     st.sets(st.integers(0, 5)),
 )
 def test_the_hot_loop_matching_agrees_with_networkx(slots: list[list[int]], free: set[int]) -> None:
-    team = _search.match(slots, free)
+    team = match(slots, free)
     g = nx.Graph()
     g.add_nodes_from(("s", i) for i in range(len(slots)))
     g.add_edges_from((("s", i), ("k", k)) for i, s in enumerate(slots) for k in s if k in free)

@@ -9,7 +9,6 @@ import pytest
 from pydantic import ValidationError
 
 from hosplogi import HosplogiError, Priority, Source, Status, Technician
-from hosplogi._statistics import erlang_c_wait, mean_confidence_interval
 from hosplogi.orders import Action
 from hosplogi.simulation import (
     Demand,
@@ -21,6 +20,7 @@ from hosplogi.simulation import (
     simulate,
     sweep,
 )
+from hosplogi.simulation._statistics import erlang_c_wait, mean_confidence_interval
 
 
 @pytest.mark.parametrize(

@@ -42,11 +42,11 @@ from typing import Self
 
 from pydantic import Field, field_validator, model_validator
 
-from hosplogi import _recurrence
-from hosplogi._recurrence import TimeZoneName
+from hosplogi import recurrence
 from hosplogi._types import FrozenModel, Identifier, Instant, require_aware, require_non_negative
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Source, Status, WorkOrder
+from hosplogi.recurrence import TimeZoneName
 
 __all__ = [
     "Checklist",
@@ -310,7 +310,7 @@ YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY [type=value_error, ..
     def _check_rule(self) -> Self:
         if self.tolerance < timedelta(0):
             raise ValueError(f"tolerance must be zero or more, got {self.tolerance}")
-        _recurrence.parse_rrule(self.rrule, self.start, self.timezone)
+        recurrence.parse_rrule(self.rrule, self.start, self.timezone)
         return self
 
 
@@ -339,8 +339,8 @@ def occurrences(plan: InspectionPlan, start: datetime, end: datetime) -> list[da
     """
     require_aware(start, "start")
     require_aware(end, "end")
-    rule = _recurrence.parse_rrule(plan.rrule, plan.start, plan.timezone)
-    return _recurrence.between(rule, start, end, plan.timezone)
+    rule = recurrence.parse_rrule(plan.rrule, plan.start, plan.timezone)
+    return recurrence.between(rule, start, end, plan.timezone)
 
 
 def missed_inspections(

@@ -33,12 +33,12 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from hosplogi import _recurrence
-from hosplogi._recurrence import TimeZoneName
+from hosplogi import recurrence
 from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Priority, Source, Status, WorkOrder
+from hosplogi.recurrence import TimeZoneName
 
 __all__ = [
     "Completion",
@@ -134,15 +134,15 @@ at most daily (use an inspection plan for rounds) [type=value_error, ...
                 "maintenance is at most daily (use an inspection plan for rounds)"
             )
         if self.rrule is not None:
-            body = _recurrence.normalise_rrule(self.rrule)
-            freq = _recurrence.freq_of(body)
+            body = recurrence.normalise_rrule(self.rrule)
+            freq = recurrence.freq_of(body)
             if freq in _SUB_DAILY:
                 raise ValueError(
                     f"plan {self.id}: rrule {self.rrule!r} repeats {freq}; preventive "
                     "maintenance is at most daily (FREQ=DAILY…YEARLY) so that ids "
                     "plan@date are unique"
                 )
-            _recurrence.parse_rrule(self.rrule, self.start, self.timezone)
+            recurrence.parse_rrule(self.rrule, self.start, self.timezone)
         for name in ("lead_time", "tolerance"):
             value: timedelta = getattr(self, name)
             if value < timedelta(0):
@@ -160,7 +160,7 @@ at most daily (use an inspection plan for rounds) [type=value_error, ...
         >>> p.order_id(p.start)  # 04:00 on 2 March in Shanghai
         'P@2026-03-02'
         """
-        return f"{self.id}@{due_at.astimezone(_recurrence.zone(self.timezone)).date().isoformat()}"
+        return f"{self.id}@{due_at.astimezone(recurrence.zone(self.timezone)).date().isoformat()}"
 
 
 class Completion(FrozenModel):
@@ -244,7 +244,7 @@ def _as_completions(history: Iterable[Completion | WorkOrder]) -> list[Completio
 
 
 def _normal(t: datetime, tz_name: str) -> datetime:
-    return _recurrence.local(t, tz_name)
+    return recurrence.local(t, tz_name)
 
 
 def _schedule(
@@ -252,10 +252,10 @@ def _schedule(
 ) -> list[datetime]:
     """Schedule times in ``[start, end)`` of the plan anchored (DTSTART) at `anchor`."""
     if plan.rrule is not None:
-        rule = _recurrence.parse_rrule(plan.rrule, anchor, plan.timezone)
-        return _recurrence.between(rule, start, end, plan.timezone)
+        rule = recurrence.parse_rrule(plan.rrule, anchor, plan.timezone)
+        return recurrence.between(rule, start, end, plan.timezone)
     assert plan.interval is not None
-    local = anchor.astimezone(_recurrence.zone(plan.timezone))
+    local = anchor.astimezone(recurrence.zone(plan.timezone))
     k = max(0, (start - anchor) // plan.interval - 1)
     out: list[datetime] = []
     while True:
@@ -271,7 +271,7 @@ def _after(plan: MaintenancePlan, anchor: datetime, t: datetime) -> datetime:
     """The first schedule time (anchored at `anchor`) strictly after `t`."""
     if plan.rrule is not None:
         whole = anchor.replace(microsecond=0)  # a completion time may have microseconds
-        rule = _recurrence.parse_rrule(plan.rrule, whole, plan.timezone)
+        rule = recurrence.parse_rrule(plan.rrule, whole, plan.timezone)
         nxt = rule.after(t, inc=False)
         if nxt is None:
             return datetime.max.replace(tzinfo=UTC)
@@ -551,7 +551,7 @@ def check_minimum(
             f"plan {plan.id}: no minimum to check; give times=N (N ≥ 1) or set "
             f"minimum_per_year on the plan, got times={times!r}"
         )
-    tz = _recurrence.zone(plan.timezone)
+    tz = recurrence.zone(plan.timezone)
     y0, y1 = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     planned = len(_plan_items(plan, y0, y1, ()))
     done = sum(1 for c in _as_completions(history) if c.plan_id == plan.id and y0 <= c.done_at < y1)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hosplogi import _search
 from hosplogi.errors import HosplogiError
+from hosplogi.scheduling import _search
 
 if TYPE_CHECKING:
     from hosplogi.scheduling import Problem, Schedule

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from hosplogi._text import render_table
 from hosplogi.calendars import BusinessCalendar
+from hosplogi.cli._text import render_table
+from hosplogi.cli.demo import DEMO_DATE, DEMO_ZONE
 from hosplogi.contracts import (
     Complaint,
     Contract,
@@ -23,7 +24,6 @@ from hosplogi.contracts import (
     settle,
 )
 from hosplogi.crews import SkillRequirement, Technician
-from hosplogi.demo import DEMO_DATE, DEMO_ZONE
 from hosplogi.inspections import (
     Checklist,
     ChecklistItem,

@@ -36,9 +36,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from hosplogi import _engine
-from hosplogi._engine import Policy
-from hosplogi._statistics import mean_confidence_interval
 from hosplogi._types import FrozenModel, Identifier, Money
 from hosplogi.contracts import (
     Contract,
@@ -52,6 +49,9 @@ from hosplogi.crews import CERTIFICATE_RULES, Certificate, Employment, SkillRequ
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
 from hosplogi.orders import Action, Priority, Status, WorkOrder
+from hosplogi.simulation import _engine
+from hosplogi.simulation._engine import Policy
+from hosplogi.simulation._statistics import mean_confidence_interval
 from hosplogi.sla import ComplianceReport, SlaPolicy, SlaTarget, compliance
 
 __all__ = [

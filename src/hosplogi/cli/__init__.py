@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from hosplogi import __version__
-from hosplogi._text import render_table
-from hosplogi._tour import TOUR
-from hosplogi.demo import DEMO_DATE, demo_crews, demo_day, demo_technicians, end_of_day
+from hosplogi.cli._text import render_table
+from hosplogi.cli._tour import TOUR
+from hosplogi.cli.demo import DEMO_DATE, demo_crews, demo_day, demo_technicians, end_of_day
 from hosplogi.orders import Action, Priority, Status, WorkOrder
 
 __all__ = ["main"]

@@ -21,6 +21,7 @@ from hosplogi._types import fixed_zone
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
+from hosplogi.scheduling import team_for
 
 if TYPE_CHECKING:
     from hosplogi.simulation import (
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
         SimulationResult,
     )
 
-__all__ = ["Policy", "first_team", "named_policy", "run"]
+__all__ = ["Policy", "named_policy", "run"]
 
 Assignment = tuple[str, tuple[str, ...]]
 
@@ -69,36 +70,6 @@ def _needs(order: WorkOrder) -> tuple[SkillRequirement, ...]:
     return order.requirements or (SkillRequirement(skill=order.trade),)
 
 
-def first_team(
-    requirements: Sequence[SkillRequirement], candidates: Sequence[Technician], on: date
-) -> tuple[str, ...] | None:
-    """A team filling every slot, preferring earlier candidates; None if the slots cannot be filled.
-
-    Each slot takes one distinct person (Kuhn's augmenting paths, so a greedy dead end is undone).
-    """
-    slots = [r for r in requirements for _ in range(r.count)]
-    if len(slots) > len(candidates):
-        return None
-    able = [[i for i, t in enumerate(candidates) if t.may_work(r, on)] for r in slots]
-    owner: dict[int, int] = {}  # candidate index → slot
-
-    def augment(slot: int, seen: set[int]) -> bool:
-        for c in able[slot]:
-            if c in seen:
-                continue
-            seen.add(c)
-            if c not in owner or augment(owner[c], seen):
-                owner[c] = slot
-                return True
-        return False
-
-    for slot in sorted(range(len(slots)), key=lambda s: len(able[s])):
-        if not augment(slot, set()):
-            return None
-    by_slot = sorted(owner.items(), key=lambda item: item[1])
-    return tuple(candidates[c].id for c, _ in by_slot)
-
-
 def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
     return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
 
@@ -132,7 +103,7 @@ class _Greedy:
     ) -> list[Assignment]:
         day = now.date()
         queue = _urgent_first(waiting) if self.by_priority else waiting
-        return _in_turn(queue, free, lambda order, left: first_team(_needs(order), left, day))
+        return _in_turn(queue, free, lambda order, left: team_for(_needs(order), left, on=day))
 
 
 @dataclass

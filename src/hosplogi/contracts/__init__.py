@@ -45,12 +45,12 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from hosplogi import _recurrence
-from hosplogi._recurrence import TimeZoneName
+from hosplogi import recurrence
 from hosplogi._types import CENT, FrozenModel, Identifier, Instant, Money
 from hosplogi.errors import HosplogiError
 from hosplogi.inspections import Inspection
 from hosplogi.orders import Priority, Status, WorkOrder
+from hosplogi.recurrence import TimeZoneName
 from hosplogi.sla import SlaPolicy, evaluate_many
 
 __all__ = [
@@ -603,7 +603,7 @@ class _Month:
             )
         self.days = (self.last - self.first).days + 1
         self.contract = contract
-        tz = _recurrence.zone(contract.timezone)
+        tz = recurrence.zone(contract.timezone)
         self.m0 = datetime.combine(self.first_day, time(0), tz)
         self.m1 = datetime.combine(self.last_day + timedelta(days=1), time(0), tz)
         self.w0 = datetime.combine(self.first, time(0), tz)

@@ -47,11 +47,12 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from hosplogi import _search
 from hosplogi._types import FrozenModel, Identifier, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
+from hosplogi.scheduling import _search
+from hosplogi.scheduling._matching import team_for, unfillable_slot
 from hosplogi.sla import SlaPolicy, evaluate  # scheduling reads sla due times (ARCHITECTURE.md)
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "problem_from_orders",
     "recommend",
     "solve",
+    "team_for",
 ]
 
 
@@ -471,7 +473,7 @@ def _compile(problem: Problem) -> _search.Instance:
         groups.append([g for _, g in task_slots])
         rel = sorted({k for s, _ in task_slots for k in s})
         relevant.append(rel)
-        missing = _unfillable_slot(slots[-1], set(rel))
+        missing = unfillable_slot(slots[-1], set(rel))
         if missing is not None:
             want = ", ".join(
                 f"{r.count} × {r.skill} at level ≥ {r.level}" for r in task.requirements
@@ -510,15 +512,6 @@ def _compile(problem: Problem) -> _search.Instance:
     inst.topo = _search.topological(preds, list(range(len(tasks))))
     _check_windows(problem, inst)
     return inst
-
-
-def _unfillable_slot(slots: list[list[int]], free: set[int]) -> int | None:
-    """The first slot a maximum matching leaves empty, or None when all can be filled."""
-    owner: dict[int, int] = {}
-    for s in range(len(slots)):
-        if not _search._augment(s, slots, free, owner, set()):
-            return s
-    return None
 
 
 def _check_windows(problem: Problem, inst: _search.Instance) -> None:
@@ -656,7 +649,7 @@ def solve(
         raise HosplogiError("give a time_limit, an iterations budget, or both")
     inst = _compile(problem)
     if backend == "cp-sat":
-        from hosplogi._cpsat import solve_cpsat
+        from hosplogi.scheduling._cpsat import solve_cpsat
 
         return solve_cpsat(
             problem, inst, objective, time_limit=time_limit, seed=seed, workers=workers

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from random import Random
 
+from hosplogi.scheduling._matching import match
+
 __all__: list[str] = []
 
 INF = 1 << 60
@@ -129,36 +131,6 @@ def next_free(
             t = be[i]
             continue
         return t
-
-
-def match(slots: list[list[int]], free: set[int]) -> list[int] | None:
-    """Fill every slot with a distinct free technician (Kuhn's augmenting paths), or None.
-
-    Slots are tried in order and each slot's candidates in order (least flexible first), so the
-    result prefers specialists. A hand-written matching over ints: ``networkx`` would build a graph
-    per call, which costs more than the whole placement on benchmark sizes.
-    """
-    owner: dict[int, int] = {}
-    for s in range(len(slots)):
-        if not _augment(s, slots, free, owner, set()):
-            return None
-    team = [0] * len(slots)
-    for k, s in owner.items():
-        team[s] = k
-    return team
-
-
-def _augment(
-    s: int, slots: list[list[int]], free: set[int], owner: dict[int, int], seen: set[int]
-) -> bool:
-    for k in slots[s]:
-        if k in free and k not in seen:
-            seen.add(k)
-            o = owner.get(k)
-            if o is None or _augment(o, slots, free, owner, seen):
-                owner[k] = s
-                return True
-    return False
 
 
 def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded:

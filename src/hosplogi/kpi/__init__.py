@@ -40,8 +40,10 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._measures import measures
-from hosplogi._pay import (
+from hosplogi._types import FrozenModel, Identifier
+from hosplogi.errors import HosplogiError
+from hosplogi.kpi._measures import measures
+from hosplogi.kpi._pay import (
     FundAsset,
     MaintenanceFund,
     RelativeValue,
@@ -50,8 +52,7 @@ from hosplogi._pay import (
     maintenance_fund,
     workload_points,
 )
-from hosplogi._types import FrozenModel, Identifier
-from hosplogi._weights import (
+from hosplogi.kpi._weights import (
     SAATY_RI,
     AhpHierarchy,
     AhpResult,
@@ -60,7 +61,6 @@ from hosplogi._weights import (
     ahp_hierarchy,
     entropy_weights,
 )
-from hosplogi.errors import HosplogiError
 
 __all__ = [
     "DEFAULT_GRADES",
