@@ -185,7 +185,7 @@ def require_unique(values: Iterable[Hashable], what: str, *, shown: int = 5) -> 
     >>> require_unique(["T1", "T2", "T1", "T3", "T3"], "technician ids")
     Traceback (most recent call last):
     ...
-    hosplogi.errors.HosplogiError: technician ids must be unique; repeated: 'T1', 'T3'
+    hosplogi.errors.HosplogiError: technician ids must be unique; got T1, T3 more than once
     """
     seen: set[Hashable] = set()
     repeated: dict[Hashable, None] = {}
@@ -195,9 +195,11 @@ def require_unique(values: Iterable[Hashable], what: str, *, shown: int = 5) -> 
         else:
             seen.add(value)
     if repeated:
-        names = [repr(v) for v in repeated]
+        names = [v if isinstance(v, str) else repr(v) for v in repeated]
         more = f" and {len(names) - shown} more" if len(names) > shown else ""
-        raise HosplogiError(f"{what} must be unique; repeated: {', '.join(names[:shown])}{more}")
+        raise HosplogiError(
+            f"{what} must be unique; got {', '.join(names[:shown])}{more} more than once"
+        )
 
 
 Finite = Annotated[float, AllowInfNan(False)]

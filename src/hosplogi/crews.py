@@ -28,7 +28,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Level
+from hosplogi._types import FrozenDict, FrozenModel, Identifier, Level, require_unique
 
 __all__ = [
     "CERTIFICATE_RULES",
@@ -140,7 +140,7 @@ class Technician(FrozenModel):
 
     id: Identifier
     name: str = ""
-    skills: dict[Identifier, Level] = Field(default_factory=dict)
+    skills: FrozenDict[Identifier, Level] = Field(default_factory=FrozenDict)
     certificates: tuple[Certificate, ...] = ()
     zone: str | None = None
     employer: str | None = None
@@ -206,14 +206,8 @@ class Crew(FrozenModel):
 
     @model_validator(mode="after")
     def _members_unique_and_leader_member(self) -> Self:
-        seen = set(self.members)
-        duplicates = sorted({m for m in self.members if self.members.count(m) > 1})
-        if duplicates:
-            raise ValueError(
-                f"crew {self.id!r} lists {', '.join(duplicates)} more than once; "
-                "members must be unique"
-            )
-        if self.leader is not None and self.leader not in seen:
+        require_unique(self.members, f"crew {self.id!r} members")
+        if self.leader is not None and self.leader not in self.members:
             raise ValueError(
                 f"crew {self.id!r} leader {self.leader!r} is not a member; "
                 f"choose one of {', '.join(self.members) or '(no members)'}"

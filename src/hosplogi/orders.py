@@ -43,7 +43,14 @@ from typing import Any, Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
+from hosplogi._types import (
+    FrozenModel,
+    Identifier,
+    Instant,
+    NonNegativeInt,
+    require_aware,
+    require_unique,
+)
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError, TransitionError
 
@@ -256,9 +263,7 @@ class Event(FrozenModel):
         if a is Action.DISPATCH:
             if not self.assignees:
                 raise ValueError("dispatch event needs at least one assignee")
-            repeated = sorted({x for x in self.assignees if self.assignees.count(x) > 1})
-            if repeated:
-                raise ValueError(f"dispatch event lists {', '.join(repeated)} more than once")
+            require_unique(self.assignees, "a dispatch event's assignees")
         elif self.assignees:
             raise ValueError(f"{a.value} event: assignees are recorded on dispatch events only")
         if (a in (Action.REPORT, Action.REPRIORITIZE)) != (self.priority is not None):
@@ -375,16 +380,22 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
     @classmethod
     def _derive_from_events(cls, data: Any) -> Any:
         """Fill `status` and `assignees` from the events when the input leaves them out."""
-        if not isinstance(data, dict) or not data.get("events"):
+        if not isinstance(data, dict):
             return data
-        events = data["events"]
-        last = events[-1]
-        last_status = last.status if isinstance(last, Event) else (last or {}).get("status")
+        events = data.get("events")
+        if not isinstance(events, (list, tuple)) or not events:
+            return data  # pydantic reports a missing or malformed log
+
+        def field(event: Any, name: str) -> Any:
+            if isinstance(event, Event):
+                return getattr(event, name)
+            return event.get(name) if isinstance(event, dict) else None
+
         data = dict(data)
-        data.setdefault("status", last_status)
+        data.setdefault("status", field(events[-1], "status"))
         if "assignees" not in data:
             for e in reversed(events):
-                names = e.assignees if isinstance(e, Event) else (e or {}).get("assignees")
+                names = field(e, "assignees")
                 if names:
                     data["assignees"] = names
                     break
@@ -422,6 +433,11 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
                 raise ValueError(
                     f"order {self.id}: {e.action.value} from {status.name} leads to "
                     f"{expected.name}, but the event says {e.status.name}"
+                )
+            if e.action is Action.REPRIORITIZE and priority is not None and e.priority is priority:
+                raise ValueError(
+                    f"order {self.id}: reprioritize event at {e.at.isoformat()} keeps priority "
+                    f"{priority.name}; a reprioritize event must change the priority"
                 )
             status, previous = expected, e
             priority = e.priority or priority
