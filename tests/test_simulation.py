@@ -20,7 +20,8 @@ from hosplogi.simulation import (
     simulate,
     sweep,
 )
-from hosplogi.simulation._statistics import erlang_c_wait, mean_confidence_interval
+from hosplogi.simulation.results import outsourcing_contract
+from hosplogi.simulation.stats import erlang_c_wait, mean_confidence_interval
 
 
 @pytest.mark.parametrize(
@@ -280,9 +281,7 @@ def test_an_outsourced_trade_is_settled_monthly_with_the_contracts_engine() -> N
 
 
 def simulation_contract(scenario: Scenario, days: float):  # type: ignore[no-untyped-def]
-    from hosplogi.simulation import _contract
-
-    return _contract(scenario, scenario.outsourcing[0], days)
+    return outsourcing_contract(scenario, scenario.outsourcing[0], days)
 
 
 def test_a_plug_in_policy_that_picks_an_unavailable_team_is_refused() -> None:
@@ -292,3 +291,68 @@ def test_a_plug_in_policy_that_picks_an_unavailable_team_is_refused() -> None:
 
     with pytest.raises(HosplogiError, match="non-empty, distinct and free now"):
         simulate(Scenario.mmc(30, 1, 3), days=1, seed=1, policy=Greedy())
+
+
+# -- the package's structure (issue 12) ---------------------------------------------------------
+
+
+def test_policy_names_live_in_one_table() -> None:
+    from typing import get_args
+
+    from hosplogi.cli.main import _parser
+    from hosplogi.simulation.policies import POLICY_NAMES, PolicyName, named_policy
+
+    assert POLICY_NAMES == get_args(PolicyName) == ("fifo", "priority", "recommend", "assign")
+    for name in POLICY_NAMES:
+        assert callable(named_policy(name).choose)
+        assert Scenario.mmc(1, 1, 2).with_policy(name).policy == name
+    simulate_command = _parser()._subparsers._group_actions[0].choices["simulate"]  # type: ignore[union-attr]
+    policy = next(a for a in simulate_command._actions if a.dest == "policy")
+    assert tuple(policy.choices) == POLICY_NAMES
+    with pytest.raises(HosplogiError, match="choose one of fifo, priority, recommend, assign"):
+        named_policy("random")
+
+
+def test_the_engine_leaves_a_typed_run_state_that_results_assemble() -> None:
+    from hosplogi.simulation import engine
+    from hosplogi.simulation.results import assemble
+
+    scenario = Scenario.mmc(3, 1, 4)
+    state = engine.run(scenario, days=2, seed=5)
+    assert isinstance(state, engine.RunState)
+    assert len(state.orders) == len(state.reported) == len(state.first_start)
+    assert (
+        set(state.busy_minutes)
+        == set(state.on_shift_minutes)
+        == {t.id for t in scenario.hospital.technicians}
+    )
+    assembled = assemble(scenario, state, days=2, seed=5, warmup_days=0)
+    assert assembled == simulate(scenario, days=2, seed=5)
+
+
+def test_no_import_inside_a_function_in_simulation_or_cli() -> None:
+    import ast
+    from pathlib import Path
+
+    import hosplogi
+
+    root = Path(hosplogi.__file__).parent
+    for path in [*(root / "simulation").glob("*.py"), *(root / "cli").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.If):
+                inner = [n for n in ast.walk(node) if isinstance(n, ast.Import | ast.ImportFrom)]
+                assert not inner, f"{path.name}:{inner[0].lineno} imports inside {type(node)}"
+
+
+def test_repeated_technician_ids_are_refused_naming_them() -> None:
+    staff = tuple(Technician(id=i, skills={"repair": 1}) for i in ("T1", "T2", "T1"))
+    demand = (Demand(trade="repair", priority="routine", per_day=1, work_minutes=10),)
+    with pytest.raises(ValidationError, match="technician ids must be unique; repeated: 'T1'"):
+        Hospital(technicians=staff, demand=demand)
+
+
+def test_a_trade_outsourced_twice_is_refused() -> None:
+    once = Scenario(hospital=Hospital.synthetic(beds=200, seed=3)).outsourced("lifts")
+    with pytest.raises(ValidationError, match="outsourced trades must be unique; repeated: 'l"):
+        Scenario.model_validate({**dict(once), "outsourcing": once.outsourcing * 2})

@@ -9,146 +9,59 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import simpy
 
 from hosplogi._types import fixed_zone
-from hosplogi.crews import SkillRequirement, Technician
-from hosplogi.errors import HosplogiError, InfeasibleError
+from hosplogi.calendars import BusinessCalendar, china_official_years
+from hosplogi.errors import HosplogiError
 from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
-from hosplogi.scheduling import team_for
+from hosplogi.simulation.parts import Demand, Profile, Rounds, Shift
+from hosplogi.simulation.policies import Policy, named_policy
+from hosplogi.simulation.scenario import Hospital, Scenario
 
-if TYPE_CHECKING:
-    from hosplogi.simulation import (
-        Demand,
-        Hospital,
-        Profile,
-        Rounds,
-        Scenario,
-        Shift,
-        SimulationResult,
-    )
-
-__all__ = ["Policy", "named_policy", "run"]
-
-Assignment = tuple[str, tuple[str, ...]]
+__all__ = ["RunState", "run"]
 
 
-class Policy(Protocol):
-    """A dispatch policy: given the waiting orders and the free technicians, say who goes where.
+@dataclass(frozen=True)
+class RunState:
+    """What one run of the engine leaves behind, for :mod:`~hosplogi.simulation.results`.
 
-    `waiting` is in order of report; `free` lists technicians idle and on shift now, the longest
-    idle first. Return ``(order id, technician ids)`` pairs; each technician at most once.
+    Times are float minutes from local midnight of the scenario's start date.
 
-    Examples
-    --------
-    A policy that sends the longest-idle person to the newest order:
-
-    >>> class NewestFirst:
-    ...     def choose(self, waiting, free, now):
-    ...         return [(waiting[-1].id, (free[0].id,))] if waiting and free else []
-    >>> from hosplogi.simulation import Scenario, simulate
-    >>> run = simulate(Scenario.mmc(2, 3, 2), days=1, seed=1, policy=NewestFirst())
-    >>> run.summary.arrivals > 0
-    True
+    Attributes
+    ----------
+    start, end : datetime
+        The instants of minute 0 and of the horizon.
+    horizon : float
+        Simulated minutes.
+    orders : tuple[WorkOrder, ...]
+        Every order reported, in order of report, with its history at the end.
+    reported : tuple[float, ...]
+        When each order was reported.
+    first_start : tuple[float | None, ...]
+        When work on each order first started on site, or None.
+    area : float
+        The integral over time of the number of orders reported and not yet completed.
+    busy_minutes, on_shift_minutes : Mapping[str, float]
+        Technician id → minutes busy, and minutes on shift, over the horizon (technicians in the
+        hospital's order).
     """
 
-    def choose(
-        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
-    ) -> list[Assignment]: ...
-
-
-# -- the built-in policies ----------------------------------------------------------------------
-
-
-def _needs(order: WorkOrder) -> tuple[SkillRequirement, ...]:
-    return order.requirements or (SkillRequirement(skill=order.trade),)
-
-
-def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
-    return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
-
-
-def _in_turn(
-    orders: Sequence[WorkOrder],
-    free: Sequence[Technician],
-    team_for: Callable[[WorkOrder, list[Technician]], tuple[str, ...] | None],
-) -> list[Assignment]:
-    """Staff `orders` one after another from whoever is still free."""
-    left = list(free)
-    chosen: list[Assignment] = []
-    for order in orders:
-        if not left:
-            break
-        team = team_for(order, left)
-        if team:
-            chosen.append((order.id, team))
-            left = [t for t in left if t.id not in team]
-    return chosen
-
-
-@dataclass
-class _Greedy:
-    """First come first served (``fifo``) or most urgent first (``priority``)."""
-
-    by_priority: bool
-
-    def choose(
-        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
-    ) -> list[Assignment]:
-        day = now.date()
-        queue = _urgent_first(waiting) if self.by_priority else waiting
-        return _in_turn(queue, free, lambda order, left: team_for(_needs(order), left, on=day))
-
-
-@dataclass
-class _Recommend:
-    """Most urgent first, each order given the top team of :func:`scheduling.recommend`."""
-
-    def choose(
-        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
-    ) -> list[Assignment]:
-        from hosplogi.scheduling import recommend
-
-        def best(order: WorkOrder, left: list[Technician]) -> tuple[str, ...] | None:
-            try:
-                top = recommend(order, left, now=now, k=1)
-            except InfeasibleError:  # nobody free now can staff it; it waits
-                return None
-            return tuple(top[0].technician_ids) if top else None
-
-        return _in_turn(_urgent_first(waiting), free, best)
-
-
-@dataclass
-class _Batch:
-    """Periodic batch assignment by min-cost flow (:func:`scheduling.assign`)."""
-
-    def choose(
-        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
-    ) -> list[Assignment]:
-        from hosplogi.scheduling import assign
-
-        plan = assign(list(waiting), list(free), now=now)
-        return [(oid, tuple(team)) for oid, team in sorted(plan.items()) if team]
-
-
-def named_policy(name: str) -> Policy:
-    """The built-in policy called `name`."""
-    policies: dict[str, Policy] = {
-        "fifo": _Greedy(by_priority=False),
-        "priority": _Greedy(by_priority=True),
-        "recommend": _Recommend(),
-        "assign": _Batch(),
-    }
-    if name not in policies:
-        raise HosplogiError(f"unknown policy {name!r}; choose one of {', '.join(policies)}")
-    return policies[name]
+    start: datetime
+    end: datetime
+    horizon: float
+    orders: tuple[WorkOrder, ...]
+    reported: tuple[float, ...]
+    first_start: tuple[float | None, ...]
+    area: float
+    busy_minutes: Mapping[str, float]
+    on_shift_minutes: Mapping[str, float]
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -558,8 +471,6 @@ def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
     """
     if not scenario.holidays:
         return frozenset()
-    from hosplogi.calendars import BusinessCalendar, china_official_years
-
     last = scenario.start + timedelta(days=math.ceil(days))
     known = set(china_official_years())
     years = [y for y in range(scenario.start.year, last.year + 1) if y in known]
@@ -573,13 +484,30 @@ def run(
     *,
     days: float,
     seed: int,
-    warmup_days: float,
-    policy: Policy | None,
+    policy: Policy | None = None,
     progress: Callable[[float], None] | None = None,
-) -> SimulationResult:
-    """Simulate and assemble the result (see :func:`hosplogi.simulation.simulate`)."""
-    from hosplogi import simulation
+) -> RunState:
+    """Run the event engine for `days` days (see :func:`hosplogi.simulation.simulate`).
 
+    Examples
+    --------
+    >>> state = run(Scenario.mmc(2, 3, 1), days=1, seed=1)
+    >>> len(state.orders) == len(state.reported), state.end - state.start
+    (True, datetime.timedelta(days=1))
+    """
     sim = _Run(scenario, days, seed, policy)
     sim.go(_holidays(scenario, days), progress)
-    return simulation._assemble(scenario, sim, days=days, seed=seed, warmup_days=warmup_days)
+    return RunState(
+        start=sim.clock.instant(0.0),
+        end=sim.clock.instant(sim.horizon),
+        horizon=sim.horizon,
+        orders=tuple(j.order for j in sim.jobs),
+        reported=tuple(j.reported for j in sim.jobs),
+        first_start=tuple(j.first_start for j in sim.jobs),
+        area=sim.area,
+        busy_minutes=dict(sim.busy_minutes),
+        on_shift_minutes={
+            tid: float(_shift_overlap(windows, 0.0, sim.horizon))
+            for tid, windows in sim.windows.items()
+        },
+    )

@@ -1,0 +1,401 @@
+"""The results of a run: the order histories and every figure computed from them.
+
+The engine (:mod:`~hosplogi.simulation.engine`) leaves a typed :class:`RunState`; :func:`assemble`
+reads the figures out of it with the library's own engines — SLA compliance from
+:func:`hosplogi.sla.compliance`, the scorecard from :func:`hosplogi.kpi.measures` and
+:func:`hosplogi.kpi.score`, outsourced trades settled with :func:`hosplogi.contracts.settle`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field
+
+from hosplogi._types import FrozenModel, Money
+from hosplogi.contracts import (
+    Contract,
+    DeductionKind,
+    DeductionRule,
+    ServiceItem,
+    Settlement,
+    settle,
+)
+from hosplogi.crews import Employment
+from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
+from hosplogi.orders import Action, Status, WorkOrder
+from hosplogi.simulation.engine import RunState
+from hosplogi.simulation.parts import IN_HOUSE_COST, Outsourcing, main_trade
+from hosplogi.simulation.scenario import Hospital, Scenario
+from hosplogi.simulation.stats import mean_confidence_interval
+from hosplogi.sla import ComplianceReport, compliance
+
+__all__ = [
+    "Replication",
+    "RunSummary",
+    "SimulationResult",
+    "assemble",
+    "outsourcing_contract",
+    "summarise",
+]
+
+
+class RunSummary(FrozenModel):
+    """The headline figures of one run, without the orders: cheap to send between processes.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import simulate
+    >>> s = simulate(Scenario.mmc(2, 3, 1), days=1, seed=1).summary
+    >>> s.completed + s.cancelled + s.open == s.arrivals
+    True
+    """
+
+    scenario: str
+    seed: int
+    days: float
+    arrivals: int
+    completed: int
+    cancelled: int
+    open: int
+    mean_wait_minutes: float
+    """Report → first start on site, over orders that started."""
+    mean_time_in_system_minutes: float
+    mean_in_system: float
+    """Time-average number of orders reported and not yet completed (L of Little's law)."""
+    arrival_rate_per_minute: float
+    utilisation: float
+    """Busy time / on-shift time over all technicians."""
+    response_met_rate: float | None = None
+    resolution_met_rate: float | None = None
+    response_met_by_priority: dict[str, float | None] = Field(default_factory=dict)
+    scorecard_total: float | None = None
+    labour_cost: Money = Decimal("0.00")
+
+    def to_record(self) -> dict[str, Any]:
+        """A flat dict for a DataFrame row (per-priority rates as ``response_met_rate_<p>``).
+
+        Examples
+        --------
+        >>> from hosplogi.simulation import simulate
+        >>> row = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2).summary.to_record()
+        >>> row["scenario"], "response_met_rate_routine" in row
+        ('M/M/1 λ=2/h μ=3/h', True)
+        """
+        row = self.model_dump(mode="json", exclude={"response_met_by_priority"})
+        for priority, rate in self.response_met_by_priority.items():
+            row[f"response_met_rate_{priority}"] = rate
+        return row
+
+
+class SimulationResult(FrozenModel):
+    """Everything one run produced: the order histories and the figures computed from them.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import simulate
+    >>> run = simulate(Scenario(hospital=Hospital.synthetic(beds=40, seed=1)), days=1, seed=1)
+    >>> run.sla["response"].total.count == run.summary.arrivals
+    True
+    """
+
+    summary: RunSummary
+    orders: tuple[WorkOrder, ...]
+    utilisation: dict[str, float]
+    """Technician id → busy time / on-shift time."""
+    utilisation_by_trade: dict[str, float]
+    sla: dict[str, ComplianceReport]
+    """``"response"``, ``"resolution"`` → :func:`hosplogi.sla.compliance` by priority at the end."""
+    scorecard: ScorecardResult | None
+    """:func:`hosplogi.kpi.score` of the default scorecard on :func:`hosplogi.kpi.measures` of the
+    run (plus the scenario's `assumed_kpi` for what a run does not model); None when some
+    indicator has no measure (listed in `unmeasured`)."""
+    unmeasured: tuple[str, ...] = ()
+    settlements: tuple[Settlement, ...] = ()
+    """Monthly :func:`hosplogi.contracts.settle` results of the outsourced trades."""
+    labour_cost: Money
+    end: datetime
+
+    @property
+    def arrivals(self) -> int:
+        """Orders reported during the run."""
+        return self.summary.arrivals
+
+    @property
+    def mean_wait(self) -> timedelta:
+        """Mean time from report to first start on site, over the orders that started."""
+        return timedelta(minutes=self.summary.mean_wait_minutes)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per order (id, trade, priority, status, times in minutes), for a DataFrame.
+
+        Examples
+        --------
+        >>> from hosplogi.simulation import simulate
+        >>> run = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2)
+        >>> sorted(run.to_records()[0])[:4]
+        ['assignees', 'completed_minutes', 'id', 'priority']
+        """
+        rows = []
+        for o in self.orders:
+            start = o.first_at(Action.START)
+            done = o.first_at(Action.COMPLETE)
+            rows.append(
+                {
+                    "id": o.id,
+                    "trade": o.trade,
+                    "priority": o.priority.value,
+                    "source": o.source.value,
+                    "status": o.status.value,
+                    "reported_at": o.reported_at.isoformat(),
+                    "wait_minutes": _minutes(o.reported_at, start),
+                    "completed_minutes": _minutes(o.reported_at, done),
+                    "assignees": "+".join(o.assignees),
+                }
+            )
+        return rows
+
+
+def _minutes(a: datetime, b: datetime | None) -> float | None:
+    return None if b is None else (b - a).total_seconds() / 60
+
+
+class Replication(FrozenModel):
+    """Independent replications of one scenario with means and 95% confidence intervals.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import replicate
+    >>> rep = replicate(Scenario.mmc(2, 3, 1), 2, days=1, seed=1)
+    >>> len(rep.to_records())
+    2
+    """
+
+    scenario: str
+    runs: tuple[RunSummary, ...]
+    mean: dict[str, float]
+    low: dict[str, float]
+    high: dict[str, float]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One row per run."""
+        return [r.to_record() for r in self.runs]
+
+
+_NUMERIC = (
+    "mean_wait_minutes",
+    "mean_time_in_system_minutes",
+    "mean_in_system",
+    "utilisation",
+    "response_met_rate",
+    "resolution_met_rate",
+    "scorecard_total",
+)
+
+
+def assemble(
+    scenario: Scenario, state: RunState, *, days: float, seed: int, warmup_days: float
+) -> SimulationResult:
+    """Turn the engine's run state into a SimulationResult; every figure from the order histories.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import Scenario, engine
+    >>> scenario = Scenario.mmc(2, 3, 1)
+    >>> state = engine.run(scenario, days=1, seed=1)
+    >>> assemble(scenario, state, days=1, seed=1, warmup_days=0).arrivals == len(state.orders)
+    True
+    """
+    horizon = state.horizon
+    orders = state.orders
+    end = state.end
+    warm = warmup_days * 1440
+    waits = [
+        first - reported
+        for reported, first in zip(state.reported, state.first_start, strict=True)
+        if first is not None and reported >= warm
+    ]
+    in_system = [_minutes_in_system(o, end) for o in orders]
+    utilisation, by_trade = _utilisation(scenario.hospital, state)
+    settlements = _settlements(scenario, orders, days)
+    labour = _labour_cost(scenario, days, settlements)
+    sla = {
+        clock: compliance(orders, scenario.sla_policy, end, by="priority", clock=clock)
+        for clock in ("response", "resolution")
+    }
+    card, unmeasured = _scorecard(scenario, orders, state.start, end, labour, days)
+    summary = RunSummary(
+        scenario=scenario.name,
+        seed=seed,
+        days=days,
+        arrivals=len(orders),
+        completed=sum(1 for o in orders if o.status.is_done),
+        cancelled=sum(1 for o in orders if o.status is Status.CANCELLED),
+        open=sum(1 for o in orders if not o.status.is_done and o.status is not Status.CANCELLED),
+        mean_wait_minutes=sum(waits) / len(waits) if waits else 0.0,
+        mean_time_in_system_minutes=sum(in_system) / len(in_system) if in_system else 0.0,
+        mean_in_system=state.area / horizon,
+        arrival_rate_per_minute=len(orders) / horizon,
+        utilisation=_overall_utilisation(state),
+        response_met_rate=sla["response"].total.met_rate,
+        resolution_met_rate=sla["resolution"].total.met_rate,
+        response_met_by_priority={
+            row.key: row.met_rate for row in sla["response"].rows if row.key is not None
+        },
+        scorecard_total=card.total if card else None,
+        labour_cost=labour,
+    )
+    return SimulationResult(
+        summary=summary,
+        orders=orders,
+        utilisation=utilisation,
+        utilisation_by_trade=by_trade,
+        sla=sla,
+        scorecard=card,
+        unmeasured=unmeasured,
+        settlements=settlements,
+        labour_cost=labour,
+        end=end,
+    )
+
+
+def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:
+    """Means and 95% confidence intervals of the numeric figures of independent runs.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import Scenario, simulate
+    >>> runs = tuple(simulate(Scenario.mmc(2, 3, 1), days=1, seed=s).summary for s in (1, 2))
+    >>> rep = summarise("M/M/1", runs)
+    >>> rep.low["utilisation"] <= rep.mean["utilisation"] <= rep.high["utilisation"]
+    True
+    """
+    mean, low, high = {}, {}, {}
+    for field in _NUMERIC:
+        values = [v for s in summaries if (v := getattr(s, field)) is not None]
+        if values:
+            mean[field], low[field], high[field] = mean_confidence_interval(values)
+    return Replication(scenario=scenario, runs=summaries, mean=mean, low=low, high=high)
+
+
+def _scorecard(
+    scenario: Scenario,
+    orders: Sequence[WorkOrder],
+    start: datetime,
+    end: datetime,
+    labour: Decimal,
+    days: float,
+) -> tuple[ScorecardResult | None, tuple[str, ...]]:
+    """The default scorecard on the run's own measures, or None and the indicators no measure
+    exists for (an M/M/c run has no acceptance, assets or licences). Labour cost is annualised."""
+    annual_labour = (labour * Decimal(365) / Decimal(str(days))).quantize(Decimal("0.01"))
+    measured = measures(
+        orders,
+        start=start,
+        end=end,
+        policy=scenario.sla_policy,
+        technicians=scenario.hospital.technicians,
+        labour_cost=annual_labour,
+    )
+    card = default_scorecard()
+    values = {**scenario.assumed_kpi, **measured}
+    unmeasured = tuple(i.code for i in card.indicators if i.code not in values)
+    if unmeasured:
+        return None, unmeasured
+    return score(card, values, strict=False), ()
+
+
+def _minutes_in_system(order: WorkOrder, end: datetime) -> float:
+    """Minutes between report (or refused acceptance) and completion, read from the event log."""
+    total, entered = 0.0, None
+    for e in order.events:
+        if e.action in (Action.REPORT, Action.REJECT):
+            entered = e.at
+        elif e.action is Action.COMPLETE and entered is not None:
+            total += (e.at - entered).total_seconds()
+            entered = None
+    if entered is not None:
+        total += (end - entered).total_seconds()
+    return total / 60
+
+
+def _utilisation(hospital: Hospital, state: RunState) -> tuple[dict[str, float], dict[str, float]]:
+    per: dict[str, float] = {}
+    busy: dict[str, float] = {}
+    shift: dict[str, float] = {}
+    for t in hospital.technicians:
+        on = state.on_shift_minutes[t.id]
+        per[t.id] = state.busy_minutes[t.id] / on if on else 0.0
+        trade = main_trade(t)
+        busy[trade] = busy.get(trade, 0.0) + state.busy_minutes[t.id]
+        shift[trade] = shift.get(trade, 0.0) + on
+    return per, {k: busy[k] / shift[k] if shift[k] else 0.0 for k in sorted(busy)}
+
+
+def _overall_utilisation(state: RunState) -> float:
+    on = sum(state.on_shift_minutes[tid] for tid in state.busy_minutes)
+    return sum(state.busy_minutes.values()) / on if on else 0.0
+
+
+def outsourcing_contract(scenario: Scenario, deal: Outsourcing, days: float) -> Contract:
+    """The outsourcing contract of `deal` for a run of `days` days: the monthly fee from the
+    headcount, a deduction per breached resolution clock.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import Hospital, Scenario
+    >>> s = Scenario(hospital=Hospital.synthetic(beds=100, seed=1)).outsourced("lifts")
+    >>> outsourcing_contract(s, s.outsourcing[0], days=40).end
+    datetime.date(2026, 4, 10)
+    """
+    service = ServiceItem.LIFTS if deal.trade == "lifts" else ServiceItem.MAINTENANCE
+    last_day = scenario.start + timedelta(days=math.ceil(days) - 1)
+    return Contract(
+        id=f"C-{deal.vendor}-{deal.trade}",
+        name=f"{deal.trade} services by {deal.vendor}",
+        vendor=deal.vendor,
+        services=(service,),
+        start=scenario.start,
+        end=last_day,
+        monthly_fee=(deal.annual_cost_per_head * deal.headcount / 12),
+        staffing={deal.trade: deal.headcount},
+        sla_policy=scenario.sla_policy,
+        deductions=(DeductionRule(kind=DeductionKind.SLA_BREACH, amount=deal.sla_deduction),),
+        timezone=scenario.hospital.timezone,
+    )
+
+
+def _settlements(
+    scenario: Scenario, orders: Sequence[WorkOrder], days: float
+) -> tuple[Settlement, ...]:
+    """Each outsourced trade settled month by month with :func:`hosplogi.contracts.settle`."""
+    settled = []
+    for deal in scenario.outsourcing:
+        contract = outsourcing_contract(scenario, deal, days)
+        own = [o for o in orders if o.trade == deal.trade]
+        year, month = contract.start.year, contract.start.month
+        while (year, month) <= (contract.end.year, contract.end.month):
+            settled.append(settle(contract, year, month, orders=own))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(settled)
+
+
+def _labour_cost(scenario: Scenario, days: float, settlements: Sequence[Settlement]) -> Decimal:
+    """In-house staff at their annual cost pro rata, plus what the outsourcing contracts pay."""
+    years = Decimal(str(days)) / Decimal(365)
+    costs = scenario.hospital.annual_cost
+    vendors = {deal.vendor for deal in scenario.outsourcing}
+    in_house = sum(
+        (
+            costs.get(t.employment or Employment.PERMANENT, IN_HOUSE_COST)
+            for t in scenario.hospital.technicians
+            if t.employer not in vendors
+        ),
+        Decimal(0),
+    )
+    paid = sum((s.payable for s in settlements), Decimal(0))
+    return (in_house * years + paid).quantize(Decimal("0.01"))

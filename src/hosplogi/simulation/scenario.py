@@ -1,0 +1,374 @@
+"""What to simulate: a :class:`Hospital` (staff, shifts, demand) and a :class:`Scenario` (the
+hospital, a dispatch policy and the levers a researcher moves).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date
+from typing import Any, Self, TypeVar
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator, model_validator
+
+from hosplogi._types import FrozenModel, Identifier, Money, require_unique
+from hosplogi.crews import CERTIFICATE_RULES, Certificate, Employment, Technician
+from hosplogi.errors import HosplogiError
+from hosplogi.orders import Priority
+from hosplogi.simulation.parts import (
+    ASSUMED_KPI,
+    DEFAULT_SLA,
+    IN_HOUSE_COST,
+    OUTSOURCED_COST,
+    Demand,
+    Outsourcing,
+    Profile,
+    Rounds,
+    Shift,
+    main_trade,
+)
+from hosplogi.simulation.policies import POLICY_NAMES, PolicyName
+from hosplogi.simulation.synthetic import synthetic_hospital
+from hosplogi.sla import SlaPolicy
+
+__all__ = ["Hospital", "Scenario"]
+
+_M = TypeVar("_M", bound=FrozenModel)
+
+
+class Hospital(FrozenModel):
+    """A hospital's logistics set-up: staff and shifts, demand and its profile.
+
+    Build a realistic one from a few numbers with :meth:`synthetic`; every parameter is data, so a
+    hospital can be saved as JSON and shared.
+
+    Examples
+    --------
+    >>> h = Hospital(technicians=(Technician(id="T1", skills={"repair": 2}),),
+    ...              demand=(Demand(trade="repair", priority="routine", per_day=4,
+    ...                             work_minutes=45),))
+    >>> Hospital.model_validate_json(h.model_dump_json()) == h
+    True
+    """
+
+    name: str = "hospital"
+    beds: int = Field(default=0, ge=0, strict=True)
+    timezone: str = "Asia/Shanghai"
+    departments: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    assets: dict[Identifier, int] = Field(default_factory=dict)
+    """Trade → number of assets (设备台账) a request of that trade may concern; ids are
+    ``"<trade>-<n>"``. Repeat repairs on one asset show in the scorecard."""
+    technicians: tuple[Technician, ...]
+    shifts: dict[Identifier, Shift] = Field(default_factory=dict)
+    """Technician id → shift; a technician without one works around the clock."""
+    demand: tuple[Demand, ...]
+    profile: Profile = Profile()
+    annual_cost: dict[Employment, Money] = Field(
+        default_factory=lambda: {
+            Employment.PERMANENT: IN_HOUSE_COST,
+            Employment.CONTRACT: IN_HOUSE_COST,
+            Employment.OUTSOURCED: OUTSOURCED_COST,
+        }
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}, e.g. 'Asia/Shanghai'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _staff_can_serve_demand(self) -> Self:
+        ids = [t.id for t in self.technicians]
+        require_unique(ids, "technician ids")
+        unknown = sorted(set(self.shifts) - set(ids))
+        if unknown:
+            raise ValueError(f"shifts name unknown technicians: {', '.join(unknown)}")
+        if not self.demand:
+            raise ValueError("a hospital needs at least one demand stream")
+        for d in self.demand:
+            for req in d.needs:
+                able = sum(1 for t in self.technicians if t.can_fill(req))
+                if able < req.count:
+                    raise ValueError(
+                        f"demand {d.trade}/{d.priority.value} needs {req.count} × {req.skill} at "
+                        f"level ≥ {req.level}, but only {able} technician(s) have it; add staff "
+                        "or lower the requirement"
+                    )
+        return self
+
+    @classmethod
+    def synthetic(cls, *, beds: int, seed: int = 0, technicians: int | None = None) -> Hospital:
+        """A realistic hospital of `beds` beds: departments, staff with skill mixes, shifts, demand.
+
+        Demand is about 50 requests per bed per year (an 800-bed hospital: about 40,000 orders a
+        year), spread over seven trades and four priorities, with one request in twelve needing two
+        trades (000:35). Staff default to 0.075 per bed (60 for 800 beds), allotted to trades by
+        workload; each has one main trade at level 3–5 and up to two secondary skills (一专多能,
+        002:61); licensed trades carry certificates (003:347). About 70% of each trade work the
+        day shift (08:00–17:30, Monday–Friday); the rest cover evenings, nights and weekends in
+        turn (24-hour duty, 002:69).
+
+        Parameters
+        ----------
+        beds : int
+            At least 20.
+        seed : int
+            Makes the staff mix reproducible.
+        technicians : int, optional
+            Overrides the staff count.
+
+        Examples
+        --------
+        >>> h = Hospital.synthetic(beds=800, seed=1)
+        >>> len(h.technicians), round(sum(d.per_day for d in h.demand) * 365)
+        (60, 40000)
+        """
+        return cls(**synthetic_hospital(beds, seed, technicians))
+
+
+class Scenario(FrozenModel):
+    """What to simulate: a hospital, a dispatch policy and the levers a researcher moves.
+
+    Levers return new scenarios: :meth:`with_policy`, :meth:`staffed`, :meth:`cross_trained`,
+    :meth:`outsourced`, :meth:`with_rounds`.
+
+    Parameters
+    ----------
+    hospital : Hospital
+    policy : {"fifo", "priority", "recommend", "assign"}
+        ``fifo`` first come first served with the longest-idle qualified staff; ``priority`` most
+        urgent first; ``recommend`` asks :func:`hosplogi.scheduling.recommend` for the best team;
+        ``assign`` batches open orders every `batch_minutes` through
+        :func:`hosplogi.scheduling.assign`.
+    travel_minutes : tuple[float, float]
+        Uniform travel time range to the job.
+    hold_probability, hold_minutes
+        Chance that a job stops for material (001:385) and the mean wait (exponential).
+    reject_probability, rework_share
+        Chance that acceptance is refused, and the share of the work redone.
+    verify_minutes, followup_minutes
+        Mean delay to the department's acceptance (验收) and to the follow-up call (回访).
+
+    Examples
+    --------
+    >>> s = Scenario(hospital=Hospital.synthetic(beds=100, seed=1), policy="fifo")
+    >>> s.with_policy("assign").policy
+    'assign'
+    """
+
+    name: str = "baseline"
+    hospital: Hospital
+    start: date = date(2026, 3, 2)
+    policy: PolicyName = "priority"
+    batch_minutes: int = Field(default=15, ge=1, strict=True)
+    travel_minutes: tuple[float, float] = (5.0, 15.0)
+    hold_probability: float = Field(default=0.05, ge=0, le=1, allow_inf_nan=False)
+    hold_minutes: float = Field(default=240.0, gt=0, allow_inf_nan=False)
+    reject_probability: float = Field(default=0.03, ge=0, le=1, allow_inf_nan=False)
+    rework_share: float = Field(default=0.3, gt=0, le=1, allow_inf_nan=False)
+    verify_minutes: float = Field(default=60.0, ge=0, allow_inf_nan=False)
+    followup_minutes: float = Field(default=1440.0, ge=0, allow_inf_nan=False)
+    acceptance: bool = True
+    """Whether departments verify completed work and the desk closes it after a follow-up call."""
+    satisfaction: float = Field(default=0.9, ge=0, le=1, allow_inf_nan=False)
+    """Chance an accepted job is rated 5 rather than 4 (a refused one is rated 2)."""
+    sla_policy: SlaPolicy = Field(default_factory=lambda: DEFAULT_SLA)
+    """The clocks the run is measured against (24/7 by default; see :data:`DEFAULT_SLA`)."""
+    assumed_kpi: dict[str, float] = Field(default_factory=lambda: dict(ASSUMED_KPI))
+    """Values for scorecard indicators a run does not model (measured values take precedence)."""
+    outsourcing: tuple[Outsourcing, ...] = ()
+    rounds: Rounds | None = None
+    holidays: bool = True
+    """Lower demand on China's public holidays (the business calendar's holidays)."""
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _known_policy(cls, value: Any) -> Any:
+        if value not in POLICY_NAMES:
+            raise ValueError(f"unknown policy {value!r}; choose one of {', '.join(POLICY_NAMES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _sane_ranges(self) -> Self:
+        low, high = self.travel_minutes
+        if not (0 <= low <= high) or not math.isfinite(high):
+            raise ValueError(f"travel_minutes must be 0 ≤ low ≤ high, got {self.travel_minutes}")
+        require_unique((o.trade for o in self.outsourcing), "outsourced trades")
+        for d in self.hospital.demand:
+            for req in d.needs:
+                licensed = [t for t in self.hospital.technicians if t.may_work(req, self.start)]
+                if len(licensed) < req.count:
+                    raise ValueError(
+                        f"demand {d.trade}/{d.priority.value} needs {req.count} × {req.skill} at "
+                        f"level ≥ {req.level} with a valid certificate where the trade is "
+                        f"licensed ({CERTIFICATE_RULES.get(req.skill, 'none needed')}) on "
+                        f"{self.start}, but only {len(licensed)} technician(s) qualify"
+                    )
+        return self
+
+    @classmethod
+    def mmc(cls, arrivals_per_hour: float, services_per_hour: float, technicians: int) -> Scenario:
+        """The textbook M/M/c queue: one trade, Poisson arrivals around the clock, exponential
+        work, `technicians` identical people on duty 24/7, FIFO, no travel, holds or refusals.
+
+        Raises
+        ------
+        HosplogiError
+            If a rate is not positive or there are no technicians.
+
+        Examples
+        --------
+        >>> s = Scenario.mmc(arrivals_per_hour=4, services_per_hour=1, technicians=5)
+        >>> s.policy, len(s.hospital.technicians), s.hospital.demand[0].per_day
+        ('fifo', 5, 96.0)
+        """
+        if not (arrivals_per_hour > 0 and services_per_hour > 0) or technicians < 1:
+            raise HosplogiError(
+                "an M/M/c scenario needs positive arrival and service rates and at least one "
+                f"technician, got λ={arrivals_per_hour}/h, μ={services_per_hour}/h, "
+                f"c={technicians}"
+            )
+        staff = tuple(Technician(id=f"T{i:02d}", skills={"repair": 1}) for i in range(technicians))
+        stream = Demand(
+            trade="repair",
+            priority=Priority.ROUTINE,
+            per_day=arrivals_per_hour * 24,
+            work_minutes=60 / services_per_hour,
+            distribution="exponential",
+        )
+        hospital = Hospital(name="M/M/c", technicians=staff, demand=(stream,), timezone="UTC")
+        return cls(
+            name=f"M/M/{technicians} λ={arrivals_per_hour:g}/h μ={services_per_hour:g}/h",
+            hospital=hospital,
+            policy="fifo",
+            travel_minutes=(0.0, 0.0),
+            hold_probability=0.0,
+            reject_probability=0.0,
+            acceptance=False,
+            holidays=False,
+        )
+
+    # -- levers -------------------------------------------------------------------------------
+
+    def with_policy(self, policy: PolicyName) -> Scenario:
+        """The same scenario dispatched by another policy."""
+        return _evolve(self, policy=policy, name=f"{self.name} / {policy}")
+
+    def staffed(self, trade: str, headcount: int) -> Scenario:
+        """Set the number of technicians whose main trade is `trade` to `headcount`.
+
+        Extra staff copy the skill mix of the trade's first technician; removed staff are the
+        last ones listed.
+
+        Examples
+        --------
+        >>> h = Hospital.synthetic(beds=200, seed=3)
+        >>> s = Scenario(hospital=h).staffed("plumbing", 6)
+        >>> sum(1 for t in s.hospital.technicians if main_trade(t) == "plumbing")
+        6
+        """
+        if headcount < 0:
+            raise HosplogiError(f"headcount must be 0 or more, got {headcount}")
+        staff = list(self.hospital.technicians)
+        own = [t for t in staff if main_trade(t) == trade]
+        if not own:
+            raise HosplogiError(
+                f"no technician has main trade {trade!r}; trades here: "
+                f"{', '.join(sorted({main_trade(t) for t in staff}))}"
+            )
+        shifts = dict(self.hospital.shifts)
+        for t in own[headcount:]:
+            staff.remove(t)
+            shifts.pop(t.id, None)
+        template = own[0]
+        for n in range(len(own), headcount):
+            clone = template.model_copy(update={"id": f"{template.id}-x{n}"})
+            staff.append(clone)
+            if template.id in shifts:
+                shifts[clone.id] = shifts[template.id]
+        hospital = _evolve(self.hospital, technicians=tuple(staff), shifts=shifts)
+        return _evolve(self, hospital=hospital, name=f"{self.name} / {trade}×{headcount}")
+
+    def cross_trained(self, skill: str, share: float, *, level: int = 2, seed: int = 0) -> Scenario:
+        """Teach `skill` at `level` to a `share` of the technicians who lack it (一专多能).
+
+        For a licensed skill (see :data:`hosplogi.crews.CERTIFICATE_RULES`) the training comes
+        with the certificate, valid for three years from the scenario's start.
+
+        Examples
+        --------
+        >>> s = Scenario(hospital=Hospital.synthetic(beds=200, seed=3))
+        >>> trained = s.cross_trained("electrical", 1.0)
+        >>> all(t.licensed("electrician", s.start) for t in trained.hospital.technicians)
+        True
+        """
+        if not 0 <= share <= 1:
+            raise HosplogiError(f"share must be between 0 and 1, got {share}")
+        rng = random.Random(f"cross-train:{seed}:{skill}")
+        lacking = [t for t in self.hospital.technicians if t.level(skill) == 0]
+        chosen = {t.id for t in rng.sample(lacking, round(share * len(lacking)))}
+        kind = CERTIFICATE_RULES.get(skill)
+        expiry = self.start.replace(year=self.start.year + 3)
+
+        def train(t: Technician) -> Technician:
+            update: dict[str, Any] = {"skills": {**t.skills, skill: level}}
+            if kind is not None and not t.licensed(kind, self.start):
+                licence = Certificate(kind=kind, number=f"TR-{t.id}", expires_on=expiry)
+                update["certificates"] = (*t.certificates, licence)
+            return t.model_copy(update=update)
+
+        staff = tuple(train(t) if t.id in chosen else t for t in self.hospital.technicians)
+        hospital = _evolve(self.hospital, technicians=staff)
+        return _evolve(self, hospital=hospital, name=f"{self.name} / +{skill} for {share:.0%}")
+
+    def outsourced(
+        self, trade: str, *, vendor: str = "V1", headcount: int | None = None
+    ) -> Scenario:
+        """Hand `trade` to `vendor`: its in-house staff are replaced by outsourced staff
+        (same skills, 40,800 CNY per person-year instead of 59,000, 000:31) under a contract
+        settled monthly with SLA deductions.
+        """
+        own = [t for t in self.hospital.technicians if main_trade(t) == trade]
+        if not own:
+            raise HosplogiError(f"no technician has main trade {trade!r} to outsource")
+        count = len(own) if headcount is None else headcount
+        if count < 1:
+            raise HosplogiError(f"an outsourced trade needs a headcount of 1 or more, got {count}")
+        keep = [t for t in self.hospital.technicians if main_trade(t) != trade]
+        shifts = {k: v for k, v in self.hospital.shifts.items() if k not in {t.id for t in own}}
+        vendor_staff = []
+        for n in range(count):
+            model = own[n % len(own)]
+            worker = model.model_copy(
+                update={
+                    "id": f"{vendor}-{trade}-{n + 1:02d}",
+                    "employer": vendor,
+                    "employment": Employment.OUTSOURCED,
+                }
+            )
+            vendor_staff.append(worker)
+            if model.id in self.hospital.shifts:
+                shifts[worker.id] = self.hospital.shifts[model.id]
+        hospital = _evolve(self.hospital, technicians=(*keep, *vendor_staff), shifts=shifts)
+        deal = Outsourcing(trade=trade, vendor=vendor, headcount=count)
+        return _evolve(
+            self,
+            hospital=hospital,
+            outsourcing=(*self.outsourcing, deal),
+            name=f"{self.name} / {trade} outsourced",
+        )
+
+    def with_rounds(self, rounds: Rounds | None = None) -> Scenario:
+        """Add proactive rounds (巡查) that catch developing routine faults early (001:387)."""
+        return _evolve(self, rounds=rounds or Rounds(), name=f"{self.name} / rounds")
+
+
+def _evolve(model: _M, **update: Any) -> _M:
+    """A copy with `update` applied and validated (pydantic's model_copy does not validate)."""
+    return type(model).model_validate({**dict(model), **update})
