@@ -351,8 +351,8 @@ def test_safety_section_shows_the_missing_drill_and_the_unsigned_handover() -> N
     assert "rectification order DR-F0#A1 (inspection)" in text
     assert "Chain-of-custody audit at 02 Mar 18:00: 1 finding(s)" in text
     assert (
-        "missing_signature: batch MW-0226-2: handover MW-0226-2.2 (stored) is not signed by "
-        "Waste store"
+        "missing_signature: batch MW-0226-2: handover MW-0226-2.2 (stored) at "
+        "2026-02-26T08:00:00+08:00 is not signed by Waste store"
     ) in text
     assert "Ward 3              infectious 感染性        7   67.8" in text
     assert lines[-1] == ""

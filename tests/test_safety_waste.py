@@ -148,7 +148,9 @@ def test_a_missing_signature_names_the_party_who_did_not_sign() -> None:
     [finding] = audit_waste(chain, now=T0 + 40 * H)
     assert (finding.batch, finding.handover_id) == ("B1", "B1-2")
     assert finding.kind is WasteFindingKind.MISSING_SIGNATURE
-    assert finding.message == "batch B1: handover B1-2 (stored) is not signed by Store"
+    assert finding.message == (
+        "batch B1: handover B1-2 (stored) at 2026-03-02T09:00:00+08:00 is not signed by Store"
+    )
 
 
 def test_weight_lost_beyond_the_tolerance_is_found_on_the_later_hop() -> None:
@@ -158,7 +160,8 @@ def test_weight_lost_beyond_the_tolerance_is_found_on_the_later_hop() -> None:
     [finding] = audit_waste(chain, now=T0 + 40 * H)
     assert finding.handover_id == "B1-3"
     assert finding.message == (
-        "batch B1: handover B1-3 weighs 11.000 kg, lost 1.350 kg since B1-2 (12.350 kg); "
+        "batch B1: handover B1-3 (dispatched) at 2026-03-03T14:00:00+08:00 weighs 11.000 kg, "
+        "lost 1.350 kg since B1-2 (12.350 kg); "
         "tolerance 0.500 kg"
     )
 
@@ -213,7 +216,8 @@ def test_a_load_leaving_without_a_manifest_is_found_on_each_hop_without_one() ->
     found = audit_waste(chain, now=T0 + 40 * H)
     assert kinds(found) == [("missing_manifest", "B1-3"), ("missing_manifest", "B1-4")]
     assert found[0].message == (
-        "batch B1: handover B1-3 (dispatched) has no transfer manifest (转移联单)"
+        "batch B1: handover B1-3 (dispatched) at 2026-03-03T14:00:00+08:00 has no transfer "
+        "manifest (转移联单)"
     )
 
 
@@ -233,7 +237,8 @@ def test_custody_must_pass_from_receiver_to_giver() -> None:
     found = audit_waste(chain, now=T0 + 40 * H)
     assert kinds(found) == [("custody_break", "B1-4")]
     assert found[0].message == (
-        "batch B1: handover B1-4 is given by 'Unknown van' but B1-3 left the load with "
+        "batch B1: handover B1-4 (disposed) at 2026-03-03T18:00:00+08:00 is given by "
+        "'Unknown van', but B1-3 left the load with "
         "'GreenCarrier'"
     )
 
@@ -251,7 +256,8 @@ def test_findings_follow_batch_id_then_the_chain() -> None:
     ]
     assert (
         found[2].message
-        == "batch B2: handover B2-1 (collected) is not signed by Ward 3 and Porter Li"
+        == "batch B2: handover B2-1 (collected) at 2026-03-02T08:00:00+08:00 is not signed by "
+        "Ward 3 and Porter Li"
     )
 
 

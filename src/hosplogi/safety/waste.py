@@ -340,47 +340,33 @@ def _chain_findings(
     batch: str, chain: list[Handover], now: datetime, storage_limit: timedelta, tolerance: Decimal
 ) -> list[WasteFinding]:
     found: list[tuple[Handover, WasteFindingKind, str]] = []
-    previous: Handover | None = None
-    for h in chain:
-        missing = h.unsigned_by
-        if missing:
-            found.append(
-                (
-                    h,
-                    WasteFindingKind.MISSING_SIGNATURE,
-                    f"handover {h.id} ({h.stage.value}) is not signed by {' and '.join(missing)}",
-                )
-            )
+    for n, h in enumerate(chain):
+        if h.unsigned_by:
+            why = f"is not signed by {' and '.join(h.unsigned_by)}"
+            found.append((h, WasteFindingKind.MISSING_SIGNATURE, why))
         if h.stage in _LEAVING and h.manifest is None:
             found.append(
-                (
-                    h,
-                    WasteFindingKind.MISSING_MANIFEST,
-                    f"handover {h.id} ({h.stage.value}) has no transfer manifest (转移联单)",
-                )
+                (h, WasteFindingKind.MISSING_MANIFEST, "has no transfer manifest (转移联单)")
             )
-        if previous is not None:
-            found += _hop_findings(previous, h, tolerance)
-        previous = h
+        if n:
+            found += _hop_findings(chain[n - 1], h, tolerance)
     stored = next((h for h in chain if h.stage is Stage.STORED), None)
     if stored is not None:
         after = next((h for h in chain if _RANK[h.stage] > _RANK[Stage.STORED]), None)
         until, why = (now, "still stored at now") if after is None else (after.at, f"to {after.id}")
-        held = until - stored.at
-        if held > storage_limit:
-            found.append(
-                (
-                    stored,
-                    WasteFindingKind.STORAGE_OVERDUE,
-                    f"stored from {stored.id} at {stored.at.isoformat()} for {held} ({why}), "
-                    f"over the limit of {storage_limit}",
-                )
-            )
+        if until - stored.at > storage_limit:
+            why = f"was stored for {until - stored.at} ({why}), over the limit of {storage_limit}"
+            found.append((stored, WasteFindingKind.STORAGE_OVERDUE, why))
     position = {h.id: n for n, h in enumerate(chain)}
     found.sort(key=lambda f: position[f[0].id])  # stable: along the chain, kinds as found
     return [
-        WasteFinding(batch=batch, handover_id=h.id, kind=kind, message=f"batch {batch}: {text}")
-        for h, kind, text in found
+        WasteFinding(
+            batch=batch,
+            handover_id=h.id,
+            kind=kind,
+            message=f"batch {batch}: handover {h.id} ({h.stage.value}) at {h.at.isoformat()} {why}",
+        )
+        for h, kind, why in found
     ]
 
 
@@ -390,35 +376,19 @@ def _hop_findings(
     """The breaches between two consecutive hops of a chain, named on the later one."""
     found = []
     if h.at < previous.at:
-        found.append(
-            (
-                h,
-                WasteFindingKind.OUT_OF_ORDER,
-                f"handover {h.id} ({h.stage.value}) at {h.at.isoformat()} is earlier than "
-                f"{previous.id} ({previous.stage.value}) at {previous.at.isoformat()}",
-            )
-        )
+        why = f"is earlier than {previous.id} ({previous.stage.value}) at {previous.at.isoformat()}"
+        found.append((h, WasteFindingKind.OUT_OF_ORDER, why))
     if h.from_party != previous.to_party:
-        found.append(
-            (
-                h,
-                WasteFindingKind.CUSTODY_BREAK,
-                f"handover {h.id} is given by {h.from_party!r} but {previous.id} left the "
-                f"load with {previous.to_party!r}",
-            )
-        )
+        why = f"is given by {h.from_party!r}, but {previous.id} left the load with "
+        why += repr(previous.to_party)
+        found.append((h, WasteFindingKind.CUSTODY_BREAK, why))
     change = h.weight_kg - previous.weight_kg
     if abs(change) > tolerance:
-        verb = "gained" if change > 0 else "lost"
-        found.append(
-            (
-                h,
-                WasteFindingKind.WEIGHT_CHANGE,
-                f"handover {h.id} weighs {_kg(h.weight_kg)}, {verb} {_kg(abs(change))} "
-                f"since {previous.id} ({_kg(previous.weight_kg)}); tolerance "
-                f"{_kg(tolerance)}",
-            )
+        why = (
+            f"weighs {_kg(h.weight_kg)}, {'gained' if change > 0 else 'lost'} {_kg(abs(change))} "
+            f"since {previous.id} ({_kg(previous.weight_kg)}); tolerance {_kg(tolerance)}"
         )
+        found.append((h, WasteFindingKind.WEIGHT_CHANGE, why))
     return found
 
 
