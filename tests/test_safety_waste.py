@@ -530,3 +530,12 @@ def test_totals_conserve_the_collected_weights(log: tuple[list[list[Handover]], 
             expected[chain[0].waste_class] += chain[0].weight_kg  # type: ignore[assignment]
         assert by_class == expected
         assert sum(t.containers for t in totals) == sum(c[0].containers for c in chains)
+
+
+def test_findings_and_totals_round_trip_through_json() -> None:
+    chain = clean_chain()
+    chain[1] = chain[1].model_copy(update={"signatures": ()})
+    [finding] = audit_waste(chain, now=T0 + 40 * H)
+    assert type(finding).model_validate_json(finding.model_dump_json()) == finding
+    [total] = waste_totals(chain, start=T0, end=T0 + H)
+    assert type(total).model_validate_json(total.model_dump_json()) == total
