@@ -29,6 +29,8 @@ from hosplogi.maintenance import *  # noqa: F403
 from hosplogi.maintenance import __all__ as _maintenance_all
 from hosplogi.orders import *  # noqa: F403
 from hosplogi.orders import __all__ as _orders_all
+from hosplogi.safety import *  # noqa: F403
+from hosplogi.safety import __all__ as _safety_all
 from hosplogi.scheduling import *  # noqa: F403
 from hosplogi.scheduling import __all__ as _scheduling_all
 from hosplogi.simulation import *  # noqa: F403
@@ -51,4 +53,5 @@ __all__ = [
     *_maintenance_all,
     *_contracts_all,
     *_simulation_all,
+    *_safety_all,
 ]
