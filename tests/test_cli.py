@@ -49,6 +49,7 @@ def test_demo_tours_every_engine(capsys: pytest.CaptureFixture[str]) -> None:
         "rectification order INSP-0302#exit",
         "run again with those orders existing: 0 new",
         "sum 1,000.00 CNY",
+        "Chain-of-custody audit",
     ):
         assert heading in out
 

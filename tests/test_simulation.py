@@ -348,11 +348,15 @@ def test_no_import_inside_a_function_in_simulation_or_cli() -> None:
 def test_repeated_technician_ids_are_refused_naming_them() -> None:
     staff = tuple(Technician(id=i, skills={"repair": 1}) for i in ("T1", "T2", "T1"))
     demand = (Demand(trade="repair", priority="routine", per_day=1, work_minutes=10),)
-    with pytest.raises(ValidationError, match="technician ids must be unique; got T1 more than once"):
+    with pytest.raises(
+        ValidationError, match="technician ids must be unique; got T1 more than once"
+    ):
         Hospital(technicians=staff, demand=demand)
 
 
 def test_a_trade_outsourced_twice_is_refused() -> None:
     once = Scenario(hospital=Hospital.synthetic(beds=200, seed=3)).outsourced("lifts")
-    with pytest.raises(ValidationError, match="outsourced trades must be unique; got lifts more than once"):
+    with pytest.raises(
+        ValidationError, match="outsourced trades must be unique; got lifts more than once"
+    ):
         Scenario.model_validate({**dict(once), "outsourcing": once.outsourcing * 2})
