@@ -1,37 +1,28 @@
 """An independent, plain replay of SLA clocks: the oracle the optimised one is tested against.
 
 This was the library's first implementation of :func:`hosplogi.sla.evaluate` — one readable pass
-per order. The library now has one replay (``sla._statuses``, written for speed); this copy lives
-with the tests so that the two can be compared on generated orders, policies and calendars.
+per order. The library now has one replay (``hosplogi.sla.replay.replay``, written for speed); this
+copy lives with the tests so that the two can be compared on generated orders, policies and
+calendars.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from hosplogi._types import require_aware
-from hosplogi.calendars import _Timeline
+from hosplogi._types import require_aware, shared_fields_set
+from hosplogi.calendars import CalendarTimeline
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import WorkOrder
-from hosplogi.sla import (
-    _CANCEL,
-    _CLOCK_FIELDS,
-    _COMPLETE,
-    _EPOCH,
-    _HOLD,
-    _REJECT,
-    _REPRIORITIZE,
-    _RESUME,
-    _START,
-    _STATUS_FIELDS,
-    _US,
-    _ZERO,
-    Clock,
-    SlaPolicy,
-    SlaStatus,
-    _fast_model,
-    _instant,
-)
+from hosplogi.orders import Action, WorkOrder
+from hosplogi.sla import Clock, SlaPolicy, SlaStatus
+from hosplogi.sla.batch import _fast_model
+from hosplogi.sla.replay import _EPOCH, _US, _ZERO
+from hosplogi.sla.replay import pinned_instant as _instant
+
+_HOLD, _RESUME, _START, _COMPLETE = Action.HOLD, Action.RESUME, Action.START, Action.COMPLETE
+_REJECT, _CANCEL, _REPRIORITIZE = Action.REJECT, Action.CANCEL, Action.REPRIORITIZE
+_CLOCK_FIELDS = shared_fields_set(Clock.model_fields)
+_STATUS_FIELDS = shared_fields_set(SlaStatus.model_fields)
 
 
 class _Context:
@@ -51,10 +42,10 @@ class _Context:
             )
             for p, t in policy.targets.items()
         }
-        self.timeline: _Timeline | None = None
+        self.timeline: CalendarTimeline | None = None
         self.pos_now = 0
         if policy.calendar is not None and any(t.business_hours for t in policy.targets.values()):
-            self.timeline = policy.calendar._timeline
+            self.timeline = policy.calendar.timeline
             self.pos_now = self.timeline.cover(self.now_us, now).opentime(self.now_us)
 
 

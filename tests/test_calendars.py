@@ -41,7 +41,7 @@ def test_calendar_json_round_trip_keeps_equality_and_drops_the_cache() -> None:
     cal = BusinessCalendar.china(2025)
     cal.add(datetime(2025, 3, 3, 9, tzinfo=SH), timedelta(hours=1))  # builds the cache
     text = cal.model_dump_json()
-    assert "_timeline" not in text
+    assert "timeline" not in text
     assert BusinessCalendar.model_validate_json(text) == cal
     assert "hours" in BusinessCalendar.model_json_schema()["properties"]
 
@@ -460,12 +460,12 @@ def test_calendar_json_round_trip(cal: BusinessCalendar) -> None:
 def test_positions_survive_a_build_that_adds_earlier_years() -> None:
     cal = BusinessCalendar("Asia/Shanghai", LUNCH)
     at = datetime(2030, 5, 6, 10, tzinfo=SH)
-    first = cal._timeline.cover(
+    first = cal.timeline.cover(
         (at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1), at
     )
     us = first.starts[len(first.starts) // 2] + 1
     before = first.opentime(us)
-    grown = cal._timeline.cover(-(10**15), at)  # back to 1938: every year in between built
+    grown = cal.timeline.cover(-(10**15), at)  # back to 1938: every year in between built
     assert grown is not first
     assert grown.lo_year < first.lo_year
     assert grown.opentime(us) == before

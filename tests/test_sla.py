@@ -503,7 +503,7 @@ def test_policy_json_round_trip(policy: SlaPolicy) -> None:
 
 # -- the batch path of evaluate_many against the plain evaluate ---------------------------------
 #
-# The library's replay (sla._statuses, behind evaluate, evaluate_many and compliance) is written
+# The library's replay (sla.replay.replay, behind evaluate, evaluate_many and compliance) is written
 # for speed; tests/sla_reference.py keeps the first, plain replay as the oracle.
 # These properties prove them equal — results, and the error raised — under wall-clock,
 # business-hours and mixed policies, calendars with lunch breaks, 调休, DST and bounded years,
