@@ -21,7 +21,8 @@ from itertools import combinations
 from random import Random
 
 from hosplogi import Certificate, Priority, SkillRequirement, Technician, WorkOrder
-from hosplogi.scheduling import Problem, Task, _compile, _search, recommend, solve
+from hosplogi.scheduling import Problem, Task, _search, recommend, solve
+from hosplogi.scheduling.solve import compile_problem
 
 TRADES = ("electrical", "plumbing", "hvac", "carpentry", "medical_devices", "lifts", "painting")
 SLA_MINUTES = {
@@ -96,7 +97,7 @@ def hospital_day(n_tasks: int, n_techs: int, seed: int) -> Problem:
 
 def bench_day(args: argparse.Namespace) -> None:
     problem = hospital_day(300, 60, args.seed)
-    inst = _compile(problem)
+    inst = compile_problem(problem)
     edd = _search.decode(
         inst, _search.priority_lists(inst, "weighted_tardiness")[0], "weighted_tardiness"
     )

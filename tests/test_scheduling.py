@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,18 @@ from hosplogi.scheduling import (
     Recommendation,
     Schedule,
     Task,
+    UnassignedReason,
+    _matching,
     _search,
     assign,
+    assign_report,
     load_mspsp,
     problem_from_orders,
     recommend,
     solve,
 )
 from hosplogi.scheduling._matching import match
+from hosplogi.scheduling.solve import compile_problem
 from strategies_scheduling import problems
 
 DATA = Path(__file__).parent / "data" / "mspsp"
@@ -155,11 +160,11 @@ def test_a_precedence_cycle_is_an_error_naming_the_cycle() -> None:
             lambda: Problem(
                 tasks=(Task(id="A", duration=1), Task(id="A", duration=2)), technicians=()
             ),
-            "task ids must be unique; repeated: A",
+            "task ids must be unique; repeated: 'A'",
         ),
         (
             lambda: Problem(tasks=(), technicians=(Technician(id="X"), Technician(id="X"))),
-            "technician ids must be unique; repeated: X",
+            "technician ids must be unique; repeated: 'X'",
         ),
         (
             lambda: Problem(tasks=(Task(id="A", duration=1, predecessors=("Q",)),), technicians=()),
@@ -701,6 +706,160 @@ def test_assign_never_uses_a_person_twice_and_always_fills_every_slot(
             assert sum(t.skills.get(req.skill, 0) >= 1 for t in free_left) < req.count
 
 
+@st.composite
+def dispatch_cases(draw: st.DrawFn) -> tuple[list[WorkOrder], list[Technician], dict[str, Any]]:
+    """Up to six open orders of one to two requirements and up to five technicians, some busy,
+    some licensed electricians: small enough for a brute-force oracle."""
+    skills = ["hvac", "plumbing", "electrical"]
+    orders = []
+    for i in range(draw(st.integers(0, 6))):
+        chosen = draw(st.lists(st.sampled_from(skills), min_size=1, max_size=2, unique=True))
+        reqs = tuple(need(sk, draw(st.integers(1, 2)), draw(st.integers(1, 2))) for sk in chosen)
+        orders.append(
+            report(f"WO-{i}", chosen[0], draw(st.sampled_from(list(Priority))), requirements=reqs)
+        )
+    techs = []
+    busy = {}
+    for k in range(draw(st.integers(0, 5))):
+        techs.append(
+            Technician(
+                id=f"T{k}",
+                skills=draw(
+                    st.dictionaries(st.sampled_from(skills), st.integers(1, 3), min_size=1)
+                ),
+                certificates=(Certificate(kind="electrician"),) if draw(st.booleans()) else (),
+            )
+        )
+        if draw(st.integers(0, 4)) == 0:
+            busy[f"T{k}"] = T0 + timedelta(minutes=30)
+    return orders, techs, busy
+
+
+def _staffable(orders: list[WorkOrder], free: list[Technician]) -> bool:
+    """Whether every slot of `orders` gets a distinct person of `free` (networkx matching)."""
+    g = nx.Graph()
+    slots = [
+        (o.id, j, r) for o in orders for j, r in enumerate(o.requirements) for _ in range(r.count)
+    ]
+    g.add_nodes_from(("slot", n) for n in range(len(slots)))
+    for n, (_, _, r) in enumerate(slots):
+        for t in free:
+            if t.may_work(r, T0.date()):
+                g.add_edge(("slot", n), ("tech", t.id))
+    top = [("slot", n) for n in range(len(slots))]
+    return len(nx.bipartite.maximum_matching(g, top_nodes=top)) // 2 == len(slots)
+
+
+def _by_priority(orders: list[WorkOrder], ids: Any) -> list[int]:
+    return [sum(o.id in ids and o.priority is p for o in orders) for p in Priority]
+
+
+@given(dispatch_cases())
+def test_assign_covers_the_most_orders_by_priority_against_brute_force(
+    case: tuple[list[WorkOrder], list[Technician], dict[str, Any]],
+) -> None:
+    orders, techs, busy = case
+    got = assign(orders, techs, now=T0, busy_until=busy)
+    free = [t for t in techs if t.id not in busy]
+    # a valid assignment: whole orders, distinct free people who may do each requirement
+    people = [t for team in got.values() for t in team]
+    assert len(people) == len(set(people))
+    assert set(people) <= {t.id for t in free}
+    by_id = {t.id: t for t in techs}
+    for o in orders:
+        if o.id in got:
+            team = list(got[o.id])
+            for r in o.requirements:
+                mine, team = team[: r.count], team[r.count :]
+                assert all(by_id[t].may_work(r, T0.date()) for t in mine)
+            assert team == []
+    # no assignment covers more orders of a higher priority (lexicographic by priority counts)
+    best = max(
+        _by_priority(orders, {o.id for o in subset})
+        for n in range(len(orders) + 1)
+        for subset in combinations(orders, n)
+        if _staffable(list(subset), free)
+    )
+    assert _by_priority(orders, got) == best
+    report_ = assign_report(orders, techs, now=T0, busy_until=busy)
+    assert dict(report_.assignment) == got
+    assert report_.exact
+    assert sorted([*got, *(u.order_id for u in report_.unassigned)]) == sorted(o.id for o in orders)
+
+
+def test_a_dropped_orders_partial_team_stays_free_for_later_orders() -> None:
+    """Regression (issue 12): A took P1 as a partial team, so C lost P1 and nothing was staffed."""
+    a = report("A", "plumbing", Priority.EMERGENCY, requirements=(need("plumbing", 2),))
+    c = report("C", "hvac", Priority.ROUTINE, requirements=(need("plumbing"), need("hvac")))
+    techs = [
+        Technician(id="P1", skills={"plumbing": 2}),
+        Technician(id="H1", skills={"hvac": 2}),
+    ]
+    assert assign([c], techs, now=T0) == {"C": ("P1", "H1")}
+    assert assign([a, c], techs, now=T0) == {"C": ("P1", "H1")}
+    r = assign_report([a, c], techs, now=T0)
+    assert [(u.order_id, u.reason) for u in r.unassigned] == [
+        ("A", UnassignedReason.NOBODY_QUALIFIED)
+    ]
+    assert "2 × plumbing at level ≥ 1; eligible: P1" in r.unassigned[0].detail
+
+
+def test_assign_report_says_nobody_free_and_who_outranked_an_order() -> None:
+    orders = [
+        report("WO-1", "plumbing", Priority.EMERGENCY),
+        report("WO-2", "plumbing", Priority.ROUTINE),
+        report("WO-3", "hvac", Priority.URGENT),
+        report("WO-4", "lifts").dispatch(["L1"], at=T0),
+    ]
+    techs = [Technician(id="P1", skills={"plumbing": 1}), Technician(id="H1", skills={"hvac": 1})]
+    r = assign_report(orders, techs, now=T0, busy_until={"H1": T0 + timedelta(hours=1)})
+    assert dict(r.assignment) == {"WO-1": ("P1",)}
+    assert [(u.order_id, u.reason, u.taken_by) for u in r.unassigned] == [
+        ("WO-3", UnassignedReason.NOBODY_FREE, ()),
+        ("WO-2", UnassignedReason.OUTRANKED, ("WO-1",)),
+    ]
+    assert r.skipped == ("WO-4",)
+
+
+def test_a_search_limit_of_zero_still_gives_the_greedy_choice_and_says_so() -> None:
+    orders = [
+        report("WO-1", "hvac", requirements=(need("hvac"), need("plumbing"))),
+        report("WO-2", "hvac"),
+        report("WO-3", "plumbing"),
+    ]
+    techs = [Technician(id="H1", skills={"hvac": 1}), Technician(id="P1", skills={"plumbing": 1})]
+    greedy = assign_report(orders, techs, now=T0, search_limit=0)
+    assert (dict(greedy.assignment), greedy.exact) == ({"WO-1": ("H1", "P1")}, False)
+    best = assign_report(orders, techs, now=T0)
+    assert (sorted(best.assignment), best.exact) == (["WO-2", "WO-3"], True)
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 8), unique=True, max_size=4), min_size=1, max_size=8),
+    st.sets(st.integers(0, 8)),
+)
+def test_the_iterative_augmenting_path_agrees_with_the_recursive_one(
+    slots: list[list[int]], free: set[int]
+) -> None:
+    a: dict[int, int] = {}
+    b: dict[int, int] = {}
+    for s in range(len(slots)):
+        assert _matching._augment_recursive(s, slots, free, a, set()) == (
+            _matching._augment_iterative(s, slots, free, b)
+        )
+        assert a == b
+
+
+def test_a_dispatch_of_thousands_of_slots_needs_no_deep_recursion() -> None:
+    # a chain: slot i may take person i or i + 1, filled from the end, so each new slot shifts all
+    n = 3000
+    slots = [[i, i + 1] for i in range(n)]
+    owner: dict[int, int] = {}
+    for s in reversed(range(n)):
+        assert _matching.augment(s, slots, set(range(n + 1)), owner)
+    assert sorted(owner.values()) == list(range(n))
+
+
 # -- problem_from_orders --------------------------------------------------------------------------
 
 
@@ -790,8 +949,6 @@ def test_recommend_needs_distinct_people_for_different_requirements() -> None:
 
 
 def test_a_task_squeezed_out_of_the_shifts_is_moved_earlier_in_the_list() -> None:
-    from hosplogi.scheduling import _compile
-
     p = Problem(
         tasks=(
             Task(id="X", duration=60, requirements=(need("lifts"),), due=1000),
@@ -800,7 +957,7 @@ def test_a_task_squeezed_out_of_the_shifts_is_moved_earlier_in_the_list() -> Non
         technicians=(Technician(id="A", skills={"lifts": 2}),),
         availability={"A": [(0, 60), (100, 130)]},
     )
-    inst = _compile(p)
+    inst = compile_problem(p)
     edd = _search.decode(inst, [1, 0], "weighted_tardiness")
     assert edd.placed == [False, True]
     order, fixed = _search.repair(inst, [1, 0], edd, "weighted_tardiness")

@@ -1,29 +1,38 @@
 """The exact backend of :func:`hosplogi.scheduling.solve`: the same model in OR-Tools CP-SAT.
 
-Imported only when ``backend="cp-sat"`` is asked for; OR-Tools is the optional extra
-``hosplogi[cpsat]``. The model follows Young, Feydy and Schutt (CP 2017): one interval per task,
-one Boolean ``x[t, k, s]`` per task, technician and skill slot the technician qualifies for, one
-optional interval per task and technician present when the technician works on the task, and a
-no-overlap constraint per technician that also contains the gaps between the technician's shifts.
+It receives the compiled integer instance (:class:`._search.Instance`) and returns plain data
+(:class:`Solution`) that :mod:`.solve` reads back as a schedule; it knows no model. OR-Tools,
+the optional extra ``hosplogi[cpsat]``, is imported only when a solve asks for it. The model
+follows Young, Feydy and Schutt (CP 2017): one interval per task, one Boolean ``x[t, g, k]`` per
+task, requirement and technician who qualifies for it, one optional interval per task and
+technician present when the technician works on the task, and a no-overlap constraint per
+technician that also contains the gaps between the technician's shifts.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from hosplogi.errors import HosplogiError
+from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _search
 
-if TYPE_CHECKING:
-    from hosplogi.scheduling import Problem, Schedule
-
-__all__: list[str] = []
+__all__ = ["Solution", "solve_cpsat"]
 
 _WEIGHT_SCALE = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """CP-SAT's answer as plain data: per task its start and the technician of each slot."""
+
+    starts: list[int]
+    teams: list[list[int]]
+    """Per task, per slot of :attr:`_search.Instance.slots`, the technician index."""
+    optimal: bool
+
+
 def solve_cpsat(
-    problem: Problem,
     inst: _search.Instance,
     objective: str,
     *,
@@ -31,19 +40,18 @@ def solve_cpsat(
     seed: int,
     workers: int,
     hint: _search.Decoded | None = None,
-) -> Schedule:
-    """Solve `problem` with CP-SAT; the best solution found within `time_limit` seconds."""
+) -> Solution:
+    """Solve the compiled instance with CP-SAT; the best solution found within `time_limit` s."""
     try:
         from ortools.sat.python import cp_model
     except ImportError:
         raise HosplogiError(
             "backend='cp-sat' needs OR-Tools; install the extra: pip install 'hosplogi[cpsat]'"
         ) from None
-    from hosplogi.scheduling import Entry, Schedule
 
     n = len(inst.durations)
     if n == 0:
-        return Schedule(entries=(), proven_optimal=True)
+        return Solution(starts=[], teams=[], optimal=True)
     ends_win = [we[-1] for we in inst.win_ends if we]
     horizon = max(inst.releases) + sum(inst.durations) + max(ends_win, default=0)
     if objective == "makespan":
@@ -129,8 +137,6 @@ def solve_cpsat(
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
-        from hosplogi.errors import InfeasibleError
-
         raise InfeasibleError(
             "CP-SAT proved that the tasks cannot all be placed inside the technicians' "
             "availability windows; lengthen the shifts or add technicians"
@@ -140,22 +146,19 @@ def solve_cpsat(
             f"CP-SAT found no schedule within time_limit={time_limit} s; give it more time "
             "or use the default backend"
         )
-    entries = []
-    for i, task in enumerate(problem.tasks):
-        roles: dict[str, str] = {}
-        for g, req in enumerate(task.requirements):
-            for k in range(inst.n_techs):
-                var = assign.get((i, g, k))
-                if var is not None and solver.value(var):
-                    roles[problem.technicians[k].id] = req.skill
-        begin = int(solver.value(start[i]))
-        entries.append(
-            Entry(
-                task_id=task.id,
-                start=begin,
-                end=begin + inst.durations[i],
-                technicians=dict(sorted(roles.items())),
-            )
-        )
-    entries.sort(key=lambda e: (e.start, e.end, e.task_id))
-    return Schedule(entries=tuple(entries), proven_optimal=status == cp_model.OPTIMAL)
+    teams: list[list[int]] = []
+    for i in range(n):
+        chosen: dict[int, list[int]] = {}
+        for s, g in enumerate(inst.slot_groups[i]):
+            if g not in chosen:
+                chosen[g] = [
+                    k
+                    for k in inst.slots[i][s]
+                    if (var := assign.get((i, g, k))) is not None and solver.value(var)
+                ]
+        teams.append([chosen[g].pop() for g in inst.slot_groups[i]])
+    return Solution(
+        starts=[int(solver.value(start[i])) for i in range(n)],
+        teams=teams,
+        optimal=status == cp_model.OPTIMAL,
+    )
