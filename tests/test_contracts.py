@@ -309,7 +309,7 @@ def test_sla_rule_needs_a_policy() -> None:
 
 
 def test_repeated_rules_are_rejected() -> None:
-    with pytest.raises(ValidationError, match="repeated: complaint/any"):
+    with pytest.raises(ValidationError, match="must be unique; repeated: 'complaint/any'"):
         _contract(deductions=(*RULES, DeductionRule(kind="complaint", amount=Decimal("1"))))
 
 
@@ -582,5 +582,7 @@ def test_bad_bids_and_arguments_are_rejected() -> None:
         rank_bids([_bid("A", "1", 1)], {**WEIGHTS, "price": -40}, shortlist=1)
     with pytest.raises(HosplogiError, match="shortlist must be an int ≥ 1, got 0"):
         rank_bids([_bid("A", "1", 1)], WEIGHTS, shortlist=0)
-    with pytest.raises(HosplogiError, match="one bid per vendor; repeated: A"):
+    with pytest.raises(
+        HosplogiError, match=r"\(one bid per vendor\) must be unique; repeated: 'A'"
+    ):
         rank_bids([_bid("A", "1", 1), _bid("A", "2", 1)], WEIGHTS, shortlist=1)

@@ -137,7 +137,7 @@ def test_done_occurrences_are_not_generated_again() -> None:
 
 
 def test_duplicate_plan_ids_are_rejected() -> None:
-    with pytest.raises(HosplogiError, match="repeated: P"):
+    with pytest.raises(HosplogiError, match="plan ids must be unique; repeated: 'P'"):
         due([_plan(), _plan()], Y2026, Y2027)
 
 

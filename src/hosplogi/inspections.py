@@ -43,7 +43,14 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from hosplogi import recurrence
-from hosplogi._types import FrozenModel, Identifier, Instant, require_aware, require_non_negative
+from hosplogi._types import (
+    FrozenModel,
+    Identifier,
+    Instant,
+    require_aware,
+    require_non_negative,
+    require_unique,
+)
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Source, Status, WorkOrder
 from hosplogi.recurrence import TimeZoneName
@@ -112,10 +119,7 @@ class Checklist(FrozenModel):
     @field_validator("items")
     @classmethod
     def _unique_codes(cls, items: tuple[ChecklistItem, ...]) -> tuple[ChecklistItem, ...]:
-        codes = [i.code for i in items]
-        repeated = sorted({c for c in codes if codes.count(c) > 1})
-        if repeated:
-            raise ValueError(f"item codes must be unique; repeated: {', '.join(repeated)}")
+        require_unique((i.code for i in items), "item codes")
         return items
 
     @property
@@ -327,6 +331,12 @@ def occurrences(plan: InspectionPlan, start: datetime, end: datetime) -> list[da
     -------
     list[datetime]
 
+    Raises
+    ------
+    HosplogiError
+        If the window holds more than :data:`hosplogi.recurrence.MAX_OCCURRENCES` (100,000)
+        occurrences. The expansion starts near `start`, so the plan's age costs nothing.
+
     Examples
     --------
     >>> from zoneinfo import ZoneInfo
@@ -339,8 +349,7 @@ def occurrences(plan: InspectionPlan, start: datetime, end: datetime) -> list[da
     """
     require_aware(start, "start")
     require_aware(end, "end")
-    rule = recurrence.parse_rrule(plan.rrule, plan.start, plan.timezone)
-    return recurrence.between(rule, start, end, plan.timezone)
+    return recurrence.expand(plan.rrule, plan.start, plan.timezone, start, end)
 
 
 def missed_inspections(

@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Self
@@ -34,7 +35,16 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from hosplogi import recurrence
-from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
+from hosplogi._types import (
+    FrozenModel,
+    Identifier,
+    Instant,
+    NonNegativeInt,
+    brief,
+    require_aware,
+    require_unique,
+    shift,
+)
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Priority, Source, Status, WorkOrder
@@ -54,7 +64,7 @@ __all__ = [
 ]
 
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
-_DONE = frozenset({Status.COMPLETED, Status.VERIFIED, Status.CLOSED})
+_NEVER = datetime.max.replace(tzinfo=UTC)  # the next due time of a schedule that has ended
 
 
 class MaintenancePlan(FrozenModel):
@@ -225,7 +235,7 @@ def completions(orders: Iterable[WorkOrder]) -> list[Completion]:
     out = []
     for o in orders:
         done = o.last_at(Action.COMPLETE)
-        if o.reference is None or o.status not in _DONE or done is None:
+        if o.reference is None or not o.status.is_done or done is None:
             continue
         out.append(
             Completion(
@@ -243,6 +253,14 @@ def _as_completions(history: Iterable[Completion | WorkOrder]) -> list[Completio
     return done
 
 
+def _by_plan(done: Iterable[Completion]) -> dict[str, list[Completion]]:
+    """Completions grouped by plan id (one pass, so many plans cost no more than one)."""
+    grouped: dict[str, list[Completion]] = {}
+    for c in done:
+        grouped.setdefault(c.plan_id, []).append(c)
+    return grouped
+
+
 def _normal(t: datetime, tz_name: str) -> datetime:
     return recurrence.local(t, tz_name)
 
@@ -252,14 +270,17 @@ def _schedule(
 ) -> list[datetime]:
     """Schedule times in ``[start, end)`` of the plan anchored (DTSTART) at `anchor`."""
     if plan.rrule is not None:
-        rule = recurrence.parse_rrule(plan.rrule, anchor, plan.timezone)
-        return recurrence.between(rule, start, end, plan.timezone)
+        return recurrence.expand(plan.rrule, anchor, plan.timezone, start, end)
     assert plan.interval is not None
-    local = anchor.astimezone(recurrence.zone(plan.timezone))
+    local = _normal(anchor, plan.timezone).astimezone(recurrence.zone(plan.timezone))
     k = max(0, (start - anchor) // plan.interval - 1)
     out: list[datetime] = []
     while True:
-        t = _normal(local + k * plan.interval, plan.timezone)
+        try:
+            wall = local + k * plan.interval
+        except OverflowError:  # past the year 9999, so past `end`
+            return out
+        t = _normal(wall, plan.timezone)
         if t >= end:
             return out
         if t >= start and (not out or t > out[-1]):
@@ -271,14 +292,20 @@ def _after(plan: MaintenancePlan, anchor: datetime, t: datetime) -> datetime:
     """The first schedule time (anchored at `anchor`) strictly after `t`."""
     if plan.rrule is not None:
         whole = anchor.replace(microsecond=0)  # a completion time may have microseconds
-        rule = recurrence.parse_rrule(plan.rrule, whole, plan.timezone)
-        nxt = rule.after(t, inc=False)
-        if nxt is None:
-            return datetime.max.replace(tzinfo=UTC)
-        return _normal(nxt, plan.timezone)
+        nxt = recurrence.next_after(plan.rrule, whole, plan.timezone, t)
+        return _NEVER if nxt is None else nxt
     assert plan.interval is not None  # a plan has an rrule or an interval
-    got = _schedule(plan, anchor, t + timedelta(microseconds=1), t + plan.interval * 2)
-    return got[0]
+    try:
+        window = (t + timedelta(microseconds=1), t + plan.interval * 2)
+    except OverflowError:
+        return _NEVER
+    got = _schedule(plan, anchor, *window)
+    return got[0] if got else _NEVER
+
+
+def _release(plan: MaintenancePlan, at: datetime) -> datetime:
+    """When the order for the occurrence due `at` is raised: `lead_time` before it."""
+    return shift(at.astimezone(UTC), -plan.lead_time, name=f"plan {plan.id}: release of")
 
 
 def _item(plan: MaintenancePlan, at: datetime, done: Completion | None) -> DueItem:
@@ -287,7 +314,7 @@ def _item(plan: MaintenancePlan, at: datetime, done: Completion | None) -> DueIt
         plan_id=plan.id,
         id=plan.order_id(at),
         due_at=at,
-        release_at=_normal(at.astimezone(UTC) - plan.lead_time, plan.timezone),
+        release_at=_normal(_release(plan, at), plan.timezone),
         done_at=done_at,
         on_time=None if done_at is None else done_at <= at + plan.tolerance,
     )
@@ -300,7 +327,8 @@ def _fixed(
     if not times:
         return []
     following = _after(plan, plan.start, times[-1])
-    releases = [t.astimezone(UTC) - plan.lead_time for t in [*times, following]]
+    releases = [_release(plan, t) for t in times]
+    releases.append(_NEVER if following == _NEVER else _release(plan, following))
     keyed: dict[str, Completion] = {}
     loose: list[Completion] = []
     for c in sorted(done, key=lambda c: c.done_at):
@@ -308,11 +336,14 @@ def _fixed(
             loose.append(c)
         else:
             keyed.setdefault(plan.order_id(c.due_at), c)
+    loose_at = [c.done_at for c in loose]
     out = []
     for k, t in enumerate(times):
         match = keyed.get(plan.order_id(t))
-        if match is None:
-            match = next((c for c in loose if releases[k] <= c.done_at < releases[k + 1]), None)
+        if match is None:  # the first loose completion in the lead window [release, next release)
+            i = bisect_left(loose_at, releases[k])
+            if i < len(loose) and loose_at[i] < releases[k + 1]:
+                match = loose[i]
         out.append(_item(plan, t, match))
     return out
 
@@ -336,9 +367,9 @@ def _floating(
 
 
 def _plan_items(
-    plan: MaintenancePlan, start: datetime, end: datetime, history: Sequence[Completion]
+    plan: MaintenancePlan, start: datetime, end: datetime, mine: Sequence[Completion]
 ) -> list[DueItem]:
-    mine = [c for c in history if c.plan_id == plan.id]
+    """The plan's occurrences in ``[start, end)``, given the plan's own completions `mine`."""
     if plan.anchor == "fixed":
         return _fixed(plan, start, end, mine)
     return _floating(plan, start, end, mine)
@@ -350,10 +381,7 @@ def _check_range(start: datetime, end: datetime) -> None:
 
 
 def _check_unique(plans: Sequence[MaintenancePlan]) -> None:
-    ids = [p.id for p in plans]
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise HosplogiError(f"plan ids must be unique; repeated: {', '.join(repeated)}")
+    require_unique((p.id for p in plans), "plan ids")
 
 
 def due(
@@ -396,8 +424,8 @@ def due(
     _check_range(start, end)
     plan_list = list(plans)
     _check_unique(plan_list)
-    done = _as_completions(history)
-    items = [i for p in plan_list for i in _plan_items(p, start, end, done)]
+    done = _by_plan(_as_completions(history))
+    items = [i for p in plan_list for i in _plan_items(p, start, end, done.get(p.id, ()))]
     items.sort(key=lambda i: (i.due_at, i.plan_id))
     return items
 
@@ -407,7 +435,6 @@ def generate_orders(
     start: datetime,
     end: datetime,
     existing: Iterable[WorkOrder] = (),
-    *,
     history: Iterable[Completion] = (),
 ) -> list[WorkOrder]:
     """PREVENTIVE work orders for occurrences due in ``[start, end)`` that do not exist yet.
@@ -457,19 +484,17 @@ def generate_orders(
     _check_unique(plan_list)
     old = list(existing)
     have = {o.id for o in old}
-    open_refs = {o.reference for o in old if o.reference is not None and o.status not in _DONE
+    open_refs = {o.reference for o in old if o.reference is not None and not o.status.is_done
                  and o.status is not Status.CANCELLED}  # fmt: skip
-    done = _as_completions([*history, *old])
+    done = _by_plan(_as_completions([*history, *old]))
     orders: list[WorkOrder] = []
     for plan in plan_list:
-        items = _plan_items(plan, start, end, done)
-        ids = [i.id for i in items]
-        clash = sorted({i for i in ids if ids.count(i) > 1})
-        if clash:
-            raise HosplogiError(
-                f"plan {plan.id}: several occurrences on one date ({', '.join(clash)}); ids "
-                "plan@date must be unique, so keep preventive plans at most daily"
-            )
+        items = _plan_items(plan, start, end, done.get(plan.id, ()))
+        require_unique(
+            (i.id for i in items),
+            f"plan {plan.id}: several occurrences on one date (keep preventive plans at most "
+            "daily); order ids plan@date",
+        )
         pending = [i for i in items if i.done_at is None and i.id not in have]
         if plan.anchor == "floating":
             if plan.id in open_refs:
@@ -527,8 +552,8 @@ class MinimumCheck(FrozenModel):
 def check_minimum(
     plan: MaintenancePlan,
     year: int,
-    *,
     history: Iterable[Completion | WorkOrder] = (),
+    *,
     times: int | None = None,
 ) -> MinimumCheck:
     """Check "at least `times` a year" (default: the plan's `minimum_per_year`) for `year`.
@@ -551,10 +576,13 @@ def check_minimum(
             f"plan {plan.id}: no minimum to check; give times=N (N ≥ 1) or set "
             f"minimum_per_year on the plan, got times={times!r}"
         )
+    if isinstance(year, bool) or not isinstance(year, int) or not 1 < year < 9999:
+        raise HosplogiError(f"year must be an int from 2 to 9998, got {brief(year)}")
     tz = recurrence.zone(plan.timezone)
     y0, y1 = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
     planned = len(_plan_items(plan, y0, y1, ()))
-    done = sum(1 for c in _as_completions(history) if c.plan_id == plan.id and y0 <= c.done_at < y1)
+    mine = _by_plan(_as_completions(history)).get(plan.id, ())
+    done = sum(1 for c in mine if y0 <= c.done_at < y1)
     return MinimumCheck(plan_id=plan.id, year=year, required=required, planned=planned, done=done)
 
 

@@ -4,11 +4,24 @@ Inspection plans (`hosplogi.inspections`) and preventive-maintenance plans
 (`hosplogi.maintenance`) both repeat on an RRULE such as ``FREQ=WEEKLY;BYDAY=MO,TH``. The rule is
 parsed by :func:`dateutil.rrule.rrulestr` with a timezone-aware DTSTART expressed in the plan's
 zone, so "every day at 08:00" stays at 08:00 wall-clock time across daylight-saving changes.
+
+Work is bounded (issue 13):
+
+* :func:`expand` and :func:`next_after` start the expansion near the window asked for, not at
+  DTSTART: a minutely plan that started years ago costs the same for a one-hour window as one that
+  started yesterday (a rule with COUNT is the exception: its occurrences are counted from DTSTART);
+* a call generates at most :data:`MAX_OCCURRENCES` occurrences (100,000) and raises a
+  :class:`~hosplogi.errors.HosplogiError` naming the limit beyond it, so
+  ``FREQ=SECONDLY;COUNT=1000000000`` is refused instead of filling memory;
+* :func:`parse_rrule` refuses a rule that never occurs (e.g. ``FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30``)
+  after a search of at most one 400-year Gregorian cycle (under a second), instead of letting every
+  later expansion search to the year 9999.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,14 +31,32 @@ from pydantic import AfterValidator
 from hosplogi.errors import HosplogiError
 
 __all__ = [
+    "MAX_OCCURRENCES",
     "TimeZoneName",
     "between",
+    "expand",
     "freq_of",
     "local",
+    "next_after",
     "normalise_rrule",
     "parse_rrule",
     "zone",
 ]
+
+MAX_OCCURRENCES = 100_000
+"""The most occurrences one call of :func:`expand`, :func:`next_after` or :func:`between` makes."""
+
+_PROBE_YEARS = 400  # the Gregorian calendar repeats every 400 years (146,097 days, 20,871 weeks)
+_DST_MARGIN = timedelta(hours=3)  # more than any daylight-saving shift of a wall clock
+_FIXED_STEP = {
+    "SECONDLY": timedelta(seconds=1),
+    "MINUTELY": timedelta(minutes=1),
+    "HOURLY": timedelta(hours=1),
+    "DAILY": timedelta(days=1),
+    "WEEKLY": timedelta(weeks=1),
+}
+_DAY_PARTS = ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 _FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 
@@ -98,7 +129,13 @@ def local(value: datetime, timezone_name: str) -> datetime:
     >>> local(datetime(2026, 3, 2, 1, tzinfo=timezone.utc), "Asia/Shanghai").isoformat()
     '2026-03-02T09:00:00+08:00'
     """
-    moved = value.astimezone(UTC).astimezone(zone(timezone_name))
+    try:
+        moved = value.astimezone(UTC).astimezone(zone(timezone_name))
+    except OverflowError:
+        raise HosplogiError(
+            f"{value.isoformat()} in {timezone_name} falls outside the supported range of years "
+            "1 to 9999"
+        ) from None
     offset = moved.utcoffset()
     assert offset is not None
     return moved.replace(tzinfo=timezone(offset))
@@ -189,25 +226,71 @@ def parse_rrule(text: str, dtstart: datetime, timezone: str) -> rrule:
     body = normalise_rrule(text)
     freq_of(body)
     _check_ranges(body)
-    local = dtstart.astimezone(zone(timezone))
+    try:
+        local = dtstart.astimezone(zone(timezone))
+    except OverflowError:
+        raise HosplogiError(
+            f"DTSTART {dtstart.isoformat()} in {timezone} falls outside the supported range of "
+            "years 1 to 9999"
+        ) from None
     try:
         rule = rrulestr(body, dtstart=local)
-    except (ValueError, TypeError, KeyError, IndexError) as err:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as err:
         raise HosplogiError(
             f"rrule {text!r} is not a valid RFC 5545 RRULE ({err}); "
             "write e.g. 'FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9' (UNTIL in UTC: 20261231T000000Z)"
         ) from None
     if not isinstance(rule, rrule):  # pragma: no cover - rrulestr returns rruleset for several
         raise HosplogiError(f"rrule {text!r} must be a single RRULE")
+    _require_some_occurrence(text, body, local.replace(tzinfo=None))
     return rule
 
 
-def between(rule: rrule, start: datetime, end: datetime, timezone: str) -> list[datetime]:
-    """Occurrences of `rule` in ``[start, end)``, sorted, unique, as real wall-clock times.
+def _parts(body: str) -> dict[str, str]:
+    return dict(part.partition("=")[::2] for part in body.split(";") if part)
+
+
+def _body(parts: dict[str, str]) -> str:
+    return ";".join(f"{key}={value}" for key, value in parts.items())
+
+
+def _require_some_occurrence(text: str, body: str, start: datetime) -> None:
+    """Refuse a rule whose pattern never occurs, searching at most one 400-year cycle.
+
+    The pattern (without COUNT and UNTIL) is moved by whole 400-year cycles, which keep every
+    date's weekday and leap year, to start at most 400 years before the year 9999, where dateutil
+    stops; an impossible rule then costs one cycle of search instead of thousands of years.
+    """
+    parts = {k: v for k, v in _parts(body).items() if k not in ("COUNT", "UNTIL")}
+    cycles = max(0, (datetime.max.year - _PROBE_YEARS - start.year) // _PROBE_YEARS)
+    probe_start = start.replace(year=start.year + cycles * _PROBE_YEARS)
+    probe = rrulestr(_body(parts), dtstart=probe_start)
+    if probe.after(probe_start, inc=True) is None:
+        raise HosplogiError(
+            f"rrule {text!r} never occurs: no date in a {_PROBE_YEARS}-year Gregorian cycle "
+            "matches all its BY parts (e.g. BYMONTH=2;BYMONTHDAY=30); check the rule"
+        )
+
+
+def between(
+    rule: rrule,
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    *,
+    limit: int = MAX_OCCURRENCES,
+) -> list[datetime]:
+    """Occurrences of a parsed `rule` in ``[start, end)``, sorted, unique, as real wall-clock times.
 
     Times that fall in a daylight-saving gap are moved to the instant they denote (fold 0);
     duplicates in the same instant are dropped. Results carry fixed UTC offsets (see
-    :func:`local`).
+    :func:`local`). The rule is walked from its DTSTART; prefer :func:`expand`, which starts near
+    the window.
+
+    Raises
+    ------
+    HosplogiError
+        If more than `limit` occurrences (:data:`MAX_OCCURRENCES`) are generated on the way.
 
     Examples
     --------
@@ -217,5 +300,206 @@ def between(rule: rrule, start: datetime, end: datetime, timezone: str) -> list[
     >>> [d.day for d in between(r, t0, t0.replace(day=5), "UTC")]
     [2, 3, 4]
     """
-    instants = {raw.astimezone(UTC) for raw in rule.between(start, end, inc=True)}
-    return [local(t, timezone) for t in sorted(t for t in instants if start <= t < end)]
+    return _collect(iter(rule), start, end, timezone, limit, str(rule).replace("\n", " "))
+
+
+def _collect(
+    occurrences: Iterator[datetime],
+    start: datetime,
+    end: datetime,
+    timezone: str,
+    limit: int,
+    what: str,
+) -> list[datetime]:
+    """The instants of `occurrences` (wall times, ascending) in ``[start, end)``, bounded."""
+    stop = _shifted(end, _DST_MARGIN)
+    instants: set[datetime] = set()
+    for n, raw in enumerate(occurrences, start=1):
+        if n > limit:
+            raise HosplogiError(
+                f"rrule {what} gives more than {limit:,} occurrences (MAX_OCCURRENCES) on the "
+                f"way to the window {start.isoformat()} to {end.isoformat()}; ask for a shorter "
+                "window or a sparser rule"
+            )
+        try:
+            t = raw.astimezone(UTC)
+        except OverflowError:  # a wall time whose UTC instant lies outside years 1 to 9999
+            if raw.year == 1:
+                continue  # before any window
+            break
+        if stop is not None and t >= stop:
+            break
+        if start <= t < end:
+            instants.add(t)
+    return [local(t, timezone) for t in sorted(instants)]
+
+
+def _shifted(at: datetime, delta: timedelta) -> datetime | None:
+    """``at + delta``, or None past the datetime limits (then no bound applies on that side)."""
+    try:
+        return at + delta
+    except OverflowError:
+        return None
+
+
+def _explicit(parts: dict[str, str], freq: str, start: datetime) -> dict[str, str]:
+    """The rule's parts with the values RFC 5545 takes from DTSTART written out.
+
+    A rule that leaves out e.g. BYHOUR for FREQ=DAILY repeats at DTSTART's hour; written out, the
+    rule means the same from any later start that keeps its INTERVAL phase.
+    """
+    out = dict(parts)
+    coarse = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+    if freq in coarse:
+        out.setdefault("BYHOUR", str(start.hour))
+    if freq in (*coarse, "HOURLY"):
+        out.setdefault("BYMINUTE", str(start.minute))
+    if freq != "SECONDLY":
+        out.setdefault("BYSECOND", str(start.second))
+    if not any(key in parts for key in _DAY_PARTS):
+        if freq == "YEARLY":
+            out.setdefault("BYMONTH", str(start.month))
+            out["BYMONTHDAY"] = str(start.day)
+        elif freq == "MONTHLY":
+            out["BYMONTHDAY"] = str(start.day)
+        elif freq == "WEEKLY":
+            out["BYDAY"] = _WEEKDAYS[start.weekday()]
+    return out
+
+
+def _rebased(parts: dict[str, str], start: datetime, before: datetime) -> datetime:
+    """A start at least one period before the wall time `before`, in the rule's INTERVAL phase.
+
+    `start` and `before` are naive wall times; the result is `start` itself when it is close.
+    """
+    freq = parts["FREQ"]
+    interval = int(parts.get("INTERVAL", "1"))
+    if freq in _FIXED_STEP:
+        step = _FIXED_STEP[freq] * interval
+        k = (before - start) // step - 1
+        return start + k * step if k > 0 else start
+    if freq == "MONTHLY":
+        months = (before.year - start.year) * 12 + before.month - start.month
+        k = months // interval - 1
+        if k <= 0:
+            return start
+        year, month = divmod(start.month - 1 + k * interval, 12)
+        return datetime(start.year + year, month + 1, 1)
+    k = (before.year - start.year) // interval - 1  # YEARLY
+    return datetime(start.year + k * interval, 1, 1) if k > 0 else start
+
+
+def _walk(text: str, dtstart: datetime, timezone: str, near: datetime) -> Iterator[datetime]:
+    """Occurrences of the rule as wall times, from a start near the instant `near` (lazily)."""
+    parse_rrule(text, dtstart, timezone)
+    tz = zone(timezone)
+    body = normalise_rrule(text)
+    parts = _parts(body)
+    first = dtstart.astimezone(tz).replace(tzinfo=None)
+    if "COUNT" in parts:  # counted from DTSTART: no shortcut
+        return iter(rrulestr(body, dtstart=first.replace(tzinfo=tz)))
+    try:  # the wall time a little before `near`: a wall clock never jumps by more
+        before: datetime | None = near.astimezone(tz).replace(tzinfo=None) - _DST_MARGIN
+    except OverflowError:  # `near` lies at an end of the datetime range
+        before = None
+    start = first
+    if before is not None and before > first:
+        start = _rebased(parts, first, before)
+    if start != first:
+        body = _body(_explicit(parts, parts["FREQ"], first))
+    return iter(rrulestr(body, dtstart=start.replace(tzinfo=tz)))
+
+
+def expand(
+    text: str,
+    dtstart: datetime,
+    timezone: str,
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int = MAX_OCCURRENCES,
+) -> list[datetime]:
+    """Occurrences of the RRULE `text` from `dtstart` in ``[start, end)``, bounded in work.
+
+    As :func:`between`, but the expansion starts about one period before `start` instead of at
+    DTSTART (unless the rule has COUNT), so the cost depends on the window, not on the history.
+
+    Parameters
+    ----------
+    text : str
+        An RRULE value, e.g. ``"FREQ=MINUTELY;INTERVAL=15"``.
+    dtstart : datetime
+        Timezone-aware DTSTART, whole seconds.
+    timezone : str
+        IANA zone whose wall clock the rule follows.
+    start, end : datetime
+        Timezone-aware window.
+    limit : int
+        The most occurrences generated (:data:`MAX_OCCURRENCES`): those in the window, plus at
+        most about one period before it (and, for a rule with COUNT, every one since DTSTART).
+
+    Returns
+    -------
+    list[datetime]
+        Sorted, unique, with fixed UTC offsets.
+
+    Raises
+    ------
+    HosplogiError
+        If the rule is invalid, or more than `limit` occurrences would be generated (the message
+        names the limit).
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> years_ago = datetime(2016, 1, 1, tzinfo=timezone.utc)
+    >>> got = expand("FREQ=MINUTELY;INTERVAL=15", years_ago, "UTC",
+    ...              datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+    ...              datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+    >>> [t.strftime("%H:%M") for t in got]
+    ['09:00', '09:15', '09:30', '09:45']
+    """
+    occurrences = _walk(text, dtstart, timezone, start)
+    return _collect(occurrences, start, end, timezone, limit, repr(text))
+
+
+def next_after(
+    text: str,
+    dtstart: datetime,
+    timezone: str,
+    at: datetime,
+    *,
+    limit: int = MAX_OCCURRENCES,
+) -> datetime | None:
+    """The first occurrence of the RRULE `text` strictly after the instant `at`, or None.
+
+    The search starts about one period before `at` (see :func:`expand`); it generates at most
+    `limit` occurrences.
+
+    Raises
+    ------
+    HosplogiError
+        If the rule is invalid or more than `limit` occurrences lie on the way.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> t0 = datetime(2026, 3, 2, 8, tzinfo=timezone.utc)
+    >>> next_after("FREQ=WEEKLY", t0, "UTC", datetime(2030, 1, 1, tzinfo=timezone.utc)).date()
+    datetime.date(2030, 1, 7)
+    """
+    for n, raw in enumerate(_walk(text, dtstart, timezone, at), start=1):
+        if n > limit:
+            raise HosplogiError(
+                f"rrule {text!r} gives more than {limit:,} occurrences (MAX_OCCURRENCES) before "
+                f"{at.isoformat()}; the rule is too dense to search this far"
+            )
+        try:
+            t = raw.astimezone(UTC)
+        except OverflowError:
+            if raw.year == 1:
+                continue
+            return None
+        if t > at:
+            return local(t, timezone)
+    return None

@@ -16,6 +16,7 @@ from typing import Literal
 
 from hosplogi._types import FrozenModel
 from hosplogi.errors import HosplogiError
+from hosplogi.kpi.scorecard import Perspective, Scorecard
 
 __all__ = [
     "SAATY_RI",
@@ -23,6 +24,7 @@ __all__ = [
     "AhpResult",
     "ahp",
     "ahp_hierarchy",
+    "ahp_scorecard",
     "entropy_weights",
 ]
 
@@ -443,3 +445,74 @@ def entropy_weights(
             "entropy weights are undefined — give varying data or set weights by hand"
         )
     return tuple(x / total_d for x in d)
+
+
+def ahp_scorecard(
+    scorecard: Scorecard,
+    perspective_matrix: Sequence[Sequence[Entry]],
+    indicator_matrices: Mapping[Perspective, Sequence[Sequence[Entry]]],
+) -> tuple[Scorecard, AhpHierarchy]:
+    """Reweigh a scorecard by a two-level AHP: perspectives, then indicators within each.
+
+    Parameters
+    ----------
+    scorecard : Scorecard
+    perspective_matrix : sequence of sequences
+        Pairwise comparison of ``scorecard.perspectives`` in :class:`Perspective` order.
+    indicator_matrices : mapping of Perspective to matrix
+        Pairwise comparison of the perspective's indicators in scorecard order; may be omitted
+        for a perspective with a single indicator.
+
+    Returns
+    -------
+    (Scorecard, AhpHierarchy)
+        The scorecard with the AHP weights (perspective weights and indicator weights within each
+        perspective) and the hierarchy with the global weights and consistency.
+
+    Examples
+    --------
+    >>> from hosplogi.kpi import Indicator
+    >>> card = Scorecard(name="c", indicators=(
+    ...     Indicator(code="a", name="A", perspective="service", target=1, floor=0),
+    ...     Indicator(code="b", name="B", perspective="service", target=1, floor=0),
+    ...     Indicator(code="c", name="C", perspective="efficiency", target=1, floor=0)),
+    ...     perspective_weights={"service": 1, "efficiency": 1})
+    >>> new, h = ahp_scorecard(card, [[1, "1/3"], [3, 1]],
+    ...                        {Perspective.SERVICE: [[1, 3], ["1/3", 1]]})
+    >>> new.perspective_weights, h.weights
+    ({<Perspective.EFFICIENCY: 'efficiency'>: 0.25, <Perspective.SERVICE: 'service'>: 0.75}, \
+{'c': 0.25, 'a': 0.5625, 'b': 0.1875})
+    """
+    perspectives = scorecard.perspectives
+    unknown = sorted(str(p) for p in indicator_matrices if Perspective(p) not in perspectives)
+    if unknown:
+        raise HosplogiError(
+            f"indicator_matrices names perspectives without indicators: {', '.join(unknown)}"
+        )
+    groups: dict[str, tuple[list[str], Sequence[Sequence[Entry]]]] = {}
+    for p in perspectives:
+        codes = [i.code for i in scorecard.indicators if i.perspective is p]
+        matrix = indicator_matrices.get(p)
+        if matrix is None:
+            if len(codes) > 1:
+                raise HosplogiError(
+                    f"no indicator comparison for perspective {p.value}, which has "
+                    f"{len(codes)} indicators ({', '.join(codes)})"
+                )
+            matrix = [[1]]
+        groups[p.value] = (codes, matrix)
+    h = ahp_hierarchy([p.value for p in perspectives], perspective_matrix, groups)
+    local = {
+        code: w for r in h.groups.values() for code, w in zip(r.labels, r.weights, strict=True)
+    }
+    new = scorecard.model_copy(
+        update={
+            "indicators": tuple(
+                i.model_copy(update={"weight": local[i.code]}) for i in scorecard.indicators
+            ),
+            "perspective_weights": {
+                Perspective(p): w for p, w in zip(h.top.labels, h.top.weights, strict=True)
+            },
+        }
+    )
+    return Scorecard.model_validate(new.model_dump()), h

@@ -11,14 +11,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from hosplogi._types import require_aware, require_non_negative, to_money
-from hosplogi.crews import CERTIFICATE_RULES, Technician
+from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder
 from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
 
 __all__ = ["measures"]
 
-_DONE = frozenset({Status.COMPLETED, Status.VERIFIED, Status.CLOSED})
 _PROACTIVE = frozenset(s for s in Source if s.is_proactive)
 
 
@@ -59,7 +58,7 @@ def measures(
     inspection_results: Iterable[bool] = (),
     repeat_window: timedelta = timedelta(days=30),
     satisfied_at: int = 4,
-    licences: Mapping[str, str] = CERTIFICATE_RULES,
+    certificate_rules: Mapping[str, str] = CERTIFICATE_RULES,
 ) -> dict[str, float]:
     """Compute the default scorecard's operational indicators for the period ``[start, end)``.
 
@@ -91,8 +90,9 @@ def measures(
         An order on an asset repaired less than this long before is a repeat repair (30 days).
     satisfied_at : int
         The lowest acceptance rating (1–5) that counts as satisfied.
-    licences : mapping of str to str
-        Skill → certificate kind that skill needs (持证上岗).
+    certificate_rules : mapping of str to str
+        Skill → certificate kind that skill needs (持证上岗), as in
+        :meth:`hosplogi.crews.Technician.may_work`.
 
     Returns
     -------
@@ -115,8 +115,9 @@ def measures(
         - ``proactive_share``: orders from rounds, inspections or preventive plans / all orders.
         - ``inspection_pass_rate``, ``complaints_per_1000``, ``cost_per_order``,
           ``labour_cost_per_head``, ``training_hours_per_head``: from the optional inputs.
-        - ``licensed_rate``: technicians holding, on the last day of the period, a valid
-          certificate for every licensed skill they have / technicians with a licensed skill.
+        - ``licensed_rate``: technicians who may work (:meth:`~hosplogi.crews.Technician.may_work`)
+          on the last day of the period in every licensed skill they have / technicians with a
+          licensed skill.
         - ``multi_skill_index``: mean number of skills per technician (一专多能).
 
     Raises
@@ -187,7 +188,7 @@ def measures(
             proactive += 1
         if is_cancelled:
             cancelled += 1
-        elif status in _DONE:
+        elif status.is_done:
             done += 1
         if want_sla and not is_cancelled:
             in_sla.append(
@@ -289,9 +290,12 @@ def measures(
         day = (end - timedelta(microseconds=1)).date()
         needing = licensed = 0
         for t in staff:
-            kinds = {licences[s] for s in t.skills if s in licences}
-            if kinds:
+            licensed_skills = [s for s in t.skills if s in certificate_rules]
+            if licensed_skills:
                 needing += 1
-                licensed += all(t.licensed(k, on=day) for k in kinds)
+                licensed += all(
+                    t.may_work(SkillRequirement(skill=s), day, certificate_rules)
+                    for s in licensed_skills
+                )
         result["licensed_rate"] = _pct(licensed, needing)
     return {k: v for k, v in result.items() if v is not None}

@@ -14,7 +14,15 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import CENT, FrozenModel, Identifier, Money, require_aware, to_money
+from hosplogi._types import (
+    CENT,
+    FrozenModel,
+    Identifier,
+    Money,
+    require_aware,
+    require_unique,
+    to_money,
+)
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, WorkOrder
 
@@ -156,11 +164,7 @@ class WorkloadTable(FrozenModel):
 
     @model_validator(mode="after")
     def _unique_lines(self) -> WorkloadTable:
-        seen: set[tuple[str, str]] = set()
-        for v in self.values:
-            if (v.trade, v.task) in seen:
-                raise ValueError(f"relative value for {v.trade}/{v.task} is given twice")
-            seen.add((v.trade, v.task))
+        require_unique((f"{v.trade}/{v.task}" for v in self.values), "relative values (trade/task)")
         return self
 
     def lookup(self, trade: str, task: str) -> RelativeValue:
@@ -425,9 +429,7 @@ def maintenance_fund(
     names = [str(p) for p in people]
     if not names:
         raise HosplogiError("people is empty; name everyone who shares the bonus or overrun")
-    repeated = sorted({p for p in names if names.count(p) > 1})
-    if repeated:
-        raise HosplogiError(f"people lists {', '.join(repeated)} more than once")
+    require_unique(names, "people")
     if shares is not None:
         strangers = sorted(set(shares) - set(names))
         if strangers:
