@@ -309,7 +309,7 @@ def test_sla_rule_needs_a_policy() -> None:
 
 
 def test_repeated_rules_are_rejected() -> None:
-    with pytest.raises(ValidationError, match="must be unique; repeated: 'complaint/any'"):
+    with pytest.raises(ValidationError, match="must be unique; got complaint/any more than once"):
         _contract(deductions=(*RULES, DeductionRule(kind="complaint", amount=Decimal("1"))))
 
 
@@ -583,6 +583,6 @@ def test_bad_bids_and_arguments_are_rejected() -> None:
     with pytest.raises(HosplogiError, match="shortlist must be an int ≥ 1, got 0"):
         rank_bids([_bid("A", "1", 1)], WEIGHTS, shortlist=0)
     with pytest.raises(
-        HosplogiError, match=r"\(one bid per vendor\) must be unique; repeated: 'A'"
+        HosplogiError, match=r"\(one bid per vendor\) must be unique; got A more than once"
     ):
         rank_bids([_bid("A", "1", 1), _bid("A", "2", 1)], WEIGHTS, shortlist=1)

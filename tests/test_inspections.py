@@ -106,7 +106,7 @@ def test_reinspection_may_cover_some_items_and_scores_over_them() -> None:
 
 
 def test_duplicate_item_codes_are_rejected() -> None:
-    with pytest.raises(ValidationError, match="item codes must be unique; repeated: 'a'"):
+    with pytest.raises(ValidationError, match="item codes must be unique; got a more than once"):
         Checklist(
             id="C", items=(ChecklistItem(code="a", text="x"), ChecklistItem(code="a", text="y"))
         )

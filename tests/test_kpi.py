@@ -336,7 +336,10 @@ def test_values_must_be_a_mapping() -> None:
     ("fields", "message"),
     [
         ({"indicators": ()}, "at least one indicator"),
-        ({"indicators": (_linear(), _linear())}, "indicator codes must be unique; repeated: 'x'"),
+        (
+            {"indicators": (_linear(), _linear())},
+            "indicator codes must be unique; got x more than once",
+        ),
         ({"perspective_weights": {"service": 1}}, "no weight for efficiency"),
         (
             {"perspective_weights": {"service": 1, "efficiency": 1, "development": 1}},
@@ -981,7 +984,8 @@ def test_workload_points_errors_name_the_order_and_the_factor() -> None:
     with pytest.raises(HosplogiError, match="must be after start"):
         workload_points([], table, start=T0, end=T0)
     with pytest.raises(
-        ValidationError, match=r"relative values \(trade/task\) must be unique; repeated: 'a/\*'"
+        ValidationError,
+        match=r"relative values \(trade/task\) must be unique; got a/\* more than once",
     ):
         WorkloadTable(
             values=(RelativeValue(trade="a", points=1), RelativeValue(trade="a", points=2))
@@ -1050,7 +1054,7 @@ def test_maintenance_fund_overrun_half_is_shared_equally_as_a_deduction() -> Non
         ({"spent": 100.0}, "spent must be a Decimal"),
         ({"spent": Decimal(-5)}, "spent is -5.00"),
         ({"people": []}, "people is empty"),
-        ({"people": ["E1", "E1"]}, "people must be unique; repeated: 'E1'"),
+        ({"people": ["E1", "E1"]}, "people must be unique; got E1 more than once"),
         ({"shares": {"X9": 1}}, "X9, who are not among people"),
         ({"bonus_share": Decimal("1.5")}, "bonus_share"),
     ],

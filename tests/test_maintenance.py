@@ -137,7 +137,7 @@ def test_done_occurrences_are_not_generated_again() -> None:
 
 
 def test_duplicate_plan_ids_are_rejected() -> None:
-    with pytest.raises(HosplogiError, match="plan ids must be unique; repeated: 'P'"):
+    with pytest.raises(HosplogiError, match="plan ids must be unique; got P more than once"):
         due([_plan(), _plan()], Y2026, Y2027)
 
 

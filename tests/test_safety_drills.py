@@ -60,7 +60,7 @@ def test_slots_are_buildings_by_shifts() -> None:
     [
         ({"drills_per_year": 0}, "greater than or equal to 1"),
         ({"drills_per_year": 2.0}, "valid integer"),
-        ({"buildings": ("A", "A")}, "plan EP-1: buildings must be unique; repeated: 'A'"),
+        ({"buildings": ("A", "A")}, "plan EP-1: buildings must be unique; got A more than once"),
         ({"shifts": ("day", "day")}, "shifts must be unique"),
         ({"per_shift": True, "shifts": ()}, "per_shift needs at least one shift"),
         ({"quarterly": True, "drills_per_year": 6}, "multiple of 4"),
@@ -209,9 +209,9 @@ def test_bad_arguments_are_refused(kwargs: dict[str, object], match: str) -> Non
 
 def test_repeated_ids_are_refused() -> None:
     plan = EmergencyPlan(id="EP-1", name="Fire", hazard="fire")
-    with pytest.raises(HosplogiError, match="plan ids must be unique; repeated: 'EP-1'"):
+    with pytest.raises(HosplogiError, match="plan ids must be unique; got EP-1 more than once"):
         drill_compliance([plan, plan], [], year=2026)
-    with pytest.raises(HosplogiError, match="drill ids must be unique; repeated: 'D1'"):
+    with pytest.raises(HosplogiError, match="drill ids must be unique; got D1 more than once"):
         drill_compliance([plan], [drill("D1", "EP-1", at(3)), drill("D1", "EP-1", at(4))],
                          year=2026)  # fmt: skip
 

@@ -160,11 +160,11 @@ def test_a_precedence_cycle_is_an_error_naming_the_cycle() -> None:
             lambda: Problem(
                 tasks=(Task(id="A", duration=1), Task(id="A", duration=2)), technicians=()
             ),
-            "task ids must be unique; repeated: 'A'",
+            "task ids must be unique; got A more than once",
         ),
         (
             lambda: Problem(tasks=(), technicians=(Technician(id="X"), Technician(id="X"))),
-            "technician ids must be unique; repeated: 'X'",
+            "technician ids must be unique; got X more than once",
         ),
         (
             lambda: Problem(tasks=(Task(id="A", duration=1, predecessors=("Q",)),), technicians=()),

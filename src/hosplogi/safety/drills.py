@@ -341,7 +341,7 @@ def drill_compliance(
         if not isinstance(drill, Drill):
             raise HosplogiError(f"expected Drill records, got {brief(drill)}")
         if drill.id in seen:
-            raise HosplogiError(f"drill ids must be unique; repeated: {drill.id!r}")
+            raise HosplogiError(f"drill ids must be unique; got {drill.id} more than once")
         seen.add(drill.id)
         found = by_id.get(drill.plan_id)
         if found is None:
