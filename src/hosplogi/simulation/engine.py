@@ -7,6 +7,7 @@ order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lif
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import random
 from collections.abc import Callable, Generator, Mapping
@@ -17,15 +18,16 @@ from zoneinfo import ZoneInfo
 
 import simpy
 
-from hosplogi._types import fixed_zone
+from hosplogi._types import brief, fixed_zone
 from hosplogi.calendars import BusinessCalendar, china_official_years
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
+from hosplogi.simulation.bounds import MAX_ARRIVALS, require_days, require_seed
 from hosplogi.simulation.parts import Demand, Profile, Rounds, Shift
-from hosplogi.simulation.policies import Policy, named_policy
+from hosplogi.simulation.policies import Assignment, Policy, named_policy
 from hosplogi.simulation.scenario import Hospital, Scenario
 
-__all__ = ["RunState", "run"]
+__all__ = ["RunState", "check_run", "run"]
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,7 @@ class _Run:
             return
         waiting = [j.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
         free = [self.staff[tid] for tid in free_ids]
-        choices = self.policy.choose(waiting, free, self.at())
+        choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
         for order_id, team in choices:
             job = self.waiting.get(order_id)
@@ -464,6 +466,33 @@ class _Run:
             progress(1.0)
 
 
+def _pairs(policy: Policy, choices: Any, free: int) -> list[Assignment]:
+    """The policy's choices as ``(order id, technician ids)`` pairs, or a HosplogiError.
+
+    At most `free` pairs are read: each names at least one of the `free` technicians.
+    """
+    shape = f"policy {brief(policy)} must return (order id, technician ids) pairs"
+    try:
+        given = list(itertools.islice(iter(choices), free + 1))
+    except TypeError:
+        raise HosplogiError(f"{shape}, got {brief(choices)}") from None
+    if len(given) > free:
+        raise HosplogiError(f"{shape}, at most one per free technician ({free})")
+    pairs: list[Assignment] = []
+    for pair in given:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise HosplogiError(f"{shape}, got {brief(pair)}")
+        order_id, team = pair
+        if (
+            not isinstance(order_id, str)
+            or not isinstance(team, tuple | list)
+            or not all(isinstance(t, str) for t in team)
+        ):
+            raise HosplogiError(f"{shape} of strings, got {brief(pair)}")
+        pairs.append((order_id, tuple(team)))
+    return pairs
+
+
 def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
     """China's public holidays in the run, for the years with an official notice in the source.
 
@@ -479,6 +508,50 @@ def _holidays(scenario: Scenario, days: float) -> frozenset[date]:
     return frozenset(BusinessCalendar.china(years=years).holidays)
 
 
+def check_run(
+    scenario: Any,
+    *,
+    days: Any,
+    seed: Any,
+    policy: Any = None,
+    progress: Any = None,
+) -> None:
+    """Refuse a run the engine cannot do within its bounds (:mod:`~hosplogi.simulation.bounds`).
+
+    Raises
+    ------
+    HosplogiError
+        If `scenario` is not a Scenario; `days` not a number in (0, 3,660]; `seed` not a 64-bit
+        integer; `policy` neither None nor an object with a ``choose`` method; `progress`
+        neither None nor callable; or the run expects more than 400,000 orders.
+
+    Examples
+    --------
+    >>> check_run(Scenario.mmc(2, 3, 1), days=4_000_000, seed=1)
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: days must be more than 0 and at most 3,660 (ten years), \
+given as a number, got 4000000
+    """
+    if not isinstance(scenario, Scenario):
+        raise HosplogiError(f"scenario must be a Scenario, got {brief(scenario)}")
+    require_days(days)
+    require_seed(seed)
+    if policy is not None and not callable(getattr(policy, "choose", None)):
+        raise HosplogiError(
+            f"policy must be None or have a choose(waiting, free, now) method, got {brief(policy)}"
+        )
+    if progress is not None and not callable(progress):
+        raise HosplogiError(f"progress must be None or callable, got {brief(progress)}")
+    expected = days * math.fsum(d.per_day for d in scenario.hospital.demand)
+    if expected > MAX_ARRIVALS:
+        raise HosplogiError(
+            f"a run of {days:g} days of {scenario.hospital.name!r} expects about {expected:,.0f} "
+            f"orders; one run simulates at most {MAX_ARRIVALS:,} (every order's history is kept, "
+            "about 5 KB each): shorten the run or split it"
+        )
+
+
 def run(
     scenario: Scenario,
     *,
@@ -489,12 +562,15 @@ def run(
 ) -> RunState:
     """Run the event engine for `days` days (see :func:`hosplogi.simulation.simulate`).
 
+    The arguments are checked first by :func:`check_run`.
+
     Examples
     --------
     >>> state = run(Scenario.mmc(2, 3, 1), days=1, seed=1)
     >>> len(state.orders) == len(state.reported), state.end - state.start
     (True, datetime.timedelta(days=1))
     """
+    check_run(scenario, days=days, seed=seed, policy=policy, progress=progress)
     sim = _Run(scenario, days, seed, policy)
     sim.go(_holidays(scenario, days), progress)
     return RunState(

@@ -8,7 +8,6 @@ assembles them into a :class:`~hosplogi.simulation.Hospital` and a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from datetime import time, timedelta
 from decimal import Decimal
@@ -16,9 +15,10 @@ from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, Money
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.orders import Priority
+from hosplogi.simulation.bounds import MAX_DAYS, MAX_TECHNICIANS
 from hosplogi.sla import SlaPolicy, SlaTarget
 
 __all__ = [
@@ -54,14 +54,16 @@ DEFAULT_SLA = SlaPolicy(
 emergency (cf. hot food at the bedside within 20 minutes, 000:135), resolved within 4 hours."""
 
 
-ASSUMED_KPI: Mapping[str, float] = {
-    "cost_per_order": 150.0,
-    "complaints_per_1000": 1.0,
-    "pm_compliance": 95.0,
-    "inspection_pass_rate": 90.0,
-    "rectification_on_time": 95.0,
-    "training_hours_per_head": 24.0,
-}
+ASSUMED_KPI: Mapping[str, float] = FrozenDict(
+    {
+        "cost_per_order": 150.0,
+        "complaints_per_1000": 1.0,
+        "pm_compliance": 95.0,
+        "inspection_pass_rate": 90.0,
+        "rectification_on_time": 95.0,
+        "training_hours_per_head": 24.0,
+    }
+)
 """Scorecard values a simulation does not produce (materials, complaints, inspections, preventive
 maintenance, training): stated assumptions, overridable per scenario with `Scenario.assumed_kpi`."""
 
@@ -124,11 +126,13 @@ class Demand(FrozenModel):
     trade : str
     priority : Priority
     per_day : float
-        Mean requests a day (before the time-of-day, weekday and holiday profile).
+        Mean requests a day (before the time-of-day, weekday and holiday profile), from 10⁻⁶ to
+        10⁶.
     work_minutes : float
-        Mean hands-on work time.
+        Mean hands-on work time, more than 0 and at most 43,200 (30 days).
     distribution : {"exponential", "lognormal", "fixed"}
-        Work-time distribution; `work_cv` is the coefficient of variation of the lognormal.
+        Work-time distribution; `work_cv` (more than 0, at most 10) is the coefficient of
+        variation of the lognormal.
     requirements : tuple[SkillRequirement, ...]
         People the job needs; empty means one person of `trade`.
 
@@ -141,10 +145,10 @@ class Demand(FrozenModel):
 
     trade: Identifier
     priority: Priority
-    per_day: float = Field(gt=0, allow_inf_nan=False)
-    work_minutes: float = Field(gt=0, allow_inf_nan=False)
+    per_day: Finite = Field(ge=1e-6, le=1e6)
+    work_minutes: Finite = Field(gt=0, le=43_200)
     distribution: Literal["exponential", "lognormal", "fixed"] = "exponential"
-    work_cv: float = Field(default=0.8, gt=0, allow_inf_nan=False)
+    work_cv: Finite = Field(default=0.8, gt=0, le=10)
     requirements: tuple[SkillRequirement, ...] = ()
 
     @property
@@ -157,7 +161,8 @@ class Profile(FrozenModel):
     """Relative arrival intensity by hour of day and weekday, and on public holidays.
 
     The weights are relative: a profile of all ones is a homogeneous Poisson process. Each is
-    normalised to mean 1 over the day / week, so `Demand.per_day` stays the mean daily rate.
+    normalised to mean 1 over the day / week, so `Demand.per_day` stays the mean daily rate. A
+    weight is 0 or from 10⁻⁶ to 10⁶, and not all are 0; the holiday factor is from 0 to 10.
 
     Examples
     --------
@@ -165,17 +170,19 @@ class Profile(FrozenModel):
     1.0
     """
 
-    hourly: tuple[float, ...] = (1.0,) * 24
-    weekday: tuple[float, ...] = (1.0,) * 7
-    holiday: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    hourly: tuple[Finite, ...] = (1.0,) * 24
+    weekday: tuple[Finite, ...] = (1.0,) * 7
+    holiday: Finite = Field(default=1.0, ge=0, le=10)
 
     @model_validator(mode="after")
     def _shape(self) -> Self:
         for name, weights, size in (("hourly", self.hourly, 24), ("weekday", self.weekday, 7)):
             if len(weights) != size:
                 raise ValueError(f"{name} needs {size} weights, got {len(weights)}")
-            if any(not math.isfinite(w) or w < 0 for w in weights) or not any(weights):
-                raise ValueError(f"{name} weights must be finite, ≥ 0 and not all 0: {weights}")
+            if any(not (w == 0 or 1e-6 <= w <= 1e6) for w in weights) or not any(weights):
+                raise ValueError(
+                    f"{name} weights must each be 0 or from 1e-6 to 1e6, and not all 0: {weights}"
+                )
         return self
 
 
@@ -199,7 +206,7 @@ class Outsourcing(FrozenModel):
 
     trade: Identifier
     vendor: Identifier
-    headcount: int = Field(ge=1, strict=True)
+    headcount: int = Field(ge=1, le=MAX_TECHNICIANS, strict=True)
     annual_cost_per_head: Money = OUTSOURCED_COST
     sla_deduction: Money = Decimal("200.00")
     """Deducted from the monthly fee per order whose resolution clock is breached."""
@@ -210,7 +217,8 @@ class Rounds(FrozenModel):
 
     A routine fault is detectable for a lead time before it would be reported. A round every
     `interval_days` at `at` local time finds it with probability `coverage`; it then becomes a
-    PLANNED order from source ROUNDS and takes `work_factor` of the work (caught early).
+    PLANNED order from source ROUNDS and takes `work_factor` of the work (caught early). The
+    interval and the lead time are at most 3,660 days.
 
     Examples
     --------
@@ -218,8 +226,8 @@ class Rounds(FrozenModel):
     datetime.time(9, 0)
     """
 
-    interval_days: int = Field(default=7, ge=1, strict=True)
+    interval_days: int = Field(default=7, ge=1, le=MAX_DAYS, strict=True)
     at: time = time(9)
-    coverage: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False)
-    lead_days: float = Field(default=10.0, gt=0, allow_inf_nan=False)
-    work_factor: float = Field(default=0.7, gt=0, le=1, allow_inf_nan=False)
+    coverage: Finite = Field(default=0.5, ge=0, le=1)
+    lead_days: Finite = Field(default=10.0, gt=0, le=MAX_DAYS)
+    work_factor: Finite = Field(default=0.7, gt=0, le=1)

@@ -12,11 +12,11 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from hosplogi._types import FrozenModel, Money
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Instant, Money, NonNegativeInt
 from hosplogi.contracts import (
     Contract,
     DeductionKind,
@@ -28,6 +28,7 @@ from hosplogi.contracts import (
 from hosplogi.crews import Employment
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
 from hosplogi.orders import Action, Status, WorkOrder
+from hosplogi.simulation.bounds import MAX_DAYS, MAX_SEED, MIN_SEED
 from hosplogi.simulation.engine import RunState
 from hosplogi.simulation.parts import IN_HOUSE_COST, Outsourcing, main_trade
 from hosplogi.simulation.scenario import Hospital, Scenario
@@ -44,6 +45,10 @@ __all__ = [
 ]
 
 
+_Minutes = Annotated[float, Field(ge=0, le=MAX_DAYS * 1440, allow_inf_nan=False)]
+"""Minutes within the longest run."""
+
+
 class RunSummary(FrozenModel):
     """The headline figures of one run, without the orders: cheap to send between processes.
 
@@ -56,24 +61,24 @@ class RunSummary(FrozenModel):
     """
 
     scenario: str
-    seed: int
-    days: float
-    arrivals: int
-    completed: int
-    cancelled: int
-    open: int
-    mean_wait_minutes: float
+    seed: int = Field(ge=MIN_SEED, le=MAX_SEED, strict=True)
+    days: Finite = Field(gt=0, le=MAX_DAYS)
+    arrivals: NonNegativeInt
+    completed: NonNegativeInt
+    cancelled: NonNegativeInt
+    open: NonNegativeInt
+    mean_wait_minutes: _Minutes
     """Report → first start on site, over orders that started."""
-    mean_time_in_system_minutes: float
-    mean_in_system: float
+    mean_time_in_system_minutes: _Minutes
+    mean_in_system: Finite = Field(ge=0)
     """Time-average number of orders reported and not yet completed (L of Little's law)."""
-    arrival_rate_per_minute: float
-    utilisation: float
+    arrival_rate_per_minute: Finite = Field(ge=0)
+    utilisation: Finite = Field(ge=0)
     """Busy time / on-shift time over all technicians."""
-    response_met_rate: float | None = None
-    resolution_met_rate: float | None = None
-    response_met_by_priority: dict[str, float | None] = Field(default_factory=dict)
-    scorecard_total: float | None = None
+    response_met_rate: Finite | None = None
+    resolution_met_rate: Finite | None = None
+    response_met_by_priority: FrozenDict[str, Finite | None] = Field(default_factory=FrozenDict)
+    scorecard_total: Finite | None = None
     labour_cost: Money = Decimal("0.00")
 
     def to_record(self) -> dict[str, Any]:
@@ -105,10 +110,10 @@ class SimulationResult(FrozenModel):
 
     summary: RunSummary
     orders: tuple[WorkOrder, ...]
-    utilisation: dict[str, float]
+    utilisation: FrozenDict[str, Finite]
     """Technician id → busy time / on-shift time."""
-    utilisation_by_trade: dict[str, float]
-    sla: dict[str, ComplianceReport]
+    utilisation_by_trade: FrozenDict[str, Finite]
+    sla: FrozenDict[str, ComplianceReport]
     """``"response"``, ``"resolution"`` → :func:`hosplogi.sla.compliance` by priority at the end."""
     scorecard: ScorecardResult | None
     """:func:`hosplogi.kpi.score` of the default scorecard on :func:`hosplogi.kpi.measures` of the
@@ -118,7 +123,7 @@ class SimulationResult(FrozenModel):
     settlements: tuple[Settlement, ...] = ()
     """Monthly :func:`hosplogi.contracts.settle` results of the outsourced trades."""
     labour_cost: Money
-    end: datetime
+    end: Instant
 
     @property
     def arrivals(self) -> int:
@@ -177,9 +182,9 @@ class Replication(FrozenModel):
 
     scenario: str
     runs: tuple[RunSummary, ...]
-    mean: dict[str, float]
-    low: dict[str, float]
-    high: dict[str, float]
+    mean: FrozenDict[str, Finite]
+    low: FrozenDict[str, Finite]
+    high: FrozenDict[str, Finite]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One row per run."""

@@ -4,18 +4,36 @@ hospital, a dispatch policy and the levers a researcher moves).
 
 from __future__ import annotations
 
-import math
 import random
 from datetime import date
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money, require_unique
+from hosplogi._types import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    Finite,
+    FrozenDict,
+    FrozenModel,
+    Identifier,
+    Money,
+    brief,
+    require_finite,
+    require_unique,
+)
 from hosplogi.crews import CERTIFICATE_RULES, Certificate, Employment, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority
+from hosplogi.simulation.bounds import (
+    FIRST_START,
+    LAST_START,
+    MAX_DEMAND_STREAMS,
+    MAX_TECHNICIANS,
+    require_int,
+    require_seed,
+)
 from hosplogi.simulation.parts import (
     ASSUMED_KPI,
     DEFAULT_SLA,
@@ -35,6 +53,8 @@ from hosplogi.sla import SlaPolicy
 __all__ = ["Hospital", "Scenario"]
 
 _M = TypeVar("_M", bound=FrozenModel)
+_YEAR_MINUTES = 525_600
+_AssetCount = Annotated[int, Field(ge=0, le=10**9, strict=True)]
 
 
 class Hospital(FrozenModel):
@@ -57,20 +77,24 @@ class Hospital(FrozenModel):
     timezone: str = "Asia/Shanghai"
     departments: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
-    assets: dict[Identifier, int] = Field(default_factory=dict)
+    assets: FrozenDict[Identifier, _AssetCount] = Field(default_factory=FrozenDict)
     """Trade → number of assets (设备台账) a request of that trade may concern; ids are
     ``"<trade>-<n>"``. Repeat repairs on one asset show in the scorecard."""
-    technicians: tuple[Technician, ...]
-    shifts: dict[Identifier, Shift] = Field(default_factory=dict)
+    technicians: tuple[Technician, ...] = Field(max_length=MAX_TECHNICIANS)
+    """At most 1,000 (:data:`~hosplogi.simulation.bounds.MAX_TECHNICIANS`)."""
+    shifts: FrozenDict[Identifier, Shift] = Field(default_factory=FrozenDict)
     """Technician id → shift; a technician without one works around the clock."""
-    demand: tuple[Demand, ...]
+    demand: tuple[Demand, ...] = Field(max_length=MAX_DEMAND_STREAMS)
+    """At least one stream and at most 1,000."""
     profile: Profile = Profile()
-    annual_cost: dict[Employment, Money] = Field(
-        default_factory=lambda: {
-            Employment.PERMANENT: IN_HOUSE_COST,
-            Employment.CONTRACT: IN_HOUSE_COST,
-            Employment.OUTSOURCED: OUTSOURCED_COST,
-        }
+    annual_cost: FrozenDict[Employment, Money] = Field(
+        default_factory=lambda: FrozenDict(
+            {
+                Employment.PERMANENT: IN_HOUSE_COST,
+                Employment.CONTRACT: IN_HOUSE_COST,
+                Employment.OUTSOURCED: OUTSOURCED_COST,
+            }
+        )
     )
 
     @field_validator("timezone")
@@ -78,7 +102,7 @@ class Hospital(FrozenModel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OSError):
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. 'Asia/Shanghai'") from None
         return value
 
@@ -117,11 +141,16 @@ class Hospital(FrozenModel):
         Parameters
         ----------
         beds : int
-            At least 20.
+            From 20 to 10,000.
         seed : int
-            Makes the staff mix reproducible.
+            Makes the staff mix reproducible; a 64-bit signed integer.
         technicians : int, optional
-            Overrides the staff count.
+            Overrides the staff count: from 7 (one per trade) to 1,000.
+
+        Raises
+        ------
+        HosplogiError
+            If an argument is not an integer in its range.
 
         Examples
         --------
@@ -146,14 +175,21 @@ class Scenario(FrozenModel):
         urgent first; ``recommend`` asks :func:`hosplogi.scheduling.recommend` for the best team;
         ``assign`` batches open orders every `batch_minutes` through
         :func:`hosplogi.scheduling.assign`.
+    start : date
+        The first simulated day, from 1973-01-01 (every IANA zone has whole-minute UTC offsets
+        since 1972) to 9979-12-31 (a ten-year run then ends before the year 9999).
+    batch_minutes : int
+        From 1 to 1,440.
     travel_minutes : tuple[float, float]
-        Uniform travel time range to the job.
+        Uniform travel time range to the job, 0 ≤ low ≤ high ≤ 1,440.
     hold_probability, hold_minutes
-        Chance that a job stops for material (001:385) and the mean wait (exponential).
+        Chance that a job stops for material (001:385) and the mean wait (exponential, at most
+        525,600 minutes, a year).
     reject_probability, rework_share
         Chance that acceptance is refused, and the share of the work redone.
     verify_minutes, followup_minutes
-        Mean delay to the department's acceptance (验收) and to the follow-up call (回访).
+        Mean delay to the department's acceptance (验收) and to the follow-up call (回访), each
+        at most a year.
 
     Examples
     --------
@@ -164,23 +200,23 @@ class Scenario(FrozenModel):
 
     name: str = "baseline"
     hospital: Hospital
-    start: date = date(2026, 3, 2)
+    start: date = Field(default=date(2026, 3, 2), ge=FIRST_START, le=LAST_START)
     policy: PolicyName = "priority"
-    batch_minutes: int = Field(default=15, ge=1, strict=True)
-    travel_minutes: tuple[float, float] = (5.0, 15.0)
-    hold_probability: float = Field(default=0.05, ge=0, le=1, allow_inf_nan=False)
-    hold_minutes: float = Field(default=240.0, gt=0, allow_inf_nan=False)
-    reject_probability: float = Field(default=0.03, ge=0, le=1, allow_inf_nan=False)
-    rework_share: float = Field(default=0.3, gt=0, le=1, allow_inf_nan=False)
-    verify_minutes: float = Field(default=60.0, ge=0, allow_inf_nan=False)
-    followup_minutes: float = Field(default=1440.0, ge=0, allow_inf_nan=False)
+    batch_minutes: int = Field(default=15, ge=1, le=1440, strict=True)
+    travel_minutes: tuple[Finite, Finite] = (5.0, 15.0)
+    hold_probability: Finite = Field(default=0.05, ge=0, le=1)
+    hold_minutes: Finite = Field(default=240.0, gt=0, le=_YEAR_MINUTES)
+    reject_probability: Finite = Field(default=0.03, ge=0, le=1)
+    rework_share: Finite = Field(default=0.3, gt=0, le=1)
+    verify_minutes: Finite = Field(default=60.0, ge=0, le=_YEAR_MINUTES)
+    followup_minutes: Finite = Field(default=1440.0, ge=0, le=_YEAR_MINUTES)
     acceptance: bool = True
     """Whether departments verify completed work and the desk closes it after a follow-up call."""
-    satisfaction: float = Field(default=0.9, ge=0, le=1, allow_inf_nan=False)
+    satisfaction: Finite = Field(default=0.9, ge=0, le=1)
     """Chance an accepted job is rated 5 rather than 4 (a refused one is rated 2)."""
     sla_policy: SlaPolicy = Field(default_factory=lambda: DEFAULT_SLA)
     """The clocks the run is measured against (24/7 by default; see :data:`DEFAULT_SLA`)."""
-    assumed_kpi: dict[str, float] = Field(default_factory=lambda: dict(ASSUMED_KPI))
+    assumed_kpi: FrozenDict[str, Finite] = Field(default_factory=lambda: FrozenDict(ASSUMED_KPI))
     """Values for scorecard indicators a run does not model (measured values take precedence)."""
     outsourcing: tuple[Outsourcing, ...] = ()
     rounds: Rounds | None = None
@@ -191,14 +227,18 @@ class Scenario(FrozenModel):
     @classmethod
     def _known_policy(cls, value: Any) -> Any:
         if value not in POLICY_NAMES:
-            raise ValueError(f"unknown policy {value!r}; choose one of {', '.join(POLICY_NAMES)}")
+            raise ValueError(
+                f"unknown policy {brief(value)}; choose one of {', '.join(POLICY_NAMES)}"
+            )
         return value
 
     @model_validator(mode="after")
     def _sane_ranges(self) -> Self:
         low, high = self.travel_minutes
-        if not (0 <= low <= high) or not math.isfinite(high):
-            raise ValueError(f"travel_minutes must be 0 ≤ low ≤ high, got {self.travel_minutes}")
+        if not 0 <= low <= high <= 1440:
+            raise ValueError(
+                f"travel_minutes must be 0 ≤ low ≤ high ≤ 1440, got {self.travel_minutes}"
+            )
         require_unique((o.trade for o in self.outsourcing), "outsourced trades")
         for d in self.hospital.demand:
             for req in d.needs:
@@ -220,7 +260,8 @@ class Scenario(FrozenModel):
         Raises
         ------
         HosplogiError
-            If a rate is not positive or there are no technicians.
+            If a rate is not a positive finite number, or `technicians` is not an integer from 1
+            to 1,000.
 
         Examples
         --------
@@ -228,12 +269,17 @@ class Scenario(FrozenModel):
         >>> s.policy, len(s.hospital.technicians), s.hospital.demand[0].per_day
         ('fifo', 5, 96.0)
         """
-        if not (arrivals_per_hour > 0 and services_per_hour > 0) or technicians < 1:
+        arrivals = require_finite(arrivals_per_hour, "arrivals_per_hour")
+        services = require_finite(services_per_hour, "services_per_hour")
+        if isinstance(technicians, bool) or not isinstance(technicians, int):
+            raise HosplogiError(f"technicians must be an integer, got {brief(technicians)}")
+        if not (arrivals > 0 and services > 0) or technicians < 1:
             raise HosplogiError(
                 "an M/M/c scenario needs positive arrival and service rates and at least one "
                 f"technician, got λ={arrivals_per_hour}/h, μ={services_per_hour}/h, "
                 f"c={technicians}"
             )
+        require_int(technicians, "technicians", 1, MAX_TECHNICIANS)
         staff = tuple(Technician(id=f"T{i:02d}", skills={"repair": 1}) for i in range(technicians))
         stream = Demand(
             trade="repair",
@@ -273,13 +319,12 @@ class Scenario(FrozenModel):
         >>> sum(1 for t in s.hospital.technicians if main_trade(t) == "plumbing")
         6
         """
-        if headcount < 0:
-            raise HosplogiError(f"headcount must be 0 or more, got {headcount}")
+        require_int(headcount, "headcount", 0, MAX_TECHNICIANS)
         staff = list(self.hospital.technicians)
         own = [t for t in staff if main_trade(t) == trade]
         if not own:
             raise HosplogiError(
-                f"no technician has main trade {trade!r}; trades here: "
+                f"no technician has main trade {brief(trade)}; trades here: "
                 f"{', '.join(sorted({main_trade(t) for t in staff}))}"
             )
         shifts = dict(self.hospital.shifts)
@@ -288,7 +333,7 @@ class Scenario(FrozenModel):
             shifts.pop(t.id, None)
         template = own[0]
         for n in range(len(own), headcount):
-            clone = template.model_copy(update={"id": f"{template.id}-x{n}"})
+            clone = _evolve(template, id=f"{template.id}-x{n}")
             staff.append(clone)
             if template.id in shifts:
                 shifts[clone.id] = shifts[template.id]
@@ -299,7 +344,14 @@ class Scenario(FrozenModel):
         """Teach `skill` at `level` to a `share` of the technicians who lack it (一专多能).
 
         For a licensed skill (see :data:`hosplogi.crews.CERTIFICATE_RULES`) the training comes
-        with the certificate, valid for three years from the scenario's start.
+        with the certificate, valid for three years from the scenario's start (to 28 February
+        from a 29 February).
+
+        Raises
+        ------
+        HosplogiError
+            If `skill` is not a non-empty string, `share` not a number from 0 to 1, `level` not
+            an integer from 1 to 5 or `seed` not a 64-bit integer.
 
         Examples
         --------
@@ -308,20 +360,24 @@ class Scenario(FrozenModel):
         >>> all(t.licensed("electrician", s.start) for t in trained.hospital.technicians)
         True
         """
-        if not 0 <= share <= 1:
+        if not isinstance(skill, str) or not skill.strip():
+            raise HosplogiError(f"skill must be a non-empty string, got {brief(skill)}")
+        if not 0 <= require_finite(share, "share") <= 1:
             raise HosplogiError(f"share must be between 0 and 1, got {share}")
+        require_int(level, "level", MIN_LEVEL, MAX_LEVEL)
+        require_seed(seed)
         rng = random.Random(f"cross-train:{seed}:{skill}")
         lacking = [t for t in self.hospital.technicians if t.level(skill) == 0]
         chosen = {t.id for t in rng.sample(lacking, round(share * len(lacking)))}
         kind = CERTIFICATE_RULES.get(skill)
-        expiry = self.start.replace(year=self.start.year + 3)
+        expiry = _years_later(self.start, 3)
 
         def train(t: Technician) -> Technician:
             update: dict[str, Any] = {"skills": {**t.skills, skill: level}}
             if kind is not None and not t.licensed(kind, self.start):
                 licence = Certificate(kind=kind, number=f"TR-{t.id}", expires_on=expiry)
                 update["certificates"] = (*t.certificates, licence)
-            return t.model_copy(update=update)
+            return _evolve(t, **update)
 
         staff = tuple(train(t) if t.id in chosen else t for t in self.hospital.technicians)
         hospital = _evolve(self.hospital, technicians=staff)
@@ -333,24 +389,28 @@ class Scenario(FrozenModel):
         """Hand `trade` to `vendor`: its in-house staff are replaced by outsourced staff
         (same skills, 40,800 CNY per person-year instead of 59,000, 000:31) under a contract
         settled monthly with SLA deductions.
+
+        Raises
+        ------
+        HosplogiError
+            If nobody has `trade` as main trade, or `headcount` is not an integer from 1 to
+            1,000.
         """
         own = [t for t in self.hospital.technicians if main_trade(t) == trade]
         if not own:
-            raise HosplogiError(f"no technician has main trade {trade!r} to outsource")
+            raise HosplogiError(f"no technician has main trade {brief(trade)} to outsource")
         count = len(own) if headcount is None else headcount
-        if count < 1:
-            raise HosplogiError(f"an outsourced trade needs a headcount of 1 or more, got {count}")
+        require_int(count, "an outsourced trade's headcount", 1, MAX_TECHNICIANS)
         keep = [t for t in self.hospital.technicians if main_trade(t) != trade]
         shifts = {k: v for k, v in self.hospital.shifts.items() if k not in {t.id for t in own}}
         vendor_staff = []
         for n in range(count):
             model = own[n % len(own)]
-            worker = model.model_copy(
-                update={
-                    "id": f"{vendor}-{trade}-{n + 1:02d}",
-                    "employer": vendor,
-                    "employment": Employment.OUTSOURCED,
-                }
+            worker = _evolve(
+                model,
+                id=f"{vendor}-{trade}-{n + 1:02d}",
+                employer=vendor,
+                employment=Employment.OUTSOURCED,
             )
             vendor_staff.append(worker)
             if model.id in self.hospital.shifts:
@@ -372,3 +432,11 @@ class Scenario(FrozenModel):
 def _evolve(model: _M, **update: Any) -> _M:
     """A copy with `update` applied and validated (pydantic's model_copy does not validate)."""
     return type(model).model_validate({**dict(model), **update})
+
+
+def _years_later(day: date, years: int) -> date:
+    """The same day `years` later; 28 February for a 29 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -14,6 +14,13 @@ from typing import TypedDict
 from hosplogi.crews import Certificate, Employment, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority
+from hosplogi.simulation.bounds import (
+    MAX_BEDS,
+    MAX_TECHNICIANS,
+    MIN_BEDS,
+    require_int,
+    require_seed,
+)
 from hosplogi.simulation.parts import HOSPITAL_PROFILE, Demand, Profile, Shift
 
 __all__ = [
@@ -80,14 +87,22 @@ WEEKEND_SHIFT = Shift(name="weekend day", start=time(8), end=time(17, 30), weekd
 def synthetic_hospital(beds: int, seed: int, technicians: int | None = None) -> HospitalFields:
     """The fields of a realistic hospital of `beds` beds (see :meth:`Hospital.synthetic`).
 
+    Raises
+    ------
+    HosplogiError
+        If `beds` is not an integer from 20 to 10,000, `seed` not a 64-bit integer, or
+        `technicians` neither None nor an integer from 7 (one per trade) to 1,000.
+
     Examples
     --------
     >>> fields = synthetic_hospital(800, seed=1)
     >>> len(fields["technicians"]), len(fields["demand"])
     (60, 44)
     """
-    if beds < 20:
-        raise HosplogiError(f"a synthetic hospital needs at least 20 beds, got {beds}")
+    require_int(beds, "beds of a synthetic hospital", MIN_BEDS, MAX_BEDS)
+    require_seed(seed)
+    if technicians is not None:
+        require_int(technicians, "technicians", len(_TRADES), MAX_TECHNICIANS)
     rng = random.Random(f"hospital:{seed}:{beds}")
     per_day = beds * _REQUESTS_PER_BED_YEAR / 365
     demand = []
