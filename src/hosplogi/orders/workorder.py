@@ -1,313 +1,32 @@
-"""Work orders (工单) and their lifecycle, from the report (报修) to the follow-up call (回访).
+"""The work order (工单): a frozen value whose status is derived from its event log.
 
-A work order is a frozen value. Each lifecycle operation — :meth:`WorkOrder.dispatch`,
-:meth:`~WorkOrder.start`, :meth:`~WorkOrder.hold`, :meth:`~WorkOrder.resume`,
-:meth:`~WorkOrder.complete`, :meth:`~WorkOrder.verify`, :meth:`~WorkOrder.close`,
-:meth:`~WorkOrder.cancel`, :meth:`~WorkOrder.reprioritize` — returns a *new* order with one more
-:class:`Event`; the original is never changed. The status is derived from the event log, so the log
-and the status cannot disagree, and an order read back from JSON has its whole log checked again.
-
-The moves (``TRANSITIONS`` holds them as data)::
-
-    action        from                                        to
-    dispatch 派工  REPORTED, DISPATCHED, IN_PROGRESS           DISPATCHED (handover)
-    start 到场     DISPATCHED                                  IN_PROGRESS
-    hold 挂起      REPORTED, DISPATCHED, IN_PROGRESS           ON_HOLD
-    resume        ON_HOLD                                     the status before the hold
-    complete 完工  IN_PROGRESS                                 COMPLETED
-    verify 验收    COMPLETED                                   VERIFIED
-    reject        COMPLETED (acceptance refused)              IN_PROGRESS (rework)
-    close 回访     VERIFIED                                    CLOSED (final)
-    cancel 取消    REPORTED, DISPATCHED, IN_PROGRESS, ON_HOLD  CANCELLED (final)
-    reprioritize  any status but CLOSED and CANCELLED         unchanged
-
-Examples
---------
->>> from datetime import datetime, timedelta, timezone
->>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
->>> order = WorkOrder.report(id="WO-1", title="Tap leaking", trade="plumbing",
-...                          priority=Priority.URGENT, reported_at=t0, location="Ward 3")
->>> order = order.dispatch(("T01",), at=t0 + timedelta(minutes=5), by="dispatcher")
->>> order = order.start(at=t0 + timedelta(minutes=20), by="T01")
->>> order.status, order.started_by
-(<Status.IN_PROGRESS: 'in_progress'>, 'T01')
+Each lifecycle operation returns a *new* order with one more event; an order read back from JSON
+has its whole log checked again (see :mod:`hosplogi.orders` for the table of moves).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
-from hosplogi._types import (
-    FrozenModel,
-    Identifier,
-    Instant,
-    NonNegativeInt,
-    require_aware,
-    require_unique,
-)
+from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError, TransitionError
+from hosplogi.orders.lifecycle import (
+    TRANSITIONS,
+    Action,
+    Event,
+    HoldReason,
+    Priority,
+    Source,
+    Status,
+    next_status,
+)
 
-__all__ = [
-    "DONE_STATUSES",
-    "TRANSITIONS",
-    "Action",
-    "Event",
-    "HoldReason",
-    "Priority",
-    "Source",
-    "Status",
-    "WorkOrder",
-]
-
-
-class Priority(StrEnum):
-    """How urgent a request is. Medical-device repairs and emergencies come first (001:413).
-
-    Compare priorities by :attr:`rank` (0 is the most urgent), not by their string values.
-    """
-
-    EMERGENCY = "emergency"
-    URGENT = "urgent"
-    ROUTINE = "routine"
-    PLANNED = "planned"
-
-    @property
-    def rank(self) -> int:
-        """0 for EMERGENCY up to 3 for PLANNED: lower is more urgent.
-
-        Examples
-        --------
-        >>> sorted([Priority.PLANNED, Priority.EMERGENCY], key=lambda p: p.rank)
-        [<Priority.EMERGENCY: 'emergency'>, <Priority.PLANNED: 'planned'>]
-        """
-        return _PRIORITY_RANK[self]
-
-
-_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)}
-
-
-class Status(StrEnum):
-    """Where an order stands in its lifecycle."""
-
-    REPORTED = "reported"
-    """报修: the request has been taken."""
-    DISPATCHED = "dispatched"
-    """派工: technicians have been assigned."""
-    IN_PROGRESS = "in_progress"
-    """到场/维修中: someone is on site working."""
-    ON_HOLD = "on_hold"
-    """挂起: waiting, e.g. for material (001:385)."""
-    COMPLETED = "completed"
-    """完工: the technicians report the work done."""
-    VERIFIED = "verified"
-    """验收: the requesting department accepted the work."""
-    CLOSED = "closed"
-    """回访/关闭: followed up and closed. Final."""
-    CANCELLED = "cancelled"
-    """取消: withdrawn before completion. Final."""
-
-    @property
-    def is_final(self) -> bool:
-        """Whether no further move is possible (CLOSED or CANCELLED)."""
-        return self in (Status.CLOSED, Status.CANCELLED)
-
-    @property
-    def is_done(self) -> bool:
-        """Whether the work is done: COMPLETED, VERIFIED or CLOSED (the one set of done statuses).
-
-        Examples
-        --------
-        >>> Status.VERIFIED.is_done, Status.CANCELLED.is_done
-        (True, False)
-        """
-        return self in DONE_STATUSES
-
-
-DONE_STATUSES: frozenset[Status] = frozenset({Status.COMPLETED, Status.VERIFIED, Status.CLOSED})
-"""The statuses in which an order's work is done (reported complete, verified or closed)."""
-
-
-class HoldReason(StrEnum):
-    """Why an order waits. Which reasons pause SLA clocks is a policy decision (`hosplogi.sla`)."""
-
-    AWAITING_MATERIAL = "awaiting_material"
-    AWAITING_REQUESTER = "awaiting_requester"
-    AWAITING_VENDOR = "awaiting_vendor"
-    AWAITING_ACCESS = "awaiting_access"
-    OTHER = "other"
-
-
-class Source(StrEnum):
-    """How the order came in (seed 001:387 counts problems found on rounds separately)."""
-
-    PHONE = "phone"
-    APP = "app"
-    WALK_IN = "walk_in"
-    ROUNDS = "rounds"
-    """Found on a proactive round (巡查)."""
-    INSPECTION = "inspection"
-    """A rectification (整改) raised by a failed inspection item."""
-    PREVENTIVE = "preventive"
-    """Generated by a preventive-maintenance plan."""
-
-    @property
-    def is_proactive(self) -> bool:
-        """Whether the order was found by the logistics department itself, not reported to it."""
-        return self in (Source.ROUNDS, Source.INSPECTION, Source.PREVENTIVE)
-
-
-class Action(StrEnum):
-    """The operation an event records; with the statuses it makes the audit trail."""
-
-    REPORT = "report"
-    DISPATCH = "dispatch"
-    START = "start"
-    HOLD = "hold"
-    RESUME = "resume"
-    COMPLETE = "complete"
-    VERIFY = "verify"
-    REJECT = "reject"
-    CLOSE = "close"
-    CANCEL = "cancel"
-    REPRIORITIZE = "reprioritize"
-
-
-_ACTIVE = frozenset({Status.REPORTED, Status.DISPATCHED, Status.IN_PROGRESS})
-_NOT_FINAL = frozenset(s for s in Status if not s.is_final)
-
-TRANSITIONS: Mapping[Action, tuple[frozenset[Status], Status | None]] = {
-    Action.DISPATCH: (_ACTIVE, Status.DISPATCHED),
-    Action.START: (frozenset({Status.DISPATCHED}), Status.IN_PROGRESS),
-    Action.HOLD: (_ACTIVE, Status.ON_HOLD),
-    Action.RESUME: (frozenset({Status.ON_HOLD}), None),
-    Action.COMPLETE: (frozenset({Status.IN_PROGRESS}), Status.COMPLETED),
-    Action.VERIFY: (frozenset({Status.COMPLETED}), Status.VERIFIED),
-    Action.REJECT: (frozenset({Status.COMPLETED}), Status.IN_PROGRESS),
-    Action.CLOSE: (frozenset({Status.VERIFIED}), Status.CLOSED),
-    Action.CANCEL: (_ACTIVE | {Status.ON_HOLD}, Status.CANCELLED),
-    Action.REPRIORITIZE: (_NOT_FINAL, None),
-}
-"""Action → (statuses it is allowed from, status it leads to). ``None`` as the target means: back to
-the status before the hold (RESUME) or unchanged (REPRIORITIZE). REPORT only starts a log."""
-
-_DEFAULT_ACTION = {
-    Status.REPORTED: Action.REPORT,
-    Status.DISPATCHED: Action.DISPATCH,
-    Status.IN_PROGRESS: Action.START,
-    Status.ON_HOLD: Action.HOLD,
-    Status.COMPLETED: Action.COMPLETE,
-    Status.VERIFIED: Action.VERIFY,
-    Status.CLOSED: Action.CLOSE,
-    Status.CANCELLED: Action.CANCEL,
-}
-
-
-class Event(FrozenModel):
-    """One entry of an order's audit trail: what happened, when, by whom, and the status after it.
-
-    Parameters
-    ----------
-    status : Status
-        The order's status after the event.
-    at : datetime
-        Timezone-aware.
-    by : str, optional
-        Who did it: the call taker for a report (首接负责制 first-contact owner, 002:69), the
-        dispatcher, the technician who started or completed the work, the verifier.
-    note : str, optional
-    hold_reason : HoldReason, optional
-        Set on HOLD events only.
-    assignees : tuple[str, ...]
-        The technicians dispatched; set on DISPATCH events only.
-    action : Action
-        The operation; inferred from `status` when omitted (IN_PROGRESS → START).
-    priority : Priority, optional
-        Set on REPORT and REPRIORITIZE events only.
-    rating : int, optional
-        Satisfaction 1–5 given at acceptance (VERIFY or REJECT events).
-    """
-
-    status: Status
-    at: Instant
-    by: Identifier | None = None
-    note: str | None = None
-    hold_reason: HoldReason | None = None
-    assignees: tuple[Identifier, ...] = ()
-    action: Action
-    priority: Priority | None = None
-    rating: int | None = Field(default=None, ge=1, le=5, strict=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _infer_action(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("action") is None and "status" in data:
-            with suppress(ValueError):  # a bad status is reported by the field validator
-                data = {**data, "action": _DEFAULT_ACTION[Status(data["status"])]}
-        return data
-
-    @model_validator(mode="after")
-    def _fields_fit_action(self) -> Self:
-        a = self.action
-        if (a is Action.HOLD) != (self.hold_reason is not None):
-            raise ValueError(
-                f"{a.value} event: hold_reason must be given for hold events and only for them, "
-                f"got {self.hold_reason!r}"
-            )
-        if a is Action.DISPATCH:
-            if not self.assignees:
-                raise ValueError("dispatch event needs at least one assignee")
-            require_unique(self.assignees, "a dispatch event's assignees")
-        elif self.assignees:
-            raise ValueError(f"{a.value} event: assignees are recorded on dispatch events only")
-        if (a in (Action.REPORT, Action.REPRIORITIZE)) != (self.priority is not None):
-            raise ValueError(
-                f"{a.value} event: priority must be given for report and reprioritize events "
-                f"and only for them, got {self.priority!r}"
-            )
-        if self.rating is not None and a not in (Action.VERIFY, Action.REJECT):
-            raise ValueError(f"{a.value} event: a rating belongs to verify or reject events")
-        target = TRANSITIONS[a][1] if a in TRANSITIONS else Status.REPORTED
-        if target is not None and self.status is not target:
-            raise ValueError(
-                f"{a.value} event must have status {target.name}, got {self.status.name}"
-            )
-        return self
-
-
-def _next_status(order_id: str, current: Status, action: Action, before_hold: Status) -> Status:
-    """Return the status `action` leads to from `current`, or raise TransitionError."""
-    if current.is_final:
-        raise TransitionError(
-            f"order {order_id} is {current.name}, which is final; no {action.value} "
-            "or any other move is allowed"
-        )
-    allowed_from, target = TRANSITIONS.get(action, (frozenset(), None))
-    if current not in allowed_from:
-        wanted = "" if target is None else f" → {target.name}"
-        raise TransitionError(
-            f"order {order_id} cannot go {current.name}{wanted} ({action.value}); "
-            f"allowed from {current.name}: {_describe_moves(current)}"
-        )
-    if target is not None:
-        return target
-    return before_hold if action is Action.RESUME else current
-
-
-def _describe_moves(current: Status) -> str:
-    moves = []
-    for action, (allowed_from, target) in TRANSITIONS.items():
-        if current in allowed_from:
-            to = "unchanged" if target is None and action is not Action.RESUME else None
-            label = (target.name if target else to) or "the status before the hold"
-            moves.append(f"{label} ({action.value})")
-    return ", ".join(moves) or "none"
+__all__ = ["WorkOrder"]
 
 
 class WorkOrder(FrozenModel):
@@ -426,7 +145,7 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
             if e.action is Action.HOLD:
                 before_hold = status
             try:
-                expected = _next_status(self.id, status, e.action, before_hold)
+                expected = next_status(self.id, status, e.action, before_hold)
             except TransitionError as err:
                 raise ValueError(str(err)) from None
             if e.status is not expected:
@@ -637,7 +356,7 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
         """
         require_aware(at, "at")
         last = self.events[-1]
-        target = _next_status(self.id, self.status, action, self._status_before_hold())
+        target = next_status(self.id, self.status, action, self._status_before_hold())
         if at < last.at:
             raise HosplogiError(
                 f"order {self.id}: {action.value} at {at.isoformat()} is earlier than the last "
@@ -663,6 +382,22 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
     def is_open(self) -> bool:
         """Whether the order can still move (not CLOSED or CANCELLED)."""
         return not self.status.is_final
+
+    @property
+    def needs(self) -> tuple[SkillRequirement, ...]:
+        """The people the job needs: its `requirements`, or one person of its trade.
+
+        The one rule every engine staffs an order by (dispatch, scheduling, simulation).
+
+        Examples
+        --------
+        >>> from datetime import datetime, timezone
+        >>> o = WorkOrder.report(id="WO-9", title="Leak", trade="plumbing", location="Ward 1",
+        ...     priority=Priority.ROUTINE, reported_at=datetime(2026, 3, 2, tzinfo=timezone.utc))
+        >>> o.needs
+        (SkillRequirement(skill='plumbing', count=1, level=1),)
+        """
+        return self.requirements or (SkillRequirement(skill=self.trade),)
 
     def allowed_actions(self) -> tuple[Action, ...]:
         """The lifecycle operations allowed now, in table order (useful for a user interface)."""
