@@ -44,6 +44,7 @@ from pydantic import Field, field_validator, model_validator
 
 from hosplogi import recurrence
 from hosplogi._types import (
+    Finite,
     FrozenModel,
     Identifier,
     Instant,
@@ -114,7 +115,7 @@ class Checklist(FrozenModel):
     id: Identifier
     name: str = ""
     items: tuple[ChecklistItem, ...] = Field(min_length=1)
-    pass_mark: float = Field(default=80.0, ge=0.0, le=100.0)
+    pass_mark: Finite = Field(default=80.0, ge=0.0, le=100.0)
 
     @field_validator("items")
     @classmethod

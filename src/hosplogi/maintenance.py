@@ -36,6 +36,7 @@ from pydantic import Field, model_validator
 
 from hosplogi import recurrence
 from hosplogi._types import (
+    Finite,
     FrozenModel,
     Identifier,
     Instant,
@@ -601,7 +602,7 @@ class PmCompliance(FrozenModel):
     due: NonNegativeInt
     done: NonNegativeInt
     on_time: NonNegativeInt
-    rate: float
+    rate: Finite
     late_ids: tuple[str, ...] = ()
     missed_ids: tuple[str, ...] = ()
 

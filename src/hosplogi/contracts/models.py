@@ -12,7 +12,18 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from hosplogi._types import CENT, FrozenModel, Identifier, Instant, Money, require_unique
+from hosplogi._types import (
+    CENT,
+    Finite,
+    FrozenDict,
+    FrozenModel,
+    Identifier,
+    Instant,
+    Money,
+    brief,
+    money_context,
+    require_unique,
+)
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority
 from hosplogi.recurrence import TimeZoneName
@@ -60,12 +71,26 @@ class ServiceItem(StrEnum):
 
 
 def _fraction(value: Any) -> Decimal:
+    """A rate as an exact Decimal; refuses floats, text that is no number, None, {} and NaN."""
     if isinstance(value, (bool, float)):
         raise ValueError(
             f"must be a Decimal, int or decimal string, not {type(value).__name__} {value!r}; "
             f"write Decimal({str(value)!r})"
         )
-    return Decimal(value) if not isinstance(value, Decimal) else value
+    if not isinstance(value, (Decimal, int, str)):
+        raise ValueError(
+            f"must be a Decimal, int or decimal string such as '0.10', got "
+            f"{type(value).__name__} {brief(value)}"
+        )
+    with money_context():
+        try:
+            text = value.strip() if isinstance(value, str) else value
+            number = value if isinstance(value, Decimal) else Decimal(text)
+        except (ArithmeticError, ValueError):
+            raise ValueError(f"must be a decimal such as '0.10', got {brief(value)}") from None
+    if not number.is_finite() or number.adjusted() > 3:
+        raise ValueError(f"must be a finite fraction such as '0.10', got {brief(value)}")
+    return number
 
 
 Fraction = Annotated[Decimal, BeforeValidator(_fraction)]
@@ -121,7 +146,7 @@ is deducted), e.g. threshold=90 [type=value_error, ...
     kind: DeductionKind
     amount: Money
     priority: Priority | None = None
-    threshold: float | None = Field(default=None, ge=0.0, le=100.0)
+    threshold: Finite | None = Field(default=None, ge=0.0, le=100.0)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -154,7 +179,7 @@ class BonusRule(FrozenModel):
     Decimal('3000.00')
     """
 
-    threshold: float = Field(ge=0.0, le=100.0)
+    threshold: Finite = Field(ge=0.0, le=100.0)
     amount: Money
 
     @field_validator("amount")
@@ -221,15 +246,15 @@ class YearEndRule(FrozenModel):
 rewarded and penalised, give penalty_score ≤ reward_score [type=value_error, ...
     """
 
-    reward_score: float = Field(ge=0.0, le=100.0)
-    penalty_score: float = Field(ge=0.0, le=100.0)
-    reward_satisfaction: float | None = Field(default=None, ge=0.0, le=100.0)
-    penalty_satisfaction: float | None = Field(default=None, ge=0.0, le=100.0)
+    reward_score: Finite = Field(ge=0.0, le=100.0)
+    penalty_score: Finite = Field(ge=0.0, le=100.0)
+    reward_satisfaction: Finite | None = Field(default=None, ge=0.0, le=100.0)
+    penalty_satisfaction: Finite | None = Field(default=None, ge=0.0, le=100.0)
     reward: Money = Decimal(0)
     reward_rate: Fraction = Decimal(0)
     penalty: Money = Decimal(0)
     penalty_rate: Fraction = Decimal(0)
-    terminate_score: float | None = Field(default=None, ge=0.0, le=100.0)
+    terminate_score: Finite | None = Field(default=None, ge=0.0, le=100.0)
     terminate_failed_months: int | None = Field(default=None, ge=1, le=12, strict=True)
 
     @model_validator(mode="after")
@@ -313,8 +338,8 @@ end on or after the start [type=value_error, ...
     start: date
     end: date
     monthly_fee: Money
-    staffing: dict[Identifier, Annotated[int, Field(ge=0, strict=True)]] = Field(
-        default_factory=dict
+    staffing: FrozenDict[Identifier, Annotated[int, Field(ge=0, strict=True)]] = Field(
+        default_factory=FrozenDict
     )
     sla_policy: SlaPolicy | None = None
     deductions: tuple[DeductionRule, ...] = ()
@@ -426,7 +451,8 @@ def money(value: Decimal) -> Decimal:
     >>> money(Decimal("2.345"))
     Decimal('2.35')
     """
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    with money_context():
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def score_value(value: Any, name: str) -> Decimal:
@@ -438,8 +464,9 @@ def score_value(value: Any, name: str) -> Decimal:
     Decimal('87.5')
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise HosplogiError(f"{name} must be a number from 0 to 100, got {value!r}")
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite() or not 0 <= number <= 100:
-        raise HosplogiError(f"{name} must be a number from 0 to 100, got {value!r}")
-    return number
+        raise HosplogiError(f"{name} must be a number from 0 to 100, got {brief(value)}")
+    with money_context():
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite() or not 0 <= number <= 100:
+            raise HosplogiError(f"{name} must be a number from 0 to 100, got {brief(value)}")
+        return +number

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from hosplogi import recurrence
-from hosplogi._types import FrozenModel, Money
+from hosplogi._types import FrozenDict, FrozenModel, Money, money_context
 from hosplogi.contracts.models import (
     Complaint,
     Contract,
@@ -97,7 +97,7 @@ class Settlement(FrozenModel):
     deducted: Money
     bonus: Money
     payable: Money
-    used: dict[EvidenceKind, tuple[str, ...]] = Field(default_factory=dict)
+    used: FrozenDict[EvidenceKind, tuple[str, ...]] = Field(default_factory=FrozenDict)
     unused: tuple[UnusedEvidence, ...] = ()
     unrecorded: tuple[str, ...] = ()
 
@@ -386,76 +386,79 @@ def settle(
     >>> s.base, s.deductions, s.cap, s.payable
     (Decimal('67857.14'), Decimal('1600.00'), Decimal('3392.86'), Decimal('66257.14'))
     """
-    period = _Month(contract, year, month)
-    ledger = _Ledger()
-    lines = _sla_lines(contract, period, orders, ledger)
-    inspection_lines = _counted_lines(
-        contract,
-        period,
-        ledger,
-        "inspection",
-        DeductionKind.FAILED_INSPECTION,
-        ((i.id, i.contract_id, i.vendor, i.at, not i.passed) for i in inspections),
-        "",
-    )
-    headcount_lines, unrecorded = _headcount_lines(contract, period, headcount, ledger)
-    lines += headcount_lines + inspection_lines
-    lines += _counted_lines(
-        contract,
-        period,
-        ledger,
-        "complaint",
-        DeductionKind.COMPLAINT,
-        ((c.id, c.contract_id, None, c.at, c.substantiated) for c in complaints),
-        "substantiated",
-    )
-    bonus = Decimal(0)
-    score_rule = contract.rule(DeductionKind.SCORE_BELOW)
-    if score is not None:
-        value = score_value(score, "score")
-        if score_rule is None and contract.bonus is None:
-            ledger.skip(
-                "score", "score", f"contract {contract.id} has no score_below or bonus rule"
-            )
-        else:
-            ledger.use("score", "score")
-        if score_rule is not None and score_rule.threshold is not None:
-            below = score_value(score_rule.threshold, "threshold") - value
-            if below > 0:
-                lines.append(
-                    _line(
-                        DeductionKind.SCORE_BELOW, below, score_rule, ["score"],
-                        f"score {value} below {score_rule.threshold}",
-                    )
-                )  # fmt: skip
-        if contract.bonus is not None and value >= score_value(contract.bonus.threshold, "bonus"):
-            bonus = contract.bonus.amount
-    if strict and ledger.unused:
-        raise HosplogiError(
-            f"settlement of {contract.id} for {period.label} could not use: "
-            + "; ".join(f"{u.kind} {u.id}: {u.reason}" for u in ledger.unused)
+    with money_context():
+        period = _Month(contract, year, month)
+        ledger = _Ledger()
+        lines = _sla_lines(contract, period, orders, ledger)
+        inspection_lines = _counted_lines(
+            contract,
+            period,
+            ledger,
+            "inspection",
+            DeductionKind.FAILED_INSPECTION,
+            ((i.id, i.contract_id, i.vendor, i.at, not i.passed) for i in inspections),
+            "",
         )
-    lines.sort(key=lambda line: _KIND_ORDER[line.kind])
-    base = money(contract.monthly_fee * period.days / period.days_in_month)
-    deductions = money(sum((line.amount for line in lines), Decimal(0)))
-    cap = money(contract.deduction_cap * base)
-    deducted = min(deductions, cap)
-    payable = max(Decimal(0), money(base - deducted + bonus))
-    return Settlement(
-        contract_id=contract.id,
-        vendor=contract.vendor,
-        year=year,
-        month=month,
-        days=period.days,
-        days_in_month=period.days_in_month,
-        base=base,
-        lines=tuple(lines),
-        deductions=deductions,
-        cap=cap,
-        deducted=deducted,
-        bonus=bonus,
-        payable=payable,
-        used={k: tuple(v) for k, v in ledger.used.items()},
-        unused=tuple(ledger.unused),
-        unrecorded=tuple(unrecorded),
-    )
+        headcount_lines, unrecorded = _headcount_lines(contract, period, headcount, ledger)
+        lines += headcount_lines + inspection_lines
+        lines += _counted_lines(
+            contract,
+            period,
+            ledger,
+            "complaint",
+            DeductionKind.COMPLAINT,
+            ((c.id, c.contract_id, None, c.at, c.substantiated) for c in complaints),
+            "substantiated",
+        )
+        bonus = Decimal(0)
+        score_rule = contract.rule(DeductionKind.SCORE_BELOW)
+        if score is not None:
+            value = score_value(score, "score")
+            if score_rule is None and contract.bonus is None:
+                ledger.skip(
+                    "score", "score", f"contract {contract.id} has no score_below or bonus rule"
+                )
+            else:
+                ledger.use("score", "score")
+            if score_rule is not None and score_rule.threshold is not None:
+                below = score_value(score_rule.threshold, "threshold") - value
+                if below > 0:
+                    lines.append(
+                        _line(
+                            DeductionKind.SCORE_BELOW, below, score_rule, ["score"],
+                            f"score {value} below {score_rule.threshold}",
+                        )
+                    )  # fmt: skip
+            if contract.bonus is not None and value >= score_value(
+                contract.bonus.threshold, "bonus"
+            ):
+                bonus = contract.bonus.amount
+        if strict and ledger.unused:
+            raise HosplogiError(
+                f"settlement of {contract.id} for {period.label} could not use: "
+                + "; ".join(f"{u.kind} {u.id}: {u.reason}" for u in ledger.unused)
+            )
+        lines.sort(key=lambda line: _KIND_ORDER[line.kind])
+        base = money(contract.monthly_fee * period.days / period.days_in_month)
+        deductions = money(sum((line.amount for line in lines), Decimal(0)))
+        cap = money(contract.deduction_cap * base)
+        deducted = min(deductions, cap)
+        payable = max(Decimal(0), money(base - deducted + bonus))
+        return Settlement(
+            contract_id=contract.id,
+            vendor=contract.vendor,
+            year=year,
+            month=month,
+            days=period.days,
+            days_in_month=period.days_in_month,
+            base=base,
+            lines=tuple(lines),
+            deductions=deductions,
+            cap=cap,
+            deducted=deducted,
+            bonus=bonus,
+            payable=payable,
+            used={k: tuple(v) for k, v in ledger.used.items()},
+            unused=tuple(ledger.unused),
+            unrecorded=tuple(unrecorded),
+        )

@@ -11,7 +11,15 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money, require_unique
+from hosplogi._types import (
+    Finite,
+    FrozenDict,
+    FrozenModel,
+    Identifier,
+    Money,
+    money_context,
+    require_unique,
+)
 from hosplogi.errors import HosplogiError
 
 __all__ = ["Bid", "BidResult", "Criterion", "rank_bids"]
@@ -46,7 +54,7 @@ class Bid(FrozenModel):
 
     vendor: Identifier
     price: Money
-    scores: dict[Criterion, float] = Field(default_factory=dict)
+    scores: FrozenDict[Criterion, Finite] = Field(default_factory=FrozenDict)
     valid: bool = True
     reason: str | None = None
 
@@ -80,9 +88,9 @@ class BidResult(FrozenModel):
 
     vendor: str
     price: Money
-    price_score: float
-    quality_score: float
-    total: float
+    price_score: Finite
+    quality_score: Finite
+    total: Finite
     rank: int | None
     shortlisted: bool
     valid: bool = True
@@ -151,55 +159,56 @@ def rank_bids(
     >>> [(r.vendor, r.price_score, r.total, r.rank) for r in rank_bids(bids, w, shortlist=2)]
     [('B', 40.0, 76.0, 1), ('A', 32.0, 76.0, 2)]
     """
-    if isinstance(shortlist, bool) or not isinstance(shortlist, int) or shortlist < 1:
-        raise HosplogiError(f"shortlist must be an int ≥ 1, got {shortlist!r}")
-    price_weight, criteria = _weights(weights)
-    bid_list = list(bids)
-    require_unique((b.vendor for b in bid_list), "bidding vendors (one bid per vendor)")
-    for b in bid_list:
-        missing = [c.value for c, w in criteria.items() if w > 0 and c not in b.scores]
-        if missing and b.valid:
+    with money_context():
+        if isinstance(shortlist, bool) or not isinstance(shortlist, int) or shortlist < 1:
+            raise HosplogiError(f"shortlist must be an int ≥ 1, got {shortlist!r}")
+        price_weight, criteria = _weights(weights)
+        bid_list = list(bids)
+        require_unique((b.vendor for b in bid_list), "bidding vendors (one bid per vendor)")
+        for b in bid_list:
+            missing = [c.value for c, w in criteria.items() if w > 0 and c not in b.scores]
+            if missing and b.valid:
+                raise HosplogiError(
+                    f"bid of {b.vendor} has no score for weighted criteria {', '.join(missing)}"
+                )
+        valid = [b for b in bid_list if b.valid]
+        if len(valid) < shortlist:
             raise HosplogiError(
-                f"bid of {b.vendor} has no score for weighted criteria {', '.join(missing)}"
+                f"only {len(valid)} valid bid(s) for a shortlist of {shortlist}; keep at least "
+                f"{shortlist} providers (000:85) or lower shortlist"
             )
-    valid = [b for b in bid_list if b.valid]
-    if len(valid) < shortlist:
-        raise HosplogiError(
-            f"only {len(valid)} valid bid(s) for a shortlist of {shortlist}; keep at least "
-            f"{shortlist} providers (000:85) or lower shortlist"
-        )
-    baseline = min(b.price for b in valid)
-    rows = []
-    for b in valid:
-        price_score = float(baseline / b.price) * price_weight
-        quality = sum(w * b.scores.get(c, 0.0) / 100.0 for c, w in criteria.items())
-        rows.append((b, price_score, quality, price_score + quality))
-    rows.sort(key=lambda r: (-round(r[3], 9), r[0].price, -round(r[2], 9), r[0].vendor))
-    out = [
-        BidResult(
-            vendor=b.vendor,
-            price=b.price,
-            price_score=ps,
-            quality_score=q,
-            total=t,
-            rank=i + 1,
-            shortlisted=i < shortlist,
-        )
-        for i, (b, ps, q, t) in enumerate(rows)
-    ]
-    out += [
-        BidResult(
-            vendor=b.vendor,
-            price=b.price,
-            price_score=0.0,
-            quality_score=0.0,
-            total=0.0,
-            rank=None,
-            shortlisted=False,
-            valid=False,
-            reason=b.reason,
-        )
-        for b in sorted(bid_list, key=lambda b: b.vendor)
-        if not b.valid
-    ]
-    return out
+        baseline = min(b.price for b in valid)
+        rows = []
+        for b in valid:
+            price_score = float(baseline / b.price) * price_weight
+            quality = sum(w * b.scores.get(c, 0.0) / 100.0 for c, w in criteria.items())
+            rows.append((b, price_score, quality, price_score + quality))
+        rows.sort(key=lambda r: (-round(r[3], 9), r[0].price, -round(r[2], 9), r[0].vendor))
+        out = [
+            BidResult(
+                vendor=b.vendor,
+                price=b.price,
+                price_score=ps,
+                quality_score=q,
+                total=t,
+                rank=i + 1,
+                shortlisted=i < shortlist,
+            )
+            for i, (b, ps, q, t) in enumerate(rows)
+        ]
+        out += [
+            BidResult(
+                vendor=b.vendor,
+                price=b.price,
+                price_score=0.0,
+                quality_score=0.0,
+                total=0.0,
+                rank=None,
+                shortlisted=False,
+                valid=False,
+                reason=b.reason,
+            )
+            for b in sorted(bid_list, key=lambda b: b.vendor)
+            if not b.valid
+        ]
+        return out

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import Field
 
-from hosplogi._types import CENT, FrozenModel, Money
+from hosplogi._types import CENT, FrozenModel, Money, money_context
 from hosplogi.contracts.models import (
     Contract,
     Renewal,
@@ -297,114 +297,115 @@ def settle_year(
     >>> y.base, y.mean_score, y.grade.value, y.reward, y.net
     (Decimal('150000.00'), Decimal('95.17'), 'excellent', Decimal('3000.00'), Decimal('153000.00'))
     """
-    if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
-        raise HosplogiError(f"year must be an int from 1 to 9998, got {year!r}")
-    rule = contract.year_end
-    if rule is None:
-        raise HosplogiError(
-            f"contract {contract.id} has no year_end rule; give Contract(year_end=YearEndRule("
-            "reward_score=..., penalty_score=..., ...)) to assess its year"
-        )
-    covered = _year_months(contract, year)
-    if not covered:
-        raise HosplogiError(
-            f"contract {contract.id} runs {contract.start.isoformat()} to "
-            f"{contract.end.isoformat()}; {year} is outside it, so there is no year to assess"
-        )
-    settled = _check_settlements(contract, year, covered, settlements)
-    if not settled:
-        raise HosplogiError(
-            f"year-end settlement of {contract.id} for {year}: no settlements given; settle the "
-            f"contract's months of {year} first ({_label(year, covered)})"
-        )
-    score_of = _monthly_figures(scores, "scores", year, settled)
-    satisfaction_of = _monthly_figures(satisfaction, "satisfaction", year, settled)
-    missing = tuple(m for m in covered if m not in settled)
-    unscored = tuple(m for m in sorted(settled) if m not in score_of)
-    unsurveyed = tuple(
-        m for m in sorted(settled) if rule.uses_satisfaction and m not in satisfaction_of
-    )
-    if strict and (missing or unscored or unsurveyed):
-        gaps = [
-            f"{what}: {_label(year, months)}"
-            for what, months in (
-                ("not settled", missing),
-                ("no score", unscored),
-                ("no satisfaction", unsurveyed),
+    with money_context():
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9998:
+            raise HosplogiError(f"year must be an int from 1 to 9998, got {year!r}")
+        rule = contract.year_end
+        if rule is None:
+            raise HosplogiError(
+                f"contract {contract.id} has no year_end rule; give Contract(year_end=YearEndRule("
+                "reward_score=..., penalty_score=..., ...)) to assess its year"
             )
-            if months
-        ]
-        raise HosplogiError(
-            f"year-end settlement of {contract.id} for {year} is incomplete: " + "; ".join(gaps)
+        covered = _year_months(contract, year)
+        if not covered:
+            raise HosplogiError(
+                f"contract {contract.id} runs {contract.start.isoformat()} to "
+                f"{contract.end.isoformat()}; {year} is outside it, so there is no year to assess"
+            )
+        settled = _check_settlements(contract, year, covered, settlements)
+        if not settled:
+            raise HosplogiError(
+                f"year-end settlement of {contract.id} for {year}: no settlements given; settle "
+                f"the contract's months of {year} first ({_label(year, covered)})"
+            )
+        score_of = _monthly_figures(scores, "scores", year, settled)
+        satisfaction_of = _monthly_figures(satisfaction, "satisfaction", year, settled)
+        missing = tuple(m for m in covered if m not in settled)
+        unscored = tuple(m for m in sorted(settled) if m not in score_of)
+        unsurveyed = tuple(
+            m for m in sorted(settled) if rule.uses_satisfaction and m not in satisfaction_of
         )
-    mean_score = _mean(score_of.values())
-    if mean_score is None:
-        raise HosplogiError(
-            f"year-end settlement of {contract.id} for {year} needs at least one monthly score; "
-            f"settled months: {_label(year, sorted(settled))}; give scores={{month: "
-            "score}}"
+        if strict and (missing or unscored or unsurveyed):
+            gaps = [
+                f"{what}: {_label(year, months)}"
+                for what, months in (
+                    ("not settled", missing),
+                    ("no score", unscored),
+                    ("no satisfaction", unsurveyed),
+                )
+                if months
+            ]
+            raise HosplogiError(
+                f"year-end settlement of {contract.id} for {year} is incomplete: " + "; ".join(gaps)
+            )
+        mean_score = _mean(score_of.values())
+        if mean_score is None:
+            raise HosplogiError(
+                f"year-end settlement of {contract.id} for {year} needs at least one monthly "
+                f"score; settled months: {_label(year, sorted(settled))}; give scores={{month: "
+                "score}}"
+            )
+        mean_satisfaction = _mean(satisfaction_of.values())
+        if rule.uses_satisfaction and mean_satisfaction is None:
+            raise HosplogiError(
+                f"the year-end rule of {contract.id} has a satisfaction threshold but no month of "
+                f"{year} has a satisfaction figure; give satisfaction={{month: percent}}"
+            )
+        penalty_score = _points(rule.penalty_score)
+        lines = tuple(
+            YearEndMonth(
+                month=m,
+                days=s.days,
+                base=s.base,
+                deductions=s.deductions,
+                deducted=s.deducted,
+                bonus=s.bonus,
+                payable=s.payable,
+                score=score_of.get(m),
+                satisfaction=satisfaction_of.get(m),
+                failed=m in score_of and score_of[m] < penalty_score,
+            )
+            for m, s in sorted(settled.items())
         )
-    mean_satisfaction = _mean(satisfaction_of.values())
-    if rule.uses_satisfaction and mean_satisfaction is None:
-        raise HosplogiError(
-            f"the year-end rule of {contract.id} has a satisfaction threshold but no month of "
-            f"{year} has a satisfaction figure; give satisfaction={{month: percent}}"
-        )
-    penalty_score = _points(rule.penalty_score)
-    lines = tuple(
-        YearEndMonth(
-            month=m,
-            days=s.days,
-            base=s.base,
-            deductions=s.deductions,
-            deducted=s.deducted,
-            bonus=s.bonus,
-            payable=s.payable,
-            score=score_of.get(m),
-            satisfaction=satisfaction_of.get(m),
-            failed=m in score_of and score_of[m] < penalty_score,
-        )
-        for m, s in sorted(settled.items())
-    )
-    failed = tuple(line.month for line in lines if line.failed)
+        failed = tuple(line.month for line in lines if line.failed)
 
-    def total(field: str) -> Decimal:
-        return money(sum((getattr(line, field) for line in lines), Decimal(0)))
+        def total(field: str) -> Decimal:
+            return money(sum((getattr(line, field) for line in lines), Decimal(0)))
 
-    base, payable = total("base"), total("payable")
-    grade, reasons = _grade(rule, mean_score, mean_satisfaction)
-    reward = penalty_due = Decimal(0)
-    if grade is YearEndGrade.EXCELLENT:
-        reward = money(rule.reward + rule.reward_rate * base)
-    elif grade is YearEndGrade.FAIL:
-        penalty_due = money(rule.penalty + rule.penalty_rate * base)
-    penalty = min(penalty_due, payable)
-    if penalty < penalty_due:
-        reasons.append(f"penalty {penalty_due} cut to the year's payable {payable}")
-    renewal, renewal_reasons = _renewal(rule, year, grade, mean_score, failed)
-    if missing:
-        reasons.append(f"not settled, not counted: {_label(year, missing)}")
-    return YearEndSettlement(
-        contract_id=contract.id,
-        vendor=contract.vendor,
-        year=year,
-        months=lines,
-        missing=missing,
-        unscored=unscored,
-        unsurveyed=unsurveyed,
-        base=base,
-        deductions=total("deductions"),
-        deducted=total("deducted"),
-        bonus=total("bonus"),
-        payable=payable,
-        mean_score=mean_score,
-        mean_satisfaction=mean_satisfaction,
-        failed_months=failed,
-        grade=grade,
-        reward=reward,
-        penalty_due=penalty_due,
-        penalty=penalty,
-        net=money(payable + reward - penalty),
-        renewal=renewal,
-        reasons=(*reasons, *renewal_reasons),
-    )
+        base, payable = total("base"), total("payable")
+        grade, reasons = _grade(rule, mean_score, mean_satisfaction)
+        reward = penalty_due = Decimal(0)
+        if grade is YearEndGrade.EXCELLENT:
+            reward = money(rule.reward + rule.reward_rate * base)
+        elif grade is YearEndGrade.FAIL:
+            penalty_due = money(rule.penalty + rule.penalty_rate * base)
+        penalty = min(penalty_due, payable)
+        if penalty < penalty_due:
+            reasons.append(f"penalty {penalty_due} cut to the year's payable {payable}")
+        renewal, renewal_reasons = _renewal(rule, year, grade, mean_score, failed)
+        if missing:
+            reasons.append(f"not settled, not counted: {_label(year, missing)}")
+        return YearEndSettlement(
+            contract_id=contract.id,
+            vendor=contract.vendor,
+            year=year,
+            months=lines,
+            missing=missing,
+            unscored=unscored,
+            unsurveyed=unsurveyed,
+            base=base,
+            deductions=total("deductions"),
+            deducted=total("deducted"),
+            bonus=total("bonus"),
+            payable=payable,
+            mean_score=mean_score,
+            mean_satisfaction=mean_satisfaction,
+            failed_months=failed,
+            grade=grade,
+            reward=reward,
+            penalty_due=penalty_due,
+            penalty=penalty,
+            net=money(payable + reward - penalty),
+            renewal=renewal,
+            reasons=(*reasons, *renewal_reasons),
+        )

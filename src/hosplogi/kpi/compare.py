@@ -5,9 +5,10 @@ The public names are re-exported by :mod:`hosplogi.kpi`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-from hosplogi._types import FrozenModel
+from hosplogi._types import Finite, FrozenModel
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Scorecard, finite_value
 
@@ -32,12 +33,12 @@ class Trend(FrozenModel):
     """
 
     code: str
-    previous: float
-    current: float
-    change: float
-    percent: float | None
-    previous_score: float
-    current_score: float
+    previous: Finite
+    current: Finite
+    change: Finite
+    percent: Finite | None
+    previous_score: Finite
+    current_score: Finite
     improved: bool | None
 
 
@@ -115,4 +116,9 @@ def rate_change(current: float, previous: float) -> float:
     p = finite_value("previous", previous)
     if p == 0:
         raise HosplogiError("rate_change needs a non-zero previous value, got 0")
-    return (c - p) / abs(p) * 100.0
+    rate = (c / 2 - p / 2) / abs(p) * 200.0  # halves: c − p may overflow near the float maximum
+    if not math.isfinite(rate):
+        raise HosplogiError(
+            f"the change from {p!r} to {c!r} is too large to give in percent as a float"
+        )
+    return rate

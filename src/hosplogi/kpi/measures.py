@@ -5,12 +5,11 @@ The public name :func:`measures` is re-exported by :mod:`hosplogi.kpi`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from hosplogi._types import require_aware, require_non_negative, to_money
+from hosplogi._types import brief, require_aware, require_finite, require_non_negative, to_money
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder
@@ -37,11 +36,10 @@ def _amount(value: Decimal | int | str | None, name: str) -> float | None:
 def _count(value: float | int | None, name: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise HosplogiError(f"{name} must be a finite number ≥ 0, got {value!r}")
-    if value < 0:
-        raise HosplogiError(f"{name} is {value!r}; give zero or more")
-    return float(value)
+    number = require_finite(value, name)
+    if number < 0:
+        raise HosplogiError(f"{name} is {brief(value)}; give zero or more")
+    return number
 
 
 def measures(

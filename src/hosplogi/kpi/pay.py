@@ -16,9 +16,11 @@ from pydantic import Field, model_validator
 
 from hosplogi._types import (
     CENT,
+    FrozenDict,
     FrozenModel,
     Identifier,
     Money,
+    money_context,
     require_aware,
     require_unique,
     to_money,
@@ -85,34 +87,36 @@ def allocate(pool: Decimal, shares: Mapping[str, float]) -> dict[str, Decimal]:
     >>> allocate(Decimal("10"), {"T01": 2.5, "T02": 7.5})
     {'T01': Decimal('2.50'), 'T02': Decimal('7.50')}
     """
-    amount = to_money(pool, name="pool")
-    if not shares:
-        raise HosplogiError("allocate needs at least one share, got none")
-    exact = {str(k): _share(str(k), v) for k, v in shares.items()}
-    total = sum(exact.values(), Fraction(0))
-    if total == 0:
-        raise HosplogiError(
-            f"every share is zero ({', '.join(exact)}); at least one share must be positive"
-        )
-    cents = int(amount / CENT)
-    sign = -1 if cents < 0 else 1
-    cents = abs(cents)
-    # Scale the exact shares to integers over a common denominator (floats are dyadic, so this
-    # is a power of two): every quota is then an integer division, exact and fast.
-    den = math.lcm(*(f.denominator for f in exact.values()))
-    ints = {k: f.numerator * (den // f.denominator) for k, f in exact.items()}
-    total_int = sum(ints.values())
-    whole: dict[str, int] = {}
-    rest: list[tuple[int, str]] = []
-    for key, s in ints.items():
-        q, r = divmod(cents * s, total_int)
-        whole[key] = q
-        rest.append((r, key))
-    left = cents - sum(whole.values())
-    rest.sort(key=lambda rk: (-rk[0], rk[1]))
-    for _, key in rest[:left]:
-        whole[key] += 1
-    return {k: (Decimal(sign * c) * CENT).quantize(CENT) for k, c in whole.items()}
+    with money_context():
+        amount = to_money(pool, name="pool")
+        if not shares:
+            raise HosplogiError("allocate needs at least one share, got none")
+        require_unique((str(k) for k in shares), "share keys (as text)")
+        exact = {str(k): _share(str(k), v) for k, v in shares.items()}
+        total = sum(exact.values(), Fraction(0))
+        if total == 0:
+            raise HosplogiError(
+                f"every share is zero ({', '.join(exact)}); at least one share must be positive"
+            )
+        cents = int(amount / CENT)
+        sign = -1 if cents < 0 else 1
+        cents = abs(cents)
+        # Scale the exact shares to integers over a common denominator (floats are dyadic, so this
+        # is a power of two): every quota is then an integer division, exact and fast.
+        den = math.lcm(*(f.denominator for f in exact.values()))
+        ints = {k: f.numerator * (den // f.denominator) for k, f in exact.items()}
+        total_int = sum(ints.values())
+        whole: dict[str, int] = {}
+        rest: list[tuple[int, str]] = []
+        for key, s in ints.items():
+            q, r = divmod(cents * s, total_int)
+            whole[key] = q
+            rest.append((r, key))
+        left = cents - sum(whole.values())
+        rest.sort(key=lambda rk: (-rk[0], rk[1]))
+        for _, key in rest[:left]:
+            whole[key] += 1
+        return {k: (Decimal(sign * c) * CENT).quantize(CENT) for k, c in whole.items()}
 
 
 class RelativeValue(FrozenModel):
@@ -341,8 +345,8 @@ class MaintenanceFund(FrozenModel):
     overrun: Money
     bonus_pool: Money
     deduction_pool: Money
-    bonuses: dict[str, Money]
-    deductions: dict[str, Money]
+    bonuses: FrozenDict[str, Money]
+    deductions: FrozenDict[str, Money]
     assets: tuple[str, ...]
 
 
@@ -420,47 +424,51 @@ def maintenance_fund(
     (Decimal('1000.00'), Decimal('500.00'), {'E1': Decimal('166.67'), 'E2': Decimal('166.67'), \
 'M1': Decimal('166.66')})
     """
-    r = _fraction(rate, "rate", Decimal("0.03"), Decimal("0.05"))
-    b = _fraction(bonus_share, "bonus_share", Decimal(0), Decimal(1))
-    d = _fraction(deduction_share, "deduction_share", Decimal(0), Decimal(1))
-    cost = to_money(spent, name="spent")
-    if cost < 0:
-        raise HosplogiError(f"spent is {cost}; give zero or more")
-    names = [str(p) for p in people]
-    if not names:
-        raise HosplogiError("people is empty; name everyone who shares the bonus or overrun")
-    require_unique(names, "people")
-    if shares is not None:
-        strangers = sorted(set(shares) - set(names))
-        if strangers:
-            raise HosplogiError(
-                f"shares name {', '.join(strangers)}, who are not among people ({', '.join(names)})"
-            )
-    eligible = [a for a in assets if a.eligible(on)]
-    value = sum((a.purchase_value for a in eligible), Decimal(0))
-    fund = (value * r).quantize(CENT, rounding=ROUND_HALF_UP)
-    surplus = max(fund - cost, Decimal(0))
-    overrun = max(cost - fund, Decimal(0))
-    bonus_pool = (surplus * b).quantize(CENT, rounding=ROUND_HALF_UP)
-    deduction_pool = (overrun * d).quantize(CENT, rounding=ROUND_HALF_UP)
-    equal = dict.fromkeys(names, 1)
-    bonus_split: Mapping[str, float] = equal
-    if shares is not None:
-        bonus_split = {p: shares.get(p, 0.0) for p in names}
-    bonuses = allocate(bonus_pool, bonus_split) if bonus_pool else dict.fromkeys(names, CENT * 0)
-    deductions = (
-        allocate(deduction_pool, equal) if deduction_pool else dict.fromkeys(names, CENT * 0)
-    )
-    return MaintenanceFund(
-        eligible_value=value,
-        rate=r,
-        fund=fund,
-        spent=cost,
-        surplus=surplus,
-        overrun=overrun,
-        bonus_pool=bonus_pool,
-        deduction_pool=deduction_pool,
-        bonuses=bonuses,
-        deductions=deductions,
-        assets=tuple(a.id for a in eligible),
-    )
+    with money_context():
+        r = _fraction(rate, "rate", Decimal("0.03"), Decimal("0.05"))
+        b = _fraction(bonus_share, "bonus_share", Decimal(0), Decimal(1))
+        d = _fraction(deduction_share, "deduction_share", Decimal(0), Decimal(1))
+        cost = to_money(spent, name="spent")
+        if cost < 0:
+            raise HosplogiError(f"spent is {cost}; give zero or more")
+        names = [str(p) for p in people]
+        if not names:
+            raise HosplogiError("people is empty; name everyone who shares the bonus or overrun")
+        require_unique(names, "people")
+        if shares is not None:
+            strangers = sorted(set(shares) - set(names))
+            if strangers:
+                raise HosplogiError(
+                    f"shares name {', '.join(strangers)}, who are not among people "
+                    f"({', '.join(names)})"
+                )
+        eligible = [a for a in assets if a.eligible(on)]
+        value = sum((a.purchase_value for a in eligible), Decimal(0))
+        fund = (value * r).quantize(CENT, rounding=ROUND_HALF_UP)
+        surplus = max(fund - cost, Decimal(0))
+        overrun = max(cost - fund, Decimal(0))
+        bonus_pool = (surplus * b).quantize(CENT, rounding=ROUND_HALF_UP)
+        deduction_pool = (overrun * d).quantize(CENT, rounding=ROUND_HALF_UP)
+        equal = dict.fromkeys(names, 1)
+        bonus_split: Mapping[str, float] = equal
+        if shares is not None:
+            bonus_split = {p: shares.get(p, 0.0) for p in names}
+        bonuses = (
+            allocate(bonus_pool, bonus_split) if bonus_pool else dict.fromkeys(names, CENT * 0)
+        )
+        deductions = (
+            allocate(deduction_pool, equal) if deduction_pool else dict.fromkeys(names, CENT * 0)
+        )
+        return MaintenanceFund(
+            eligible_value=value,
+            rate=r,
+            fund=fund,
+            spent=cost,
+            surplus=surplus,
+            overrun=overrun,
+            bonus_pool=bonus_pool,
+            deduction_pool=deduction_pool,
+            bonuses=bonuses,
+            deductions=deductions,
+            assets=tuple(a.id for a in eligible),
+        )

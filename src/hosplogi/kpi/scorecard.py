@@ -14,7 +14,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, require_unique
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, brief, require_unique
 from hosplogi.errors import HosplogiError
 
 __all__ = [
@@ -210,7 +210,13 @@ class Indicator(FrozenModel):
             if v >= f:
                 return 0.0
         if self.rule is Rule.LINEAR:
-            return 100.0 * (v - f) / (t - f)
+            # Halves first: (v - f) and (t - f) may overflow for values near the float maximum
+            # (target 1e308, floor -1e308), while their halves and the ratio cannot.
+            # The same result bit for bit as 100 (v - f) / (t - f) whenever that does not overflow.
+            part, whole = v / 2 - f / 2, t / 2 - f / 2
+            scaled = 100.0 * part
+            ratio = scaled / whole if math.isfinite(scaled) else 100.0 * (part / whole)
+            return min(100.0, max(0.0, ratio))
         if self.rule is Rule.BANDS:
             up = self.higher_is_better
             for b in self.bands:
@@ -218,7 +224,7 @@ class Indicator(FrozenModel):
                     return b.score
             return 0.0
         assert self.points is not None  # guaranteed by the validator
-        return max(0.0, 100.0 - self.points * abs(v - t))
+        return max(0.0, 100.0 - self.points * abs(v / 2 - t / 2) * 2)
 
 
 def finite_value(code: str, value: object) -> float:
@@ -230,10 +236,13 @@ def finite_value(code: str, value: object) -> float:
     89.0
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise HosplogiError(f"value of indicator {code} must be a number, got {value!r}")
-    v = float(value)
+        raise HosplogiError(f"value of indicator {code} must be a number, got {brief(value)}")
+    try:
+        v = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        v = math.inf
     if not math.isfinite(v):
-        raise HosplogiError(f"value of indicator {code} is {value!r}; give a finite number")
+        raise HosplogiError(f"value of indicator {code} is {brief(value)}; give a finite number")
     return v
 
 
@@ -289,7 +298,7 @@ class Scorecard(FrozenModel):
 
     name: str
     indicators: tuple[Indicator, ...]
-    perspective_weights: dict[Perspective, float]
+    perspective_weights: FrozenDict[Perspective, float]  # finite ≥ 0: checked below
     grades: tuple[Grade, ...] = DEFAULT_GRADES
     valid_from: date | None = None
     version: str = ""
@@ -397,29 +406,42 @@ class ScorecardResult(FrozenModel):
 
     scorecard: str
     unit: str | None = None
-    values: dict[str, float]
-    by_indicator: dict[str, float]
-    by_perspective: dict[Perspective, float]
-    total: float
+    values: FrozenDict[str, Finite]
+    by_indicator: FrozenDict[str, Finite]
+    by_perspective: FrozenDict[Perspective, Finite]
+    total: Finite
     grade: str
     weakest: Perspective
     rank: int | None = None
 
 
-def _plan(card: Scorecard) -> list[tuple[Perspective, float, float, list[Indicator]]]:
-    """Per perspective: its weight share, the sum of its indicator weights, its indicators."""
-    total_p = sum(card.perspective_weights.values())
-    plan = []
-    for p in card.perspectives:
+_Plan = list[tuple[Perspective, float, float, list[tuple[Indicator, float]]]]
+
+
+def _scaled(weights: list[float]) -> list[float]:
+    """`weights` as given, or divided by the largest when 100 × their sum would overflow."""
+    if math.isfinite(sum(weights) * 100.0):
+        return weights
+    top = max(weights)
+    return [w / top for w in weights]
+
+
+def _plan(card: Scorecard) -> _Plan:
+    """Per perspective: its weight share, the sum of its indicator weights, its indicators with
+    their weights (scaled down together if weights near the float maximum would overflow)."""
+    shares = _scaled([card.perspective_weights[p] for p in card.perspectives])
+    total_p = sum(shares)
+    plan: _Plan = []
+    for p, share in zip(card.perspectives, shares, strict=True):
         members = [i for i in card.indicators if i.perspective is p]
-        total_i = sum(i.weight for i in members)
-        plan.append((p, card.perspective_weights[p] / total_p, total_i, members))
+        weights = _scaled([i.weight for i in members])
+        plan.append((p, share / total_p, sum(weights), list(zip(members, weights, strict=True))))
     return plan
 
 
 def _score_one(
     card: Scorecard,
-    plan: list[tuple[Perspective, float, float, list[Indicator]]],
+    plan: _Plan,
     values: Mapping[str, float],
     strict: bool,
     unit: str | None,
@@ -448,12 +470,12 @@ def _score_one(
     weights = 0.0
     for p, wp, wsum, members in plan:
         s_p = 0.0
-        for ind in members:
+        for ind, weight in members:
             v = finite_value(ind.code, values[ind.code])
             s = ind.score(v)
             kept[ind.code] = v
             scores[ind.code] = s
-            s_p += ind.weight * s
+            s_p += weight * s
         # Σ w s / Σ w (not Σ (w / Σ w) s), so that all-100 scores give exactly 100.
         s_p = min(100.0, max(0.0, s_p / wsum)) if wsum > 0 else 0.0
         by_p[p] = s_p
@@ -464,9 +486,9 @@ def _score_one(
     return ScorecardResult.model_construct(
         scorecard=card.name,
         unit=unit,
-        values=kept,
-        by_indicator=scores,
-        by_perspective=by_p,
+        values=FrozenDict(kept),
+        by_indicator=FrozenDict(scores),
+        by_perspective=FrozenDict(by_p),
         total=total,
         grade=card.grade(total),
         weakest=weakest,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
-from hosplogi._types import FrozenModel
+from hosplogi._types import Finite, FrozenDict, FrozenModel
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Perspective, Scorecard
 
@@ -76,11 +76,11 @@ class AhpResult(FrozenModel):
         The names of the rows, if given.
     """
 
-    weights: tuple[float, ...]
-    lambda_max: float
-    ci: float
-    ri: float
-    cr: float
+    weights: tuple[Finite, ...]
+    lambda_max: Finite
+    ci: Finite
+    ri: Finite
+    cr: Finite
     consistent: bool
     labels: tuple[str, ...] = ()
 
@@ -265,9 +265,9 @@ class AhpHierarchy(FrozenModel):
     """
 
     top: AhpResult
-    groups: dict[str, AhpResult]
-    weights: dict[str, float]
-    cr: float
+    groups: FrozenDict[str, AhpResult]
+    weights: FrozenDict[str, Finite]
+    cr: Finite
     consistent: bool
 
 
@@ -346,6 +346,33 @@ def ahp_hierarchy(
         and cr <= CR_LIMIT
         and all(r.consistent for r in results.values()),
     )
+
+
+def _proportional(col: list[float], higher: bool) -> list[float]:
+    """x, or 1/x for a lower-is-better column; scaled to at most 1 when the sum would overflow.
+
+    p_ij does not change when a column is scaled, so values near the float maximum or minimum
+    (where 1/x or Σ x overflow) give the same weights as moderate ones.
+    """
+    z = col if higher else [1.0 / x for x in col]
+    if math.isfinite(sum(z)):
+        return z
+    if higher:
+        top = max(col)
+        return [x / top for x in col]
+    low = min(col)
+    return [low / x for x in col]
+
+
+def _minmax(col: list[float], higher: bool) -> list[float]:
+    """(x − min) / (max − min), reversed for lower-is-better, computed without overflow."""
+    top = max(abs(x) for x in col)
+    if not math.isfinite(max(col) - min(col)):
+        col = [x / top for x in col]
+    lo, hi = min(col), max(col)
+    if hi == lo:
+        return [0.0] * len(col)
+    return [(x - lo) / (hi - lo) if higher else (hi - x) / (hi - lo) for x in col]
 
 
 def entropy_weights(
@@ -431,12 +458,14 @@ def entropy_weights(
                         f"value [{i}][{j}] is {x!r}; proportional normalisation needs {need} "
                         "values in this column (use normalisation='minmax' otherwise)"
                     )
-            z = col if directions[j] else [1.0 / x for x in col]
+            z = _proportional(col, directions[j])
         else:
-            lo, hi = min(col), max(col)
-            z = [(x - lo) / (hi - lo) if directions[j] else (hi - x) / (hi - lo) for x in col]
+            z = _minmax(col, directions[j])
         total = sum(z)
-        h = -sum((x / total) * math.log(x / total) for x in z if x > 0)
+        if total <= 0:  # the values differ by less than a float can tell once scaled
+            d.append(0.0)
+            continue
+        h = -sum(p * math.log(p) for p in (x / total for x in z) if p > 0)
         d.append(max(0.0, 1.0 - h / math.log(m)))
     total_d = sum(d)
     if total_d <= 0:
