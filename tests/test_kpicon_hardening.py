@@ -221,7 +221,7 @@ def test_nan_and_infinity_are_refused_in_kpi_inputs_and_outputs(bad: float) -> N
 
 def test_allocate_refuses_keys_that_collide_as_text() -> None:
     with pytest.raises(
-        HosplogiError, match=r"share keys \(as text\) must be unique; repeated: '1'"
+        HosplogiError, match=r"share keys \(as text\) must be unique; got 1 more than once"
     ):
         allocate(Decimal(4), {1: 1, "1": 3})  # type: ignore[dict-item]
 
