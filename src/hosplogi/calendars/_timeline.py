@@ -22,9 +22,11 @@ from hosplogi.errors import HosplogiError
 __all__ = [
     "DAY",
     "EPOCH",
+    "MAX_SPAN_YEARS",
     "MAX_YEAR",
     "MIDNIGHT",
     "MIN_YEAR",
+    "RANGE",
     "US",
     "CalendarTimeline",
     "Interval",
@@ -40,6 +42,17 @@ MIDNIGHT = time(0)
 MIN_YEAR = 2
 MAX_YEAR = 9998
 """A calendar computes with the years 2–9998: a year of margin on both sides of datetime's range."""
+MAX_SPAN_YEARS = 200
+"""One calendar object builds its interval arrays over at most this many consecutive years.
+
+Building costs a few milliseconds per year, so this bounds the work any query can cause (well
+under a second on a quiet machine); open time between instants further apart is refused.
+"""
+RANGE = (
+    f"a BusinessCalendar computes with instants in the years {MIN_YEAR}–{MAX_YEAR}, at most "
+    f"{MAX_SPAN_YEARS} consecutive years per calendar object"
+)
+"""The supported range, as error messages state it."""
 
 Interval = tuple[time, time]
 """One opening interval ``(open, close)`` in local time; ``close == time(0)`` means 24:00."""
@@ -65,9 +78,22 @@ def to_us(at: datetime, name: str) -> int:
 
 
 def from_us(us: int, tz: tzinfo | None) -> datetime:
-    """The instant `us` (epoch microseconds) in zone `tz`; whole seconds first, so it is exact."""
+    """The instant `us` (epoch microseconds) in zone `tz`; whole seconds first, so it is exact.
+
+    Raises
+    ------
+    HosplogiError
+        If the instant lies outside the years 1–9999 that datetimes can hold, stating the range.
+    """
     seconds, micro = divmod(us, 1_000_000)
-    at = datetime.fromtimestamp(seconds, tz or UTC)
+    try:
+        at = datetime.fromtimestamp(seconds, tz or UTC)
+    except (OverflowError, ValueError, OSError):
+        shown = f"{seconds // (365.2425 * 86400) + 1970:.0f}"
+        raise HosplogiError(
+            f"the instant asked for falls in about the year {shown}, outside the years 1–9999 "
+            f"a datetime can hold; {RANGE}"
+        ) from None
     return at.replace(microsecond=micro) if micro else at
 
 
@@ -353,31 +379,49 @@ class CalendarTimeline:
                 assert self.years is not None
                 first, last = self.years
             elif arrays is None:
-                first, last = year - 1, year + 1
+                first, last = max(year - 1, MIN_YEAR), min(year + 1, MAX_YEAR)
             else:
-                first, last = min(year - 1, arrays.lo_year), max(year + 1, arrays.hi_year)
+                first = max(min(year - 1, arrays.lo_year), MIN_YEAR)
+                last = min(max(year + 1, arrays.hi_year), MAX_YEAR)
+                if last - first + 1 > MAX_SPAN_YEARS:  # refused before any year is built
+                    raise HosplogiError(
+                        f"{at.isoformat()} is too far from the years {arrays.lo_year}–"
+                        f"{arrays.hi_year} this calendar has computed with; {RANGE}. Use "
+                        "another BusinessCalendar (an equal copy will do) for far-away instants"
+                    )
             arrays = self.arrays = self._build(first, last, arrays)
             return arrays
 
-    def _extend_forward(self, seen: IntervalArrays, at: datetime) -> IntervalArrays:
-        """Arrays with more years after those of `seen`; raise when there is no more open time."""
+    def _extend_forward(
+        self, seen: IntervalArrays, at: datetime, needed: int = 0
+    ) -> IntervalArrays:
+        """Arrays with more years after those of `seen`; raise when there is no more open time.
+
+        `needed` is the open time (µs) still wanted past the end of `seen`: the build adds about
+        as many years as the open time per year built so far says it takes, plus two.
+        """
         if self.bounded:
             assert self.years is not None
             raise HosplogiError(
                 f"the open time asked from {at.isoformat()} runs past the end of "
                 f"{self.years[1]}, the last year this calendar covers; build the calendar "
-                "with more years, or with strict=False"
+                "with more years (for China, a year the holidays package does not know yet "
+                "comes from its notice: BusinessCalendar.china(notices=[ChinaNotice(...)])), "
+                "or with strict=False"
             )
         with self._lock:
             arrays = self.arrays
             assert arrays is not None
             if arrays.hi_year > seen.hi_year:  # another thread went further meanwhile
                 return arrays
-            span = max(4, arrays.hi_year - arrays.lo_year + 1)
-            last = min(arrays.hi_year + span, MAX_YEAR)
+            built = arrays.hi_year - arrays.lo_year + 1
+            per_year = max(1, (arrays.cum[-1] - arrays.cum[0]) // built)
+            more = max(4, needed // per_year + 2)
+            last = min(arrays.hi_year + more, MAX_YEAR, arrays.lo_year + MAX_SPAN_YEARS - 1)
             if last <= arrays.hi_year:
                 raise HosplogiError(
-                    f"the open time asked from {at.isoformat()} runs past the year {MAX_YEAR}"
+                    f"the open time asked from {at.isoformat()} runs past the year "
+                    f"{arrays.hi_year}; {RANGE}"
                 )
             arrays = self.arrays = self._build(arrays.lo_year, last, arrays)
             return arrays
@@ -418,6 +462,6 @@ class CalendarTimeline:
         target = arrays.opentime(us) + amount
         k = bisect_left(arrays.cum, target)
         while k >= len(arrays.cum):
-            arrays = self._extend_forward(arrays, at)
+            arrays = self._extend_forward(arrays, at, target - arrays.cum[-1])
             k = bisect_left(arrays.cum, target)
         return arrays.starts[k - 1] + target - arrays.cum[k - 1]

@@ -39,16 +39,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta  # noqa: F401 (UTC: the doctests)
 from functools import cached_property
 from itertools import pairwise
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator, model_validator
 
-from hosplogi._types import FrozenModel
+from hosplogi._types import FrozenDict, FrozenModel, brief
 from hosplogi.calendars._timeline import (
+    MAX_SPAN_YEARS,
     MAX_YEAR,
     MIDNIGHT,
     MIN_YEAR,
+    RANGE,
     US,
     CalendarTimeline,
     Interval,
@@ -56,9 +58,19 @@ from hosplogi.calendars._timeline import (
     from_us,
     to_us,
 )
+from hosplogi.calendars.china import ChinaNotice, china_dates, china_official_years
 from hosplogi.errors import HosplogiError
 
-__all__ = ["BusinessCalendar", "CalendarTimeline", "IntervalArrays", "china_official_years"]
+__all__ = [
+    "BusinessCalendar",
+    "CalendarTimeline",
+    "ChinaNotice",
+    "IntervalArrays",
+    "china_official_years",
+]
+
+
+_SPAN_US = MAX_SPAN_YEARS * 366 * 86_400_000_000
 
 
 def _seconds(t: time, *, closing: bool) -> int:
@@ -145,7 +157,7 @@ class BusinessCalendar(FrozenModel):
     """
 
     timezone: str
-    hours: dict[int, tuple[Interval, ...]]
+    hours: FrozenDict[int, tuple[Interval, ...]]
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     years: tuple[int, int] | None = None
@@ -169,9 +181,10 @@ class BusinessCalendar(FrozenModel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
+        except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
             raise ValueError(
-                f"unknown time zone {value!r}; give an IANA name such as 'Asia/Shanghai' or 'UTC'"
+                f"unknown time zone {brief(value)}; give an IANA name such as 'Asia/Shanghai' "
+                "or 'UTC'"
             ) from None
         return value
 
@@ -186,7 +199,7 @@ class BusinessCalendar(FrozenModel):
         for key, intervals in value.items():
             try:
                 day = int(key)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValueError(
                     f"weekday {key!r} is not a number 0 (Monday) to 6 (Sunday)"
                 ) from None
@@ -205,17 +218,17 @@ class BusinessCalendar(FrozenModel):
             checked = _check_intervals(day, parsed)
             if checked:
                 out[day] = checked
-        return dict(sorted(out.items()))
+        return FrozenDict(sorted(out.items()))
 
     @field_validator("years")
     @classmethod
     def _year_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
         if value is not None:
             first, last = value
-            if not MIN_YEAR <= first <= last <= MAX_YEAR:
+            if not MIN_YEAR <= first <= last <= MAX_YEAR or last - first >= MAX_SPAN_YEARS:
                 raise ValueError(
-                    f"years must be (first, last) with {MIN_YEAR} ≤ first ≤ last ≤ {MAX_YEAR}, "
-                    f"got {value}"
+                    f"years must be (first, last) with {MIN_YEAR} ≤ first ≤ last ≤ {MAX_YEAR} "
+                    f"and at most {MAX_SPAN_YEARS} years, got {brief(value)}"
                 )
         return value
 
@@ -233,6 +246,20 @@ class BusinessCalendar(FrozenModel):
                 "or drop the workdays"
             )
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with `update`, a new calendar validated like any other (and its own arrays).
+
+        Examples
+        --------
+        >>> cal = BusinessCalendar("UTC", {0: [(time(9), time(17))]})
+        >>> cal.model_copy(update={"hours": {1: [("08:00", "12:00")]}}).hours
+        {1: ((datetime.time(8, 0), datetime.time(12, 0)),)}
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.model_validate({**fields, **update})
 
     # -- constructors -------------------------------------------------------------------------
 
@@ -257,13 +284,15 @@ class BusinessCalendar(FrozenModel):
         timezone: str = "Asia/Shanghai",
         hours: Sequence[Interval] = ((time(8), time(12)), (time(13, 30), time(17, 30))),
         strict: bool = True,
+        notices: Iterable[ChinaNotice] = (),
     ) -> BusinessCalendar:
         """Monday–Friday with China's statutory holidays and make-up working days (调休).
 
         The dates come from the `holidays` package (``holidays.China``: the holidays of the State
         Council's yearly notices and their ``weekend_workdays``). Only the years for which the
         package transcribes an official notice are accepted (:func:`china_official_years`);
-        later years are estimates there, so asking for them is an error rather than a guess.
+        later years are estimates there, so asking for them is an error rather than a guess —
+        unless you give the year's notice yourself, as data (`notices`).
 
         Parameters
         ----------
@@ -275,6 +304,10 @@ class BusinessCalendar(FrozenModel):
             The opening intervals of each working day; default 08:00–12:00 and 13:30–17:30.
         strict : bool
             See :class:`BusinessCalendar`.
+        notices : iterable of ChinaNotice
+            Official notices given as data (e.g. next year's, published in November or
+            December, before the `holidays` package has it); each replaces the package's dates
+            for its year and makes the year available.
 
         Returns
         -------
@@ -283,7 +316,8 @@ class BusinessCalendar(FrozenModel):
         Raises
         ------
         HosplogiError
-            If a year asked for has no official notice in the holiday source.
+            If a year asked for has no official notice in the holiday source or in `notices`,
+            the years span more than 200, or an argument has the wrong type.
 
         Examples
         --------
@@ -296,32 +330,20 @@ class BusinessCalendar(FrozenModel):
         True
         >>> cal.add(datetime(2025, 9, 30, 17, tzinfo=sh), timedelta(hours=1))
         datetime.datetime(2025, 10, 9, 8, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+
+        A year the package does not know yet, from its notice (here only New Year's Day, for
+        illustration: copy every date of the real notice):
+
+        >>> notice = ChinaNotice(year=2099, holidays={date(2099, 1, 1)})
+        >>> BusinessCalendar.china(2099, notices=[notice]).is_working_day(date(2099, 1, 1))
+        False
         """
-        from importlib.metadata import version
-
-        from holidays.countries.china import China
-
-        official = china_official_years()
-        if years is None:
-            wanted = list(official)
-        elif isinstance(years, int):
-            wanted = [years]
-        else:
-            wanted = sorted(set(years))
-        if not wanted:
-            raise HosplogiError("china() needs at least one year")
-        first, last = min(wanted), max(wanted)
-        missing = [y for y in range(first, last + 1) if y not in official]
-        if missing:
+        if isinstance(hours, (str, bytes)) or not isinstance(hours, Iterable):
             raise HosplogiError(
-                f"no official holiday notice for {missing} in the holiday source (holidays "
-                f"{version('holidays')} knows {official[0]}–{official[-1]}); give years in "
-                "that range, or build a BusinessCalendar with your own holidays and workdays"
+                f"hours must be a sequence of (open, close) times, got {brief(hours)}"
             )
-        source = China(years=range(first, last + 1))  # type: ignore[no-untyped-call]
-        closed = frozenset(d for d in source if first <= d.year <= last)
-        extra = frozenset(d for d in source.weekend_workdays if first <= d.year <= last)
-        week = {d: tuple(hours) for d in range(5)}
+        (first, last), closed, extra = china_dates(years, notices)
+        week = dict.fromkeys(range(5), tuple(hours))
         return cls(
             timezone, week, holidays=closed, workdays=extra, years=(first, last), strict=strict
         )
@@ -368,7 +390,14 @@ class BusinessCalendar(FrozenModel):
         ------
         HosplogiError
             If `start` is naive, `duration` negative, the calendar never open, or the answer
-            outside the years a strict calendar covers.
+            outside the years a strict calendar covers or the supported range: instants in the
+            years 2–9998, at most 200 consecutive years per calendar object (a `duration` of
+            more than 200 years is refused at once, before any work).
+
+        Notes
+        -----
+        Work is bounded: at most 200 years of opening intervals are ever built for one calendar
+        (a few milliseconds per year), after which every query is a binary search.
 
         Examples
         --------
@@ -384,7 +413,7 @@ class BusinessCalendar(FrozenModel):
             amount = duration // US
         except TypeError:
             raise HosplogiError(
-                f"duration must be a datetime.timedelta, got {duration!r}"
+                f"duration must be a datetime.timedelta, got {brief(duration)}"
             ) from None
         if amount < 0:
             raise HosplogiError(
@@ -394,6 +423,10 @@ class BusinessCalendar(FrozenModel):
         tl = self.timeline
         if tl.all_open:  # elapsed time, not wall-clock arithmetic (DST days are 23 or 25 h)
             return from_us(us + amount, start.tzinfo)
+        if amount > _SPAN_US:  # open time is at most wall time: no need to walk the years
+            raise HosplogiError(
+                f"cannot add {duration} of open time to {start.isoformat()}: {RANGE}"
+            )
         if not tl.weekly_open:  # make-up workdays need Monday hours, so this is never open
             raise HosplogiError("the calendar is never open (no weekday hours and no workdays)")
         result = tl.add_us(us, amount, start)
@@ -455,6 +488,11 @@ class BusinessCalendar(FrozenModel):
         >>> BusinessCalendar.china(2026).is_working_day(date(2026, 2, 14))  # Saturday 调休
         True
         """
+        if isinstance(day, datetime) or not isinstance(day, date):
+            raise HosplogiError(
+                f"day must be a datetime.date (not a datetime: use at.date() for the local "
+                f"date you mean), got {brief(day)}"
+            )
         if (
             self.years is not None
             and self.strict
@@ -469,22 +507,3 @@ class BusinessCalendar(FrozenModel):
         if day in self.workdays:
             return bool(self.hours.get(0))
         return bool(self.hours.get(day.weekday()))
-
-
-def china_official_years() -> tuple[int, ...]:
-    """Years for which the `holidays` package transcribes China's official holiday notice.
-
-    The package lists the State Council notices from 2001 on; a year counts as official when the
-    package records its substituted days (every notice since 2001 moved some). Later years are
-    only estimated by the package and are refused by :meth:`BusinessCalendar.china`.
-
-    Examples
-    --------
-    >>> years = china_official_years()
-    >>> years[0], 2025 in years, 2026 in years
-    (2001, True, True)
-    """
-    from holidays.countries.china import ChinaStaticHolidays
-
-    known = sorted(y for y in ChinaStaticHolidays.special_public_holidays if y >= 2001)
-    return tuple(range(known[0], known[-1] + 1))

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta  # noqa: F401 (UTC, timedelta: the doctests)
 from typing import Any, Literal, overload
 
-from hosplogi._types import FrozenModel, shared_fields_set
+from hosplogi._types import FrozenModel, brief, shared_fields_set
+from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
 from hosplogi.sla.models import SLA_COLUMNS, SlaColumns, SlaPolicy, SlaStatus
 from hosplogi.sla.replay import ReplayContext, replay
@@ -27,6 +28,20 @@ def _fast_model(cls: type[FrozenModel], fields: set[str], values: dict[str, Any]
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
+
+
+def check_orders(orders: Any) -> None:
+    """Raise HosplogiError unless `orders` is an iterable (of work orders: checked one by one).
+
+    Examples
+    --------
+    >>> check_orders(None)
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: orders must be an iterable of WorkOrder, got None
+    """
+    if isinstance(orders, (str, bytes, WorkOrder)) or not isinstance(orders, Iterable):
+        raise HosplogiError(f"orders must be an iterable of WorkOrder, got {brief(orders)}")
 
 
 def column_lists(orders: Iterable[WorkOrder], ctx: ReplayContext) -> dict[str, list[Any]]:
@@ -94,6 +109,7 @@ def evaluate_many(
     >>> [s.response.breached for s in evaluate_many(orders, policy, t0 + timedelta(minutes=45))]
     [True, False, False]
     """
+    check_orders(orders)
     ctx = ReplayContext(policy, now)
     # The collector is paused for the call and restored after: the loop allocates ~10 container
     # objects per order (models, their dicts, lists) and none of them can form a reference cycle,

@@ -7,15 +7,17 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta  # noqa: F401 (UTC: the doctests)
 from typing import Literal
 
+from hosplogi._types import brief
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, WorkOrder
-from hosplogi.sla.batch import column_lists
+from hosplogi.sla.batch import check_orders, column_lists
 from hosplogi.sla.models import ComplianceReport, ComplianceRow, SlaPolicy, is_breached
 from hosplogi.sla.replay import ReplayContext
 
 __all__ = ["compliance"]
 
 _US = timedelta(microseconds=1)
+_GROUPS = ("priority", "assignee")
 
 
 def _nearest_rank(sorted_values: Sequence[int], q: float) -> int:
@@ -63,13 +65,7 @@ def _keys(order: WorkOrder, priority: Priority, by: str) -> tuple[str | None, ..
         return (priority.value,)
     if by == "assignee":
         return tuple(order.assignees) or (None,)
-    try:
-        value = getattr(order, by)
-    except AttributeError:
-        raise HosplogiError(
-            f"cannot group by {by!r}: work orders have no such attribute; use 'priority', "
-            "'trade', 'department', 'assignee' or another WorkOrder field"
-        ) from None
+    value = getattr(order, by)  # compliance() checked that `by` is a field
     if isinstance(value, (tuple, list, frozenset, set)):
         return tuple(str(v) for v in value) or (None,)
     return (None if value is None else str(value),)
@@ -119,7 +115,13 @@ def compliance(
     ('routine', 2, 1, 66.7, datetime.timedelta(seconds=18000))
     """
     if clock not in ("response", "resolution"):
-        raise HosplogiError(f"clock must be 'response' or 'resolution', got {clock!r}")
+        raise HosplogiError(f"clock must be 'response' or 'resolution', got {brief(clock)}")
+    if not isinstance(by, str) or (by not in _GROUPS and by not in WorkOrder.model_fields):
+        raise HosplogiError(
+            f"cannot group by {brief(by)}: give 'priority', 'assignee' or a WorkOrder field "
+            f"({', '.join(f for f in WorkOrder.model_fields if f != 'priority')})"
+        )
+    check_orders(orders)
     ctx = ReplayContext(policy, now)
     listed = list(orders)
     lists = column_lists(listed, ctx)

@@ -8,13 +8,14 @@ frozen, JSON-serialisable models. The replay that fills them is :mod:`hosplogi.s
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta  # noqa: F401 (datetime, UTC: the doctests)
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Self
 
 from pydantic import computed_field, field_validator, model_validator
 
-from hosplogi._types import FrozenModel, Instant
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Instant, NonNegativeInt, brief
 from hosplogi.calendars import BusinessCalendar
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import HoldReason, Priority
@@ -35,6 +36,8 @@ ClockState = Literal["running", "paused", "stopped"]
 _US = timedelta(microseconds=1)
 _ZERO = timedelta(0)
 _COMPUTED = ("remaining", "breached", "percent")
+MAX_WARN_LEVELS = 16
+"""At most this many ``warn_at`` thresholds per policy."""
 
 
 class SlaGoal(NamedTuple):
@@ -97,8 +100,14 @@ class SlaPolicy(FrozenModel):
     pausing : frozenset[HoldReason]
         Hold reasons that pause the clocks; default awaiting material or the requester.
     warn_at : tuple[float, ...]
-        Fractions of the target (each in (0, 1)) at which a clock reports a warning, e.g. notify
-        the crew leader at 75 % and the department head at 90 %. Kept sorted.
+        Fractions of the target (each strictly between 0 and 1; at most 16 of them) at which a clock
+        reports a warning, e.g. notify the crew leader at 75 % and the department head at 90 %.
+        Kept sorted, without repeats.
+
+    Notes
+    -----
+    Immutable all the way down (`targets` is a read-only mapping) and hashable. The derived
+    :attr:`goals` are computed once per policy.
 
     Examples
     --------
@@ -110,26 +119,45 @@ class SlaPolicy(FrozenModel):
       Value error, no target for priorities EMERGENCY, ROUTINE, PLANNED; ...
     """
 
-    targets: dict[Priority, SlaTarget]
+    targets: FrozenDict[Priority, SlaTarget]
     calendar: BusinessCalendar | None = None
     pausing: frozenset[HoldReason] = frozenset(
         {HoldReason.AWAITING_MATERIAL, HoldReason.AWAITING_REQUESTER}
     )
-    warn_at: tuple[float, ...] = (0.75, 0.9)
+    warn_at: tuple[Finite, ...] = (0.75, 0.9)
 
     @field_validator("warn_at")
     @classmethod
     def _fractions(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if len(value) > MAX_WARN_LEVELS:
+            raise ValueError(
+                f"warn_at takes at most {MAX_WARN_LEVELS} thresholds, got {len(value)}"
+            )
         for w in value:
-            if not 0.0 < w < 1.0:
+            if not 0.0 < w < 1.0:  # NaN fails this too; 1.0 would only repeat `breached`
                 raise ValueError(
                     f"warn_at thresholds are fractions of the target strictly between 0 and 1, "
                     f"got {w!r}; write 0.75 for 75 %"
                 )
         return tuple(sorted(set(value)))
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with `update`, a new policy validated like any other.
+
+        Examples
+        --------
+        >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+        ...     resolve=timedelta(hours=4)) for p in Priority})
+        >>> policy.model_copy(update={"warn_at": [0.9, 0.5]}).warn_at
+        (0.5, 0.9)
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return self.model_validate({**fields, **update})
+
     @cached_property
-    def goals(self) -> dict[Priority, tuple[SlaGoal, SlaGoal]]:
+    def goals(self) -> FrozenDict[Priority, tuple[SlaGoal, SlaGoal]]:
         """Per priority, the response and resolution goals the replay measures against.
 
         Each is the target, whether it counts business hours, and the warn levels as the least
@@ -146,21 +174,20 @@ class SlaPolicy(FrozenModel):
 warn_elapsed=(datetime.timedelta(seconds=900),))
         """
         us = _US
-        return {
-            p: (
-                SlaGoal(
-                    t.respond,
-                    t.business_hours,
-                    tuple(us * math.ceil(w * (t.respond // us)) for w in self.warn_at),
-                ),
-                SlaGoal(
-                    t.resolve,
-                    t.business_hours,
-                    tuple(us * math.ceil(w * (t.resolve // us)) for w in self.warn_at),
-                ),
-            )
-            for p, t in self.targets.items()
-        }
+
+        def levels(target: timedelta) -> tuple[timedelta, ...]:
+            n = target // us  # the float product may round above n for huge targets: cap it
+            return tuple(us * min(n, math.ceil(w * n)) for w in self.warn_at)
+
+        return FrozenDict(
+            {
+                p: (
+                    SlaGoal(t.respond, t.business_hours, levels(t.respond)),
+                    SlaGoal(t.resolve, t.business_hours, levels(t.resolve)),
+                )
+                for p, t in self.targets.items()
+            }
+        )
 
     @model_validator(mode="after")
     def _complete(self) -> SlaPolicy:
@@ -185,7 +212,8 @@ class Clock(FrozenModel):
     ----------
     state : {"running", "paused", "stopped"}
     target : timedelta
-        The limit of the priority in force.
+        The limit of the priority in force; positive (a zero or negative target is refused, so
+        `percent` is always defined and finite).
     elapsed : timedelta
         Running time so far (open time for a business-hours target).
     paused : timedelta
@@ -217,7 +245,23 @@ class Clock(FrozenModel):
     due_at: Instant | None = None
     breached_at: Instant | None = None
     stopped_at: Instant | None = None
-    warned: tuple[float, ...] = ()
+    warned: tuple[Finite, ...] = ()
+
+    @field_validator("target")
+    @classmethod
+    def _positive_target(cls, value: timedelta) -> timedelta:
+        if value <= _ZERO:
+            raise ValueError(
+                f"a clock's target must be positive (as every SlaTarget's is), got {value}"
+            )
+        return value
+
+    @field_validator("elapsed", "paused")
+    @classmethod
+    def _not_negative(cls, value: timedelta, info: Any) -> timedelta:
+        if value < _ZERO:
+            raise ValueError(f"{info.field_name} must be zero or more, got {value}")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -345,7 +389,7 @@ response_breached_at, response_stopped_at, response_warned : tuple
     response_due_at: tuple[Instant | None, ...]
     response_breached_at: tuple[Instant | None, ...]
     response_stopped_at: tuple[Instant | None, ...]
-    response_warned: tuple[tuple[float, ...], ...]
+    response_warned: tuple[tuple[Finite, ...], ...]
     resolution_state: tuple[ClockState, ...]
     resolution_target: tuple[timedelta, ...]
     resolution_elapsed: tuple[timedelta, ...]
@@ -353,7 +397,7 @@ response_breached_at, response_stopped_at, response_warned : tuple
     resolution_due_at: tuple[Instant | None, ...]
     resolution_breached_at: tuple[Instant | None, ...]
     resolution_stopped_at: tuple[Instant | None, ...]
-    resolution_warned: tuple[tuple[float, ...], ...]
+    resolution_warned: tuple[tuple[Finite, ...], ...]
 
     @model_validator(mode="after")
     def _same_length(self) -> SlaColumns:
@@ -392,9 +436,24 @@ response_breached_at, response_stopped_at, response_warned : tuple
 
         Raises
         ------
-        IndexError
-            If there is no row `i`.
+        HosplogiError
+            If `i` is not the index of a row (``0 <= i < len(order_id)``).
+
+        Examples
+        --------
+        >>> from hosplogi import evaluate_many
+        >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+        ...     resolve=timedelta(hours=4)) for p in Priority})
+        >>> evaluate_many([], policy, datetime(2026, 3, 2, tzinfo=UTC), columns=True).status(0)
+        Traceback (most recent call last):
+        ...
+        hosplogi.errors.HosplogiError: row 0 does not exist; the columns have 0 rows (0 to -1)
         """
+        rows = len(self.order_id)
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < rows:
+            raise HosplogiError(
+                f"row {brief(i)} does not exist; the columns have {rows} rows (0 to {rows - 1})"
+            )
 
         def clock(side: str) -> Clock:
             return Clock(
@@ -443,12 +502,12 @@ class ComplianceRow(FrozenModel):
     """
 
     key: str | None
-    count: int
-    cancelled: int
-    met: int
-    breached: int
-    open: int
-    met_rate: float | None
+    count: NonNegativeInt
+    cancelled: NonNegativeInt
+    met: NonNegativeInt
+    breached: NonNegativeInt
+    open: NonNegativeInt
+    met_rate: Finite | None
     mean_elapsed: timedelta | None
     p90_elapsed: timedelta | None
 

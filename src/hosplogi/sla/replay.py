@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hosplogi._types import fixed_zone, require_aware, shared_fields_set
+from hosplogi._types import brief, fixed_zone, require_aware, shared_fields_set
 from hosplogi.calendars import CalendarTimeline, IntervalArrays
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, WorkOrder
@@ -67,6 +67,8 @@ class ReplayContext:
     __slots__ = ("goals", "now", "now_t", "pausing", "timeline", "tz", "warn")
 
     def __init__(self, policy: SlaPolicy, now: datetime) -> None:
+        if not isinstance(policy, SlaPolicy):
+            raise HosplogiError(f"policy must be an SlaPolicy, got {brief(policy)}")
         require_aware(now, "now")
         self.now_t = now - _EPOCH
         self.tz = now.tzinfo
@@ -278,186 +280,198 @@ def replay(
         app_id, app_priority, app_cancelled = (columns[k].append for k in SLA_COLUMNS[:3])
         r_app = tuple(columns[k].append for k in SLA_COLUMNS[3:11])
         s_app = tuple(columns[k].append for k in SLA_COLUMNS[11:])
-    for order in orders:
-        events = order.events
-        first = events[0]
-        at = first.at
-        if at.tzinfo is last_tz:
-            rep = at - epoch_tz
-        else:
-            rep = at - epoch
-            last_tz, epoch_tz = adopt(at.tzinfo)
-        if rep > now_t:
-            raise HosplogiError(
-                f"order {order.id}: now {now.isoformat()} is earlier than reported_at "
-                f"{order.reported_at.isoformat()}; evaluate at or after the report"
-            )
-        # Every event lies in [rep, now] and the timeline covers now: covering rep covers all.
-        # A calendar that cannot cover rep only matters if a business target is in force at the
-        # end, so the error waits until then (the positions meanwhile are meaningless).
-        outside: HosplogiError | None = None
-        if tl is None:
-            p = rep
-        else:
-            if rep < lo_t:
-                try:
-                    refresh(tl.cover(rep // us_, at))
-                except HosplogiError as error:
-                    outside = error
-            j = bisect(starts, rep)
-            p = base[j] + (rep if rep < ends_[j] else ends_[j])
-        prio = first.priority or order.priority
-        # response clock: running since (r_run, r_run_p) or paused since (r_pause, r_pause_p) or
-        # stopped at r_stop; elapsed (wall r_el, business r_bel) and paused (r_pa, r_bpa) sums
-        r_run: timedelta | None = rep
-        r_run_p = p
-        r_pause: timedelta | None = None
-        r_pause_p = zero
-        r_stop: datetime | None = None
-        r_prio = prio
-        r_el = r_bel = r_pa = r_bpa = zero
-        r_runs: tuple[timedelta, ...] = ()
-        s_run: timedelta | None = rep  # resolution clock, the same
-        s_run_p = p
-        s_pause: timedelta | None = None
-        s_pause_p = zero
-        s_stop: datetime | None = None
-        s_prio = prio
-        s_el = s_bel = s_pa = s_bpa = zero
-        s_runs: tuple[timedelta, ...] = ()
-        cancelled = False
-        for e in events:  # the report (first) is an ignored action: no slice needed
-            a = e.action
-            if a in ignored or (a is hold and e.hold_reason not in pausing):
-                continue
-            at = e.at
+    order: Any = None
+    order_cls = WorkOrder
+    try:
+        for order in orders:
+            if type(order) is not order_cls and not isinstance(order, order_cls):
+                raise HosplogiError(
+                    f"orders must be WorkOrder objects, got {type(order).__name__} {brief(order)}"
+                )
+            events = order.events
+            first = events[0]
+            at = first.at
             if at.tzinfo is last_tz:
-                t = at - epoch_tz
+                rep = at - epoch_tz
             else:
-                t = at - epoch
+                rep = at - epoch
                 last_tz, epoch_tz = adopt(at.tzinfo)
-            if t > now_t:
-                break
-            if a is reprioritize:  # no clock moves
-                if e.priority is not None:
-                    prio = e.priority
-                continue
+            if rep > now_t:
+                raise HosplogiError(
+                    f"order {order.id}: now {now.isoformat()} is earlier than reported_at "
+                    f"{order.reported_at.isoformat()}; evaluate at or after the report"
+                )
+            # Every event lies in [rep, now] and the timeline covers now: covering rep covers all.
+            # A calendar that cannot cover rep only matters if a business target is in force at the
+            # end, so the error waits until then (the positions meanwhile are meaningless).
+            outside: HosplogiError | None = None
             if tl is None:
-                p = t
+                p = rep
             else:
-                j = bisect(starts, t)
-                p = base[j] + (t if t < ends_[j] else ends_[j])
-            if a is hold:
-                if r_run is not None:
-                    r_el += t - r_run
-                    r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, t, p)
-                    r_run, r_pause, r_pause_p = None, t, p
-                if s_run is not None:
-                    s_el += t - s_run
-                    s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, t, p)
-                    s_run, s_pause, s_pause_p = None, t, p
-            elif a is resume:
-                if r_pause is not None:
-                    r_pa += t - r_pause
-                    r_bpa += p - r_pause_p
-                    r_pause, r_run, r_run_p = None, t, p
-                if s_pause is not None:
-                    s_pa += t - s_pause
-                    s_bpa += p - s_pause_p
-                    s_pause, s_run, s_run_p = None, t, p
-            elif a is start:
-                if r_run is not None:
-                    r_el += t - r_run
-                    r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, t, p)
-                    r_run, r_stop, r_prio = None, at, prio
-            elif a is complete:
-                if s_run is not None:
-                    s_el += t - s_run
-                    s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, t, p)
-                    s_run, s_stop, s_prio = None, at, prio
-            elif a is reject:
-                s_run, s_run_p, s_stop = t, p, None
-            else:  # cancel
-                cancelled = True
-                if r_run is not None:
-                    r_el += t - r_run
-                    r_bel += p - r_run_p
-                    r_runs += (r_run, r_run_p, t, p)
-                if r_pause is not None:
-                    r_pa += t - r_pause
-                    r_bpa += p - r_pause_p
-                if r_stop is None:
-                    r_run, r_pause, r_stop, r_prio = None, None, at, prio
-                if s_run is not None:
-                    s_el += t - s_run
-                    s_bel += p - s_run_p
-                    s_runs += (s_run, s_run_p, t, p)
-                if s_pause is not None:
-                    s_pa += t - s_pause
-                    s_bpa += p - s_pause_p
-                if s_stop is None:
-                    s_run, s_pause, s_stop, s_prio = None, None, at, prio
-        r_state = "stopped"
-        if r_run is not None:
-            r_el += now_t - r_run
-            r_bel += pos_now - r_run_p
-            r_runs += (r_run, r_run_p, now_t, pos_now)
-            r_state, r_prio = "running", prio
-        elif r_pause is not None:
-            r_pa += now_t - r_pause
-            r_bpa += pos_now - r_pause_p
-            r_state, r_prio = "paused", prio
-        s_state = "stopped"
-        if s_run is not None:
-            s_el += now_t - s_run
-            s_bel += pos_now - s_run_p
-            s_runs += (s_run, s_run_p, now_t, pos_now)
-            s_state, s_prio = "running", prio
-        elif s_pause is not None:
-            s_pa += now_t - s_pause
-            s_bpa += pos_now - s_pause_p
-            s_state, s_prio = "paused", prio
-        r_goal = goals[r_prio][0]
-        s_goal = goals[s_prio][1]
-        r_business = r_goal[1]
-        s_business = s_goal[1]
-        if outside is not None and (r_business or s_business):
-            raise outside
-        if r_business:
-            r_el, r_pa = r_bel, r_bpa
-        if s_business:
-            s_el, s_pa = s_bel, s_bpa
-        if columns is not None:
-            app_id(order.id)
-            app_priority(prio)
-            app_cancelled(cancelled)
-            make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, r_app)
-            make_clock(s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, s_app)
-            continue
-        obj = new(status_cls)
-        set_dict(
-            obj,
-            {
-                "order_id": order.id,
-                "priority": prio,
-                "now": now,
-                "response": make_clock(
-                    r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, None
-                ),
-                "resolution": make_clock(
-                    s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, None
-                ),
-                "cancelled": cancelled,
-            },
-        )
-        set_fields(obj, status_fields)
-        set_extra(obj, None)
-        set_private(obj, None)
-        yield obj
+                if rep < lo_t:
+                    try:
+                        refresh(tl.cover(rep // us_, at))
+                    except HosplogiError as error:
+                        outside = error
+                j = bisect(starts, rep)
+                p = base[j] + (rep if rep < ends_[j] else ends_[j])
+            prio = first.priority or order.priority
+            # response clock: running since (r_run, r_run_p) or paused since (r_pause, r_pause_p) or
+            # stopped at r_stop; elapsed (wall r_el, business r_bel) and paused (r_pa, r_bpa) sums
+            r_run: timedelta | None = rep
+            r_run_p = p
+            r_pause: timedelta | None = None
+            r_pause_p = zero
+            r_stop: datetime | None = None
+            r_prio = prio
+            r_el = r_bel = r_pa = r_bpa = zero
+            r_runs: tuple[timedelta, ...] = ()
+            s_run: timedelta | None = rep  # resolution clock, the same
+            s_run_p = p
+            s_pause: timedelta | None = None
+            s_pause_p = zero
+            s_stop: datetime | None = None
+            s_prio = prio
+            s_el = s_bel = s_pa = s_bpa = zero
+            s_runs: tuple[timedelta, ...] = ()
+            cancelled = False
+            for e in events:  # the report (first) is an ignored action: no slice needed
+                a = e.action
+                if a in ignored or (a is hold and e.hold_reason not in pausing):
+                    continue
+                at = e.at
+                if at.tzinfo is last_tz:
+                    t = at - epoch_tz
+                else:
+                    t = at - epoch
+                    last_tz, epoch_tz = adopt(at.tzinfo)
+                if t > now_t:
+                    break
+                if a is reprioritize:  # no clock moves
+                    if e.priority is not None:
+                        prio = e.priority
+                    continue
+                if tl is None:
+                    p = t
+                else:
+                    j = bisect(starts, t)
+                    p = base[j] + (t if t < ends_[j] else ends_[j])
+                if a is hold:
+                    if r_run is not None:
+                        r_el += t - r_run
+                        r_bel += p - r_run_p
+                        r_runs += (r_run, r_run_p, t, p)
+                        r_run, r_pause, r_pause_p = None, t, p
+                    if s_run is not None:
+                        s_el += t - s_run
+                        s_bel += p - s_run_p
+                        s_runs += (s_run, s_run_p, t, p)
+                        s_run, s_pause, s_pause_p = None, t, p
+                elif a is resume:
+                    if r_pause is not None:
+                        r_pa += t - r_pause
+                        r_bpa += p - r_pause_p
+                        r_pause, r_run, r_run_p = None, t, p
+                    if s_pause is not None:
+                        s_pa += t - s_pause
+                        s_bpa += p - s_pause_p
+                        s_pause, s_run, s_run_p = None, t, p
+                elif a is start:
+                    if r_run is not None:
+                        r_el += t - r_run
+                        r_bel += p - r_run_p
+                        r_runs += (r_run, r_run_p, t, p)
+                        r_run, r_stop, r_prio = None, at, prio
+                elif a is complete:
+                    if s_run is not None:
+                        s_el += t - s_run
+                        s_bel += p - s_run_p
+                        s_runs += (s_run, s_run_p, t, p)
+                        s_run, s_stop, s_prio = None, at, prio
+                elif a is reject:
+                    s_run, s_run_p, s_stop = t, p, None
+                else:  # cancel
+                    cancelled = True
+                    if r_run is not None:
+                        r_el += t - r_run
+                        r_bel += p - r_run_p
+                        r_runs += (r_run, r_run_p, t, p)
+                    if r_pause is not None:
+                        r_pa += t - r_pause
+                        r_bpa += p - r_pause_p
+                    if r_stop is None:
+                        r_run, r_pause, r_stop, r_prio = None, None, at, prio
+                    if s_run is not None:
+                        s_el += t - s_run
+                        s_bel += p - s_run_p
+                        s_runs += (s_run, s_run_p, t, p)
+                    if s_pause is not None:
+                        s_pa += t - s_pause
+                        s_bpa += p - s_pause_p
+                    if s_stop is None:
+                        s_run, s_pause, s_stop, s_prio = None, None, at, prio
+            r_state = "stopped"
+            if r_run is not None:
+                r_el += now_t - r_run
+                r_bel += pos_now - r_run_p
+                r_runs += (r_run, r_run_p, now_t, pos_now)
+                r_state, r_prio = "running", prio
+            elif r_pause is not None:
+                r_pa += now_t - r_pause
+                r_bpa += pos_now - r_pause_p
+                r_state, r_prio = "paused", prio
+            s_state = "stopped"
+            if s_run is not None:
+                s_el += now_t - s_run
+                s_bel += pos_now - s_run_p
+                s_runs += (s_run, s_run_p, now_t, pos_now)
+                s_state, s_prio = "running", prio
+            elif s_pause is not None:
+                s_pa += now_t - s_pause
+                s_bpa += pos_now - s_pause_p
+                s_state, s_prio = "paused", prio
+            r_goal = goals[r_prio][0]
+            s_goal = goals[s_prio][1]
+            r_business = r_goal[1]
+            s_business = s_goal[1]
+            if outside is not None and (r_business or s_business):
+                raise outside
+            if r_business:
+                r_el, r_pa = r_bel, r_bpa
+            if s_business:
+                s_el, s_pa = s_bel, s_bpa
+            if columns is not None:
+                app_id(order.id)
+                app_priority(prio)
+                app_cancelled(cancelled)
+                make_clock(r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, r_app)
+                make_clock(s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, s_app)
+                continue
+            obj = new(status_cls)
+            set_dict(
+                obj,
+                {
+                    "order_id": order.id,
+                    "priority": prio,
+                    "now": now,
+                    "response": make_clock(
+                        r_el, r_pa, r_runs, r_business, r_state, r_stop, r_goal, None
+                    ),
+                    "resolution": make_clock(
+                        s_el, s_pa, s_runs, s_business, s_state, s_stop, s_goal, None
+                    ),
+                    "cancelled": cancelled,
+                },
+            )
+            set_fields(obj, status_fields)
+            set_extra(obj, None)
+            set_private(obj, None)
+            yield obj
+    except OverflowError:  # a due or breach time past the datetime range (9999-12-31)
+        raise HosplogiError(
+            f"order {getattr(order, 'id', '?')}: a due or breach time falls after the year "
+            "9999, the last a datetime can hold; give targets that end before it"
+        ) from None
 
 
 def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
