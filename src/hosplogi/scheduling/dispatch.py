@@ -47,6 +47,11 @@ def _check_dispatch(
     """The checks `recommend` and `assign` share; linear in the technicians and mappings."""
     require_aware(now, "now")
     require_unique((t.id for t in technicians), "technician ids")
+    for name, value in (("busy_until", busy_until), ("load", load)):
+        if value is not None and not isinstance(value, Mapping):
+            raise HosplogiError(
+                f"{name} must be a mapping of technician id to a value, got {brief(value)}"
+            )
     for tid, at in (busy_until or {}).items():
         require_aware(at, f"busy_until[{tid!r}]")
     for tid, jobs in (load or {}).items():
@@ -489,6 +494,8 @@ def assign_report(
     busy = busy_until or {}
     loads = load or {}
     where = zones or {}
+    if not isinstance(where, Mapping):
+        raise HosplogiError(f"zones must be a mapping of order id to zone, got {brief(zones)}")
     free = {k for k, t in enumerate(technicians) if busy.get(t.id, now) <= now}
     todo = sorted(
         (o for o in given if o.status in _DISPATCHABLE),
@@ -509,19 +516,25 @@ def assign_report(
         groups.append(order_groups)
     total_slots = sum(req.count for order_groups in groups for req, _ in order_groups)
 
-    def priced(o: int, req: SkillRequirement, pool: Iterable[int]) -> list[tuple[int, int]]:
-        """The `total_slots` cheapest of `pool` for `req` of order `o`, as (person, cost)."""
+    cheapest: dict[tuple[str | None, str, int, bool], list[tuple[int, int]]] = {}
+
+    def priced(o: int, req: SkillRequirement, only_free: bool) -> list[tuple[int, int]]:
+        """The `total_slots` cheapest people for `req` of order `o`, as (person, cost)."""
         zone = where.get(todo[o].id, todo[o].location)
-        costs = (
-            (k, _fit_cost(technicians[k], req, zone, loads.get(technicians[k].id, 0))) for k in pool
-        )
-        return heapq.nsmallest(total_slots, costs, key=lambda c: (c[1], c[0]))
+        key = (zone, req.skill, req.level, only_free)
+        if key not in cheapest:  # orders share zones and requirements: price each pair once
+            costs = (
+                (k, _fit_cost(technicians[k], req, zone, loads.get(technicians[k].id, 0)))
+                for k in able[req.skill, req.level]
+                if not only_free or k in free
+            )
+            cheapest[key] = heapq.nsmallest(total_slots, costs, key=lambda c: (c[1], c[0]))
+        return cheapest[key]
 
     def slots_of(o: int, only_free: bool) -> list[list[int]]:
         out: list[list[int]] = []
-        for req, cands in groups[o]:
-            pool = [k for k in cands if k in free] if only_free else cands
-            out.extend([[k for k, _ in priced(o, req, pool)]] * req.count)
+        for req, _ in groups[o]:
+            out.extend([[k for k, _ in priced(o, req, only_free)]] * req.count)
         return out
 
     unassigned: dict[int, Unassigned] = {}
@@ -557,13 +570,7 @@ def assign_report(
     )
     chosen = [staffable[c] for c in choice.chosen]
     teams = _assign.cheapest_teams(
-        [
-            [
-                (req.count, priced(o, req, (k for k in cands if k in free)))
-                for req, cands in groups[o]
-            ]
-            for o in chosen
-        ]
+        [[(r.count, priced(o, r, True)) for r, _ in groups[o]] for o in chosen]
     )
     assignment = {
         todo[o].id: tuple(

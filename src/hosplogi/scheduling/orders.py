@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from hosplogi._types import require_aware
+from hosplogi._types import FrozenDict, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.orders import Priority, Status, WorkOrder
 from hosplogi.scheduling.models import Problem, Task
@@ -131,7 +131,9 @@ def problem_from_orders(
             for s, lv in t.skills.items()
             if t.may_work(SkillRequirement(skill=s, level=lv), day, certificate_rules)
         }
-        techs.append(t if skills == t.skills else t.model_copy(update={"skills": skills}))
+        techs.append(
+            t if skills == t.skills else t.model_copy(update={"skills": FrozenDict(skills)})
+        )
     availability: dict[str, tuple[tuple[int, int], ...]] = {}
     busy = busy_until or {}
     for t in technicians:
