@@ -29,6 +29,7 @@ def needs(order: WorkOrder) -> tuple[SkillRequirement, ...]:
 
     Examples
     --------
+    >>> from datetime import timezone
     >>> order = WorkOrder.report(id="WO-1", title="Tap", trade="plumbing",
     ...     priority=Priority.ROUTINE, reported_at=datetime(2026, 3, 2, tzinfo=timezone.utc),
     ...     location="W3")
