@@ -20,8 +20,8 @@ reads the public MSPSP benchmark files.
 Modules: ``models`` (Task, Problem, Entry, Schedule and its checker, the dispatch answers),
 ``solve`` (compilation and the solve entry), ``_search`` (serial SGS and the genetic algorithm),
 ``_matching`` (the one bipartite matching), ``_cpsat`` (the exact backend), ``dispatch``
-(recommend, assign), ``_assign`` (assign's integer core), ``orders`` (problem_from_orders) and
-``mspsp`` (the benchmark reader).
+(recommend, assign), ``_teams`` (recommend's candidate teams), ``_assign`` (assign's integer
+core), ``orders`` (problem_from_orders) and ``mspsp`` (the benchmark reader).
 
 Examples
 --------

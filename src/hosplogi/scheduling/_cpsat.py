@@ -141,6 +141,12 @@ def solve_cpsat(
             "CP-SAT proved that the tasks cannot all be placed inside the technicians' "
             "availability windows; lengthen the shifts or add technicians"
         )
+    if status == cp_model.MODEL_INVALID:
+        raise HosplogiError(
+            "CP-SAT refused the model (its numbers overflow 64-bit integers: "
+            f"{solver.solution_info() or 'no detail'}); shorten the horizon or use the default "
+            "backend"
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise HosplogiError(
             f"CP-SAT found no schedule within time_limit={time_limit} s; give it more time "

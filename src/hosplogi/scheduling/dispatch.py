@@ -10,16 +10,13 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from itertools import combinations, product
 from typing import Any
-
-import networkx as nx
 
 from hosplogi._types import brief, require_aware, require_unique
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
-from hosplogi.scheduling import _assign
+from hosplogi.scheduling import _assign, _teams
 from hosplogi.scheduling._matching import match
 from hosplogi.scheduling.models import AssignReport, Recommendation, Unassigned, UnassignedReason
 from hosplogi.scheduling.orders import needs
@@ -47,6 +44,11 @@ def _check_dispatch(
     """The checks `recommend` and `assign` share; linear in the technicians and mappings."""
     require_aware(now, "now")
     require_unique((t.id for t in technicians), "technician ids")
+    for name, value in (("busy_until", busy_until), ("load", load)):
+        if value is not None and not isinstance(value, Mapping):
+            raise HosplogiError(
+                f"{name} must be a mapping of technician id to a value, got {brief(value)}"
+            )
     for tid, at in (busy_until or {}).items():
         require_aware(at, f"busy_until[{tid!r}]")
     for tid, jobs in (load or {}).items():
@@ -205,14 +207,14 @@ def recommend(
         everyone.append(cands)
         shortlists.append(cands[: req.count + k + 1])
     best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
-    combos: Iterable[tuple[tuple[Any, ...], ...]] = _team_combos(reqs, shortlists)
+    combos: Iterable[tuple[tuple[Any, ...], ...]] = _teams.team_combos(reqs, shortlists)
     for attempt in range(2):
         for combo in combos:
-            _score_team(combo, best, technicians, wait_rate, now)
+            _teams.score_team(combo, best, technicians, wait_rate, now)
         if len(best) >= k or attempt or len(reqs) == 1:
             break
         # shortlists of the same people for several requirements: build teams by matching
-        combos = _matched_teams(reqs, everyone)
+        combos = _teams.matched_teams(reqs, everyone)
     if not best:
         raise InfeasibleError(
             f"no team for order {order.id!r}: its requirements "
@@ -237,99 +239,6 @@ def recommend(
             )
         )
     return out
-
-
-_MAX_COMBOS = 4096
-
-
-def _score_team(
-    combo: tuple[tuple[Any, ...], ...],
-    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]],
-    technicians: Sequence[Technician],
-    wait_rate: float,
-    now: datetime,
-) -> None:
-    members = [m for group in combo for m in group]
-    idxs = frozenset(m[1] for m in members)
-    if len(idxs) != len(members):
-        return
-    ready = max(m[4] for m in members)
-    score = sum(m[2] for m in members) / len(members)
-    score -= wait_rate * (ready - now).total_seconds() / 3600
-    if idxs in best and best[idxs][0] >= score:
-        return
-    best[idxs] = (score, tuple(technicians[m[1]].id for m in members), combo)
-
-
-def _matched_teams(
-    reqs: Sequence[SkillRequirement], everyone: Sequence[Sequence[Any]]
-) -> list[tuple[tuple[Any, ...], ...]]:
-    """The best team by min-cost flow, then one more team per member of it, that member banned.
-
-    Used when several requirements compete for the same people, so that the shortlists hold no
-    team of distinct people (the first step of Murty's k-best assignments). Each requirement
-    keeps its ``T + 1`` best candidates, ``T`` the team's size: the other requirements use at
-    most ``T - 1`` people and one more is banned, so a best team never needs anyone further down.
-    """
-    total = sum(r.count for r in reqs)
-    everyone = [cands[: total + 1] for cands in everyone]
-
-    def solve_with(banned: set[int]) -> tuple[tuple[Any, ...], ...] | None:
-        graph = nx.DiGraph()
-        for g, (req, cands) in enumerate(zip(reqs, everyone, strict=True)):
-            graph.add_edge("source", ("req", g), capacity=req.count, weight=0)
-            for c in cands:
-                if c[1] not in banned:
-                    cost = -round(c[0] * 1000)
-                    graph.add_edge(("req", g), ("tech", c[1]), capacity=1, weight=cost)
-                    graph.add_edge(("tech", c[1]), "sink", capacity=1, weight=0)
-        if not graph.has_node("sink"):
-            return None
-        flow = nx.max_flow_min_cost(graph, "source", "sink")
-        if sum(flow["source"].values()) < total:
-            return None
-        combo = []
-        for g, cands in enumerate(everyone):
-            chosen = {node[1] for node, f in flow[("req", g)].items() if f > 0}
-            combo.append(tuple(c for c in cands if c[1] in chosen))
-        return tuple(combo)
-
-    first = solve_with(set())
-    if first is None:
-        return []
-    teams = [first]
-    for group in first:
-        for member in group:
-            other = solve_with({member[1]})
-            if other is not None:
-                teams.append(other)
-    return teams
-
-
-def _team_combos(
-    reqs: Sequence[SkillRequirement], shortlists: Sequence[Sequence[Any]]
-) -> Iterable[tuple[tuple[Any, ...], ...]]:
-    """Every choice of `count` shortlisted people per requirement (a cartesian product).
-
-    Shortlists are trimmed (the longest first, keeping the best-scored people) until the product
-    has at most 4096 teams, so an order with many requirements stays fast.
-    """
-    lists = [list(s) for s in shortlists]
-
-    def size() -> int:
-        total = 1
-        for req, s in zip(reqs, lists, strict=True):
-            total *= math.comb(len(s), req.count)
-        return total
-
-    while size() > _MAX_COMBOS:
-        longest = max(range(len(lists)), key=lambda i: len(lists[i]) - reqs[i].count)
-        if len(lists[longest]) <= reqs[longest].count:
-            break
-        lists[longest].pop()
-    shortlists = lists
-    per_req = [list(combinations(s, req.count)) for req, s in zip(reqs, shortlists, strict=True)]
-    return product(*per_req)
 
 
 def _fit_cost(tech: Technician, req: SkillRequirement, zone: str | None, load: int) -> int:
@@ -489,6 +398,8 @@ def assign_report(
     busy = busy_until or {}
     loads = load or {}
     where = zones or {}
+    if not isinstance(where, Mapping):
+        raise HosplogiError(f"zones must be a mapping of order id to zone, got {brief(zones)}")
     free = {k for k, t in enumerate(technicians) if busy.get(t.id, now) <= now}
     todo = sorted(
         (o for o in given if o.status in _DISPATCHABLE),
@@ -509,19 +420,25 @@ def assign_report(
         groups.append(order_groups)
     total_slots = sum(req.count for order_groups in groups for req, _ in order_groups)
 
-    def priced(o: int, req: SkillRequirement, pool: Iterable[int]) -> list[tuple[int, int]]:
-        """The `total_slots` cheapest of `pool` for `req` of order `o`, as (person, cost)."""
+    cheapest: dict[tuple[str | None, str, int, bool], list[tuple[int, int]]] = {}
+
+    def priced(o: int, req: SkillRequirement, only_free: bool) -> list[tuple[int, int]]:
+        """The `total_slots` cheapest people for `req` of order `o`, as (person, cost)."""
         zone = where.get(todo[o].id, todo[o].location)
-        costs = (
-            (k, _fit_cost(technicians[k], req, zone, loads.get(technicians[k].id, 0))) for k in pool
-        )
-        return heapq.nsmallest(total_slots, costs, key=lambda c: (c[1], c[0]))
+        key = (zone, req.skill, req.level, only_free)
+        if key not in cheapest:  # orders share zones and requirements: price each pair once
+            costs = (
+                (k, _fit_cost(technicians[k], req, zone, loads.get(technicians[k].id, 0)))
+                for k in able[req.skill, req.level]
+                if not only_free or k in free
+            )
+            cheapest[key] = heapq.nsmallest(total_slots, costs, key=lambda c: (c[1], c[0]))
+        return cheapest[key]
 
     def slots_of(o: int, only_free: bool) -> list[list[int]]:
         out: list[list[int]] = []
-        for req, cands in groups[o]:
-            pool = [k for k in cands if k in free] if only_free else cands
-            out.extend([[k for k, _ in priced(o, req, pool)]] * req.count)
+        for req, _ in groups[o]:
+            out.extend([[k for k, _ in priced(o, req, only_free)]] * req.count)
         return out
 
     unassigned: dict[int, Unassigned] = {}
@@ -557,13 +474,7 @@ def assign_report(
     )
     chosen = [staffable[c] for c in choice.chosen]
     teams = _assign.cheapest_teams(
-        [
-            [
-                (req.count, priced(o, req, (k for k in cands if k in free)))
-                for req, cands in groups[o]
-            ]
-            for o in chosen
-        ]
+        [[(r.count, priced(o, r, True)) for r, _ in groups[o]] for o in chosen]
     )
     assignment = {
         todo[o].id: tuple(

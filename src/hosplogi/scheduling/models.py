@@ -12,15 +12,19 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Self
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenDict, FrozenModel, Identifier, require_unique
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, require_unique
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 
 __all__ = [
+    "MAX_MINUTES",
+    "MAX_TASKS",
+    "MAX_TECHNICIANS",
+    "MAX_WEIGHT",
     "AssignReport",
     "Entry",
     "Problem",
@@ -33,6 +37,20 @@ __all__ = [
 ]
 
 
+MAX_MINUTES = 10**10
+"""Bound on every time of the scheduling core, in minutes either side of the origin (19,000 years:
+any two datetimes are closer); sums of thousands of them stay far inside 64-bit integers."""
+MAX_WEIGHT = 1e6
+"""Bound on a task's tardiness weight, so that weight × minutes late stays a finite float."""
+MAX_TASKS = 10_000
+"""Tasks per :class:`Problem`; compiling costs tasks × technicians steps."""
+MAX_TECHNICIANS = 10_000
+"""Technicians per :class:`Problem`."""
+
+Minutes = Annotated[int, Field(ge=-MAX_MINUTES, le=MAX_MINUTES, strict=True)]
+"""Integer minutes from the origin, within ±:data:`MAX_MINUTES`."""
+
+
 class Task(FrozenModel):
     """One job to schedule: how long, who it needs, when it may start and is due.
 
@@ -40,7 +58,7 @@ class Task(FrozenModel):
     ----------
     id : str
     duration : int
-        Minutes, zero or more.
+        Minutes, from 0 to :data:`MAX_MINUTES` (10¹⁰, more than any two datetimes apart).
     requirements : tuple[SkillRequirement, ...]
         People needed; each technician fills at most one slot.
     release : int
@@ -48,7 +66,7 @@ class Task(FrozenModel):
     due : int, optional
         Due time for the weighted-tardiness objective (may be negative: already overdue).
     weight : float
-        Tardiness weight per minute late, zero or more.
+        Tardiness weight per minute late, finite, from 0 to :data:`MAX_WEIGHT` (10⁶).
     predecessors : tuple[str, ...]
         Ids of tasks that must end before this one starts.
 
@@ -59,11 +77,11 @@ class Task(FrozenModel):
     """
 
     id: Identifier
-    duration: int = Field(ge=0, strict=True)
+    duration: int = Field(ge=0, le=MAX_MINUTES, strict=True)
     requirements: tuple[SkillRequirement, ...] = ()
-    release: int = Field(default=0, ge=0, strict=True)
-    due: int | None = None
-    weight: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+    release: int = Field(default=0, ge=0, le=MAX_MINUTES, strict=True)
+    due: Minutes | None = None
+    weight: Finite = Field(default=1.0, ge=0.0, le=MAX_WEIGHT)
     predecessors: tuple[Identifier, ...] = ()
 
     @model_validator(mode="after")
@@ -74,14 +92,14 @@ class Task(FrozenModel):
         return self
 
 
-Window = tuple[int, int]
-
-
 class Problem(FrozenModel):
     """Tasks, the technicians who can do them and when each technician works.
 
     `availability` maps a technician id to working windows ``[start, end)`` in minutes (a shift);
-    a technician missing from the mapping, or ``availability=None``, is always available.
+    a technician missing from the mapping, or ``availability=None``, is always available. It is
+    stored read-only (a :class:`~hosplogi._types.FrozenDict` of tuples). At most
+    :data:`MAX_TASKS` tasks and :data:`MAX_TECHNICIANS` technicians; times within
+    ±:data:`MAX_MINUTES`.
 
     Examples
     --------
@@ -98,9 +116,9 @@ class Problem(FrozenModel):
       Value error, task 'A' has unknown predecessor 'Z'; known task ids: A ...
     """
 
-    tasks: tuple[Task, ...]
-    technicians: tuple[Technician, ...]
-    availability: Mapping[Identifier, tuple[tuple[int, int], ...]] | None = None
+    tasks: tuple[Task, ...] = Field(max_length=MAX_TASKS)
+    technicians: tuple[Technician, ...] = Field(max_length=MAX_TECHNICIANS)
+    availability: FrozenDict[Identifier, tuple[tuple[Minutes, Minutes], ...]] | None = None
 
     @model_validator(mode="after")
     def _check_ids(self) -> Self:
@@ -145,7 +163,7 @@ class Entry(FrozenModel):
     task_id: Identifier
     start: int
     end: int
-    technicians: dict[Identifier, Identifier] = Field(default_factory=dict)
+    technicians: FrozenDict[Identifier, Identifier] = Field(default_factory=FrozenDict)
 
 
 class Schedule(FrozenModel):
@@ -325,7 +343,7 @@ class Recommendation(FrozenModel):
     technician_ids: tuple[Identifier, ...]
     score: float
     reasons: tuple[str, ...] = ()
-    roles: dict[Identifier, Identifier] = Field(default_factory=dict)
+    roles: FrozenDict[Identifier, Identifier] = Field(default_factory=FrozenDict)
     """Technician id → the skill that person fills."""
     available_at: datetime | None = None
     """When the whole team is free (``now`` if everyone is free now)."""

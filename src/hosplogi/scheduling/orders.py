@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from hosplogi._types import require_aware
+from hosplogi._types import FrozenDict, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.orders import Priority, Status, WorkOrder
 from hosplogi.scheduling.models import Problem, Task
@@ -29,6 +29,7 @@ def needs(order: WorkOrder) -> tuple[SkillRequirement, ...]:
 
     Examples
     --------
+    >>> from datetime import timezone
     >>> order = WorkOrder.report(id="WO-1", title="Tap", trade="plumbing",
     ...     priority=Priority.ROUTINE, reported_at=datetime(2026, 3, 2, tzinfo=timezone.utc),
     ...     location="W3")
@@ -131,7 +132,9 @@ def problem_from_orders(
             for s, lv in t.skills.items()
             if t.may_work(SkillRequirement(skill=s, level=lv), day, certificate_rules)
         }
-        techs.append(t if skills == t.skills else t.model_copy(update={"skills": skills}))
+        techs.append(
+            t if skills == t.skills else t.model_copy(update={"skills": FrozenDict(skills)})
+        )
     availability: dict[str, tuple[tuple[int, int], ...]] = {}
     busy = busy_until or {}
     for t in technicians:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
+from hosplogi._types import brief
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _cpsat, _search
 from hosplogi.scheduling._matching import unfillable_slot
@@ -212,6 +213,37 @@ def to_schedule(
 # -- solve -------------------------------------------------------------------------------------
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_budget(
+    time_limit: float | None, seed: int, iterations: int | None, workers: int
+) -> None:
+    if time_limit is not None and (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not math.isfinite(time_limit)
+        or time_limit < 0
+    ):
+        raise HosplogiError(
+            f"time_limit must be a non-negative number of seconds or None, got {brief(time_limit)}"
+        )
+    if not _whole(seed):
+        raise HosplogiError(
+            f"seed must be a whole number (the same seed gives the same schedule), "
+            f"got {brief(seed)}"
+        )
+    if iterations is not None and (not _whole(iterations) or iterations < 0):
+        raise HosplogiError(
+            f"iterations must be a whole number, zero or more, or None, got {brief(iterations)}"
+        )
+    if not _whole(workers) or workers < 1:
+        raise HosplogiError(f"workers must be a whole number, at least 1, got {brief(workers)}")
+    if time_limit is None and iterations is None:
+        raise HosplogiError("give a time_limit, an iterations budget, or both")
+
+
 def solve(
     problem: Problem,
     *,
@@ -241,10 +273,9 @@ def solve(
     time_limit : float or None
         Seconds of search; None for no cap (then give `iterations`).
     seed : int
-        Seed of the search's random numbers.
+        Seed of the search's random numbers (a whole number; None is refused).
     iterations : int, optional
-        Budget of candidate schedules; for a given `seed` and `iterations` the result is the same
-        on every machine as long as `time_limit` does not cut the search first.
+        Budget of candidate schedules (a whole number, zero or more).
     backend : {"heuristic", "cp-sat"}
         ``"cp-sat"`` solves the same model exactly with OR-Tools (extra ``hosplogi[cpsat]``),
         practical for small problems and for measuring the heuristic.
@@ -261,8 +292,24 @@ def solve(
         A task needs a skill or level that not enough technicians have, or fits no availability
         window; the message names the task and the skill.
     HosplogiError
-        The precedences form a cycle (named), an unknown objective or backend, or OR-Tools is not
-        installed for ``backend="cp-sat"``.
+        The precedences form a cycle (named), an unknown objective or backend, a `seed`,
+        `iterations`, `time_limit` or `workers` that is not a number of the kind stated (None,
+        NaN, negative, a bool), or OR-Tools is not installed for ``backend="cp-sat"``.
+
+    Notes
+    -----
+    Determinism: for a given `problem`, `objective`, `seed` and `iterations` the result is
+    identical on every machine and in every run — the search draws from ``random.Random(seed)``
+    and decodes with integers only. `time_limit` only caps the wall time: when it runs out first,
+    the search stops early and returns the best schedule so far, which then depends on the
+    machine's speed. Pass ``time_limit=None`` with `iterations` to never let the clock decide.
+    With `time_limit` alone the search is anytime and not reproducible.
+
+    Bounds: compiling costs tasks × technicians steps (a :class:`Problem` holds at most 10,000 of
+    each); each candidate costs one decoding, about tasks × slots matchings; the search stops
+    after `iterations` candidates, `time_limit` seconds, 2000 candidates without improvement, or
+    at a lower bound, whichever comes first. The first candidate is decoded even when
+    `time_limit` is already spent, so that a schedule exists.
 
     Examples
     --------
@@ -285,14 +332,7 @@ def solve(
         raise HosplogiError(
             f"unknown objective {objective!r}; use 'weighted_tardiness' or 'makespan'"
         )
-    if time_limit is not None and (not math.isfinite(time_limit) or time_limit < 0):
-        raise HosplogiError(
-            f"time_limit must be a non-negative number of seconds, got {time_limit!r}"
-        )
-    if iterations is not None and iterations < 0:
-        raise HosplogiError(f"iterations must be zero or more, got {iterations!r}")
-    if time_limit is None and iterations is None:
-        raise HosplogiError("give a time_limit, an iterations budget, or both")
+    _check_budget(time_limit, seed, iterations, workers)
     inst = compile_problem(problem)
     if backend == "cp-sat":
         found = _cpsat.solve_cpsat(
