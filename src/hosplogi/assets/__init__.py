@@ -30,7 +30,14 @@ Examples
 from __future__ import annotations
 
 from hosplogi.assets._energy import EnergyUse, energy_use
-from hosplogi.assets._meters import Meter, MeterKind, MeterReading, MeterSeries, usage
+from hosplogi.assets._meters import (
+    Meter,
+    MeterKind,
+    MeterReading,
+    MeterSeries,
+    meter_series,
+    usage,
+)
 from hosplogi.assets._register import LOCATION_CATEGORIES, Asset, AssetRegister, Criticality
 from hosplogi.assets._reliability import (
     Reliability,
@@ -53,6 +60,7 @@ __all__ = [
     "Reliability",
     "ReliabilityReport",
     "energy_use",
+    "meter_series",
     "reliability",
     "reliability_report",
     "smrp_grace",

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Literal
 
-from hosplogi._types import Finite, FrozenModel, require_aware, require_unique
-from hosplogi.assets._meters import Meter, MeterKind, MeterReading, MeterSeries
+from hosplogi._types import Finite, FrozenModel, require_aware
+from hosplogi.assets._meters import Meter, MeterKind, MeterReading, meter_series
 from hosplogi.assets._register import AssetRegister
 from hosplogi.errors import HosplogiError
 
@@ -113,7 +113,7 @@ def energy_use(
     if by not in ("department", "building", "kind"):
         raise HosplogiError(f"by must be 'department', 'building' or 'kind', got {by!r}")
     meter_list = list(meters)
-    require_unique((m.id for m in meter_list), "meter ids")
+    series = meter_series(meter_list, readings)
     units: dict[MeterKind, Meter] = {}
     for m in meter_list:
         if m.asset_id not in register:
@@ -126,15 +126,6 @@ def energy_use(
                 f"meters {first.id} and {m.id} are both {m.kind.value} but in {first.unit!r} and "
                 f"{m.unit!r}; give one unit per kind so that they can be summed"
             )
-    grouped: dict[str, list[MeterReading]] = {m.id: [] for m in meter_list}
-    for r in readings:
-        bucket = grouped.get(r.meter_id)
-        if bucket is None:
-            raise HosplogiError(
-                f"reading at {r.at.isoformat()} is of meter {r.meter_id}, which is not among the "
-                "meters given"
-            )
-        bucket.append(r)
 
     totals: dict[tuple[str, MeterKind], list[float]] = {}
     for m in meter_list:
@@ -146,7 +137,7 @@ def energy_use(
             key = register.ancestor(m.asset_id, "building") or ""
         else:
             key = m.kind.value
-        quantity = MeterSeries(m, grouped[m.id]).usage(start, end)
+        quantity = series[m.id].usage(start, end)
         total = totals.setdefault((key, m.kind), [0.0, 0.0])
         total[0] += quantity
         total[1] += 1

@@ -12,10 +12,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from hosplogi._types import Finite, FrozenModel, Identifier, Instant, require_aware
+from hosplogi._types import Finite, FrozenModel, Identifier, Instant, require_aware, require_unique
 from hosplogi.errors import HosplogiError
 
-__all__ = ["Meter", "MeterKind", "MeterReading", "MeterSeries", "usage"]
+__all__ = ["Meter", "MeterKind", "MeterReading", "MeterSeries", "meter_series", "usage"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -314,7 +314,13 @@ class MeterSeries:
     def reaching(self, since: datetime, amount: float) -> datetime | None:
         """The first instant after `since` at which usage since `since` reaches `amount`.
 
-        None when the readings end before it does (usage beyond the last reading is unknown).
+        None when the readings end before it does, or before `since` (usage beyond the last
+        reading is unknown).
+
+        Raises
+        ------
+        HosplogiError
+            If there are no readings or `since` is before the first.
 
         Examples
         --------
@@ -329,6 +335,8 @@ class MeterSeries:
         require_aware(since, "since")
         need = _positive(amount, "amount")
         base = _us(since)
+        if len(self._times) and base > self._times[-1]:
+            return None
         target = self._at_us(self._inside(base, since)) + need
         cum = self._cum
         i = int(np.searchsorted(cum, target, side="left"))
@@ -472,6 +480,42 @@ down from 340.0 to 100.0 without reset=True, and the meter has no rollover; mark
 zeroed meter with reset=True
     """
     return MeterSeries(meter, readings).usage(start, end)
+
+
+def meter_series(
+    meters: Iterable[Meter], readings: Iterable[MeterReading]
+) -> dict[str, MeterSeries]:
+    """Each meter's :class:`MeterSeries`, by meter id, from readings of many meters mixed.
+
+    Raises
+    ------
+    HosplogiError
+        If meter ids repeat, a reading is of a meter not given, or a meter's readings are
+        refused (see :class:`MeterSeries`).
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> meter_series([Meter(id="M", asset_id="A", kind="cycles")],
+    ...              [MeterReading(meter_id="X", at=t, value=1)])
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: reading at 2026-01-01T00:00:00+00:00 is of meter X, which is \
+not among the meters given
+    """
+    meter_list = list(meters)
+    require_unique((m.id for m in meter_list), "meter ids")
+    grouped: dict[str, list[MeterReading]] = {m.id: [] for m in meter_list}
+    for r in readings:
+        bucket = grouped.get(r.meter_id)
+        if bucket is None:
+            raise HosplogiError(
+                f"reading at {r.at.isoformat()} is of meter {r.meter_id}, which is not among the "
+                "meters given"
+            )
+        bucket.append(r)
+    return {m.id: MeterSeries(m, grouped[m.id]) for m in meter_list}
 
 
 def _usage_reference(
