@@ -479,3 +479,19 @@ def test_energy_use_refuses_bad_input_naming_it() -> None:
         energy_use(_hospital(), [*meters[:2], mwh], readings[:6], **period)
     with pytest.raises(HosplogiError, match="meter CH-1-h, which is not among"):
         energy_use(_hospital(), meters[:3], readings, **period)
+
+
+# -- demo section ------------------------------------------------------------------------------
+
+
+def test_demo_section_shows_the_lift_and_the_chiller_service() -> None:
+    from hosplogi.cli._tour_assets import assets_section
+    from hosplogi.cli.demo import demo_day, demo_technicians, end_of_day
+
+    text = "\n".join(assets_section(demo_day(), demo_technicians(), end_of_day()))
+    lift = next(line for line in text.splitlines() if line.startswith("LIFT-B3"))
+    assert lift.split()[1:3] == ["3", "2"]  # two February breakdowns and the demo day's
+    assert "98.72%" in lift
+    assert "not dropped): 5" in text
+    assert "reached 800 h on 25 Feb" in text
+    assert "CH-1-SERVICE@2026-02-25; run again: 0 new" in text

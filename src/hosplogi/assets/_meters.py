@@ -88,7 +88,7 @@ class Meter(FrozenModel):
     id: Identifier
     asset_id: Identifier
     kind: MeterKind
-    unit: Identifier
+    unit: Identifier = ""  # filled from the kind when left out (see _default_unit)
     rollover: Finite | None = Field(default=None, gt=0)
 
     @model_validator(mode="before")
