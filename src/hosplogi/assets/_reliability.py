@@ -128,6 +128,18 @@ def _us(at: datetime) -> int:
     return (at - _EPOCH) // _US
 
 
+def _instants_us(values: list[datetime]) -> npt.NDArray[np.int64]:
+    """Aware datetimes as integer microseconds since 1970 (UTC), exactly.
+
+    The float timestamp is off by far less than half a second for any year 1–9999, so rounding
+    it less the microseconds gives the exact whole seconds; the microseconds are added as ints.
+    """
+    seconds = np.array([t.timestamp() for t in values], dtype=np.float64)
+    micro = np.array([t.microsecond for t in values], dtype=np.int64)
+    whole = np.rint(seconds - micro / 1e6).astype(np.int64)
+    return whole * 1_000_000 + micro
+
+
 def _day_us(day: date, zone: tzinfo | None) -> int:
     return _us(datetime.combine(day, time(0), zone))
 
@@ -256,31 +268,39 @@ def reliability_report(
     hi_arr = np.array(hi_list, dtype=np.int64)
 
     idx: list[int] = []
-    reported: list[int] = []
-    restored: list[int] = []
+    reported: list[datetime] = []
+    restored: list[datetime | None] = []
     unknown_orders: list[str] = []
     unknown_assets: set[str] = set()
     complete, cancelled = Action.COMPLETE, Status.CANCELLED
-    for o in orders:
+    preventive, inspection = Source.PREVENTIVE, Source.INSPECTION
+    for o in orders:  # the one pass in Python: keep it lean
         aid = o.asset_id
-        if aid is None or o.source in _NOT_FAILURES or o.reported_at >= end:
+        source = o.source
+        if aid is None or source is preventive or source is inspection:
             continue
         i = index.get(aid)
         if i is None:
-            if aid not in register:
+            if aid not in register and o.reported_at < end:
                 unknown_orders.append(o.id)
                 unknown_assets.add(aid)
             continue
-        done = next((e.at for e in o.events if e.action is complete), None)
+        done = None
+        for e in o.events:
+            if e.action is complete:
+                done = e.at
+                break
         if done is None and o.status is cancelled:
             continue
         idx.append(i)
-        reported.append(_us(o.reported_at))
-        restored.append(end_us if done is None or done >= end else _us(done))
+        reported.append(o.reported_at)
+        restored.append(done)
 
     a = np.array(idx, dtype=np.int64)
-    r = np.array(reported, dtype=np.int64)
-    c = np.array(restored, dtype=np.int64)
+    r = _instants_us(reported)
+    c = _instants_us([end if t is None else t for t in restored])
+    inside = r < end_us
+    a, r, c = a[inside], r[inside], np.minimum(c[inside], end_us)
     down = _downtime(a, r, c, lo_arr, hi_arr, n)
     failures = np.bincount(a[r >= start_us], minlength=n)
     repeats = _repeats(a, r, start_us, repeat_window // _US, n)
