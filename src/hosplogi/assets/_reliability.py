@@ -342,7 +342,7 @@ def _row(
     key: str, assets: int, failures: int, down_us: int, op_us: int, repeats: int
 ) -> Reliability:
     downtime, operating = timedelta(microseconds=down_us), timedelta(microseconds=op_us)
-    return Reliability(
+    return Reliability.model_construct(  # computed here, valid by construction
         key=key,
         assets=assets,
         failures=failures,
