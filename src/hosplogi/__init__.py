@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+from hosplogi.assets import *  # noqa: F403
+from hosplogi.assets import __all__ as _assets_all
 from hosplogi.calendars import *  # noqa: F403
 from hosplogi.calendars import __all__ as _calendars_all
 from hosplogi.contracts import *  # noqa: F403
@@ -46,6 +48,7 @@ __all__ = [
     *_crews_all,
     *_orders_all,
     *_calendars_all,
+    *_assets_all,
     *_sla_all,
     *_scheduling_all,
     *_kpi_all,

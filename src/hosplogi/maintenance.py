@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Self
 
@@ -46,6 +46,7 @@ from hosplogi._types import (
     require_unique,
     shift,
 )
+from hosplogi.assets import Meter, MeterReading, MeterSeries, meter_series, smrp_grace
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Priority, Source, Status, WorkOrder
@@ -102,6 +103,10 @@ class MaintenancePlan(FrozenModel):
         Priority of generated orders (default PLANNED).
     minimum_per_year : int, optional
         A rule "at least N times a year" (e.g. 2 for AC filters, 001:403).
+    meter, every : str and float, optional
+        A meter rule: due when the meter (on `asset_id`) has counted `every` units (500 running
+        hours); with a calendar rule too, at whichever comes first. Both count from `start` (the
+        last service), then from each completion (floating) or due time (fixed).
 
     Examples
     --------
@@ -131,14 +136,19 @@ at most daily (use an inspection plan for rounds) [type=value_error, ...
     tolerance: timedelta = timedelta(days=1)
     priority: Priority = Priority.PLANNED
     minimum_per_year: int | None = Field(default=None, ge=1, strict=True)
+    meter: Identifier | None = None
+    every: Finite | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        if (self.rrule is None) == (self.interval is None):
-            raise ValueError(
-                f"plan {self.id}: give exactly one of rrule and interval, got "
-                f"rrule={self.rrule!r}, interval={self.interval!r}"
-            )
+        calendar = (self.rrule is not None) + (self.interval is not None)
+        if calendar > 1 or (calendar == 0 and self.meter is None):
+            raise ValueError(f"plan {self.id}: give exactly one of rrule and interval, got "
+                             f"rrule={self.rrule!r}, interval={self.interval!r} (or a meter "
+                             "rule alone)")  # fmt: skip
+        if (self.meter is None) != (self.every is None) or (self.meter and not self.asset_id):
+            raise ValueError(f"plan {self.id}: a meter rule needs meter, every and asset_id, got "
+                             f"{self.meter!r}, {self.every!r}, {self.asset_id!r}")  # fmt: skip
         if self.interval is not None and self.interval < timedelta(days=1):
             raise ValueError(
                 f"plan {self.id}: interval {self.interval} is shorter than a day; preventive "
@@ -217,6 +227,7 @@ class DueItem(FrozenModel):
     release_at: Instant
     done_at: Instant | None = None
     on_time: bool | None = None
+    counted_from: Instant | None = None  # a meter rule's reference: last service or due time
 
 
 def completions(orders: Iterable[WorkOrder]) -> list[Completion]:
@@ -309,9 +320,11 @@ def _release(plan: MaintenancePlan, at: datetime) -> datetime:
     return shift(at.astimezone(UTC), -plan.lead_time, name=f"plan {plan.id}: release of")
 
 
-def _item(plan: MaintenancePlan, at: datetime, done: Completion | None) -> DueItem:
+def _item(plan: MaintenancePlan, at: datetime, done: Completion | None,
+          since: datetime | None = None) -> DueItem:  # fmt: skip
     done_at = done.done_at if done is not None else None
     return DueItem(
+        counted_from=since,
         plan_id=plan.id,
         id=plan.order_id(at),
         due_at=at,
@@ -367,10 +380,40 @@ def _floating(
     return out
 
 
+def _metered(
+    plan: MaintenancePlan, start: datetime, end: datetime, done: Sequence[Completion],
+    meters: Mapping[str, MeterSeries],
+) -> list[DueItem]:  # fmt: skip
+    series = meters.get(plan.meter or "")
+    if series is None or series.meter.asset_id != plan.asset_id or plan.every is None:
+        where = "not among the meters given" if series is None else f"on {series.meter.asset_id}"
+        raise HosplogiError(f"plan {plan.id} counts meter {plan.meter} of asset {plan.asset_id}, "
+                            f"but that meter is {where}")  # fmt: skip
+    out: list[DueItem] = []
+    ref, last_id, pending = plan.start, "", iter(sorted(done, key=lambda c: c.done_at))
+    while True:
+        met = series.reaching(ref, plan.every)
+        cal = None if plan.rrule is None and plan.interval is None else _after(plan, ref, ref)
+        at = min((t for t in (met, cal) if t is not None), default=None)
+        if at is None or at >= end:
+            return out
+        at = _normal(at, plan.timezone)
+        if plan.order_id(at) == last_id:
+            raise HosplogiError(f"plan {plan.id}: the meter reaches every={plan.every} twice on "
+                                f"{last_id}; preventive maintenance is at most daily")  # fmt: skip
+        last_id, c = plan.order_id(at), next(pending, None)
+        if at >= start:
+            out.append(_item(plan, at, c, ref))
+        ref = c.done_at if c is not None and plan.anchor == "floating" else at
+
+
 def _plan_items(
-    plan: MaintenancePlan, start: datetime, end: datetime, mine: Sequence[Completion]
-) -> list[DueItem]:
+    plan: MaintenancePlan, start: datetime, end: datetime, mine: Sequence[Completion],
+    meters: Mapping[str, MeterSeries] | None = None,
+) -> list[DueItem]:  # fmt: skip
     """The plan's occurrences in ``[start, end)``, given the plan's own completions `mine`."""
+    if plan.meter is not None:
+        return _metered(plan, start, end, mine, meters or {})
     if plan.anchor == "fixed":
         return _fixed(plan, start, end, mine)
     return _floating(plan, start, end, mine)
@@ -390,6 +433,9 @@ def due(
     start: datetime,
     end: datetime,
     history: Iterable[Completion | WorkOrder] = (),
+    *,
+    readings: Iterable[MeterReading] = (),
+    meters: Iterable[Meter] = (),
 ) -> list[DueItem]:
     """Occurrences of `plans` due in ``[start, end)``, with the work done for each.
 
@@ -406,6 +452,9 @@ def due(
         Timezone-aware.
     history : iterable of Completion or WorkOrder
         Work done; orders count once completed (see :func:`completions`).
+    readings, meters : iterables of MeterReading and Meter
+        For meter rules (:class:`MaintenancePlan`): the meters, on the plans' assets (else a
+        HosplogiError), and readings from the plans' starts (beyond the last, usage is unknown).
 
     Returns
     -------
@@ -426,7 +475,8 @@ def due(
     plan_list = list(plans)
     _check_unique(plan_list)
     done = _by_plan(_as_completions(history))
-    items = [i for p in plan_list for i in _plan_items(p, start, end, done.get(p.id, ()))]
+    series = meter_series(meters, readings)
+    items = [i for p in plan_list for i in _plan_items(p, start, end, done.get(p.id, ()), series)]
     items.sort(key=lambda i: (i.due_at, i.plan_id))
     return items
 
@@ -437,6 +487,8 @@ def generate_orders(
     end: datetime,
     existing: Iterable[WorkOrder] = (),
     history: Iterable[Completion] = (),
+    readings: Iterable[MeterReading] = (),
+    meters: Iterable[Meter] = (),
 ) -> list[WorkOrder]:
     """PREVENTIVE work orders for occurrences due in ``[start, end)`` that do not exist yet.
 
@@ -444,8 +496,8 @@ def generate_orders(
     priority = the plan's (PLANNED by default), ``source=Source.PREVENTIVE``, `due_at` = the due
     time, `reported_at` = due − lead time, and `reference` = the plan id. Orders whose id is in
     `existing` and occurrences already done are skipped, so running it twice creates nothing new.
-    A floating plan has at most one open order: its next occurrence is raised only when no open
-    order of the plan exists (its date depends on when the open one is done).
+    A floating or metered plan has at most one open order: its next occurrence is raised only
+    when none is open (its date depends on when that one is done); `readings`, `meters`: as `due`.
 
     Parameters
     ----------
@@ -488,16 +540,17 @@ def generate_orders(
     open_refs = {o.reference for o in old if o.reference is not None and not o.status.is_done
                  and o.status is not Status.CANCELLED}  # fmt: skip
     done = _by_plan(_as_completions([*history, *old]))
+    series = meter_series(meters, readings)
     orders: list[WorkOrder] = []
     for plan in plan_list:
-        items = _plan_items(plan, start, end, done.get(plan.id, ()))
+        items = _plan_items(plan, start, end, done.get(plan.id, ()), series)
         require_unique(
             (i.id for i in items),
             f"plan {plan.id}: several occurrences on one date (keep preventive plans at most "
             "daily); order ids plan@date",
         )
         pending = [i for i in items if i.done_at is None and i.id not in have]
-        if plan.anchor == "floating":
+        if plan.anchor == "floating" or plan.meter is not None:
             if plan.id in open_refs:
                 continue
             pending = pending[:1]
@@ -619,6 +672,9 @@ def pm_compliance(
     history: Iterable[Completion | WorkOrder] = (),
     *,
     now: datetime | None = None,
+    grace: Literal["plan", "smrp"] = "plan",
+    readings: Iterable[MeterReading] = (),
+    meters: Iterable[Meter] = (),
 ) -> PmCompliance:
     """PM compliance over occurrences due in ``[start, end)``: done on time / due.
 
@@ -626,6 +682,9 @@ def pm_compliance(
     out (they are not late yet). Unlike an order-based measure, an occurrence for which no order
     was ever raised counts as missed. Feed the rate to the balanced scorecard as
     ``{"pm_compliance": result.rate}`` (`hosplogi.kpi` indicator code).
+
+    ``grace="smrp"`` replaces the plans' tolerance by :func:`hosplogi.assets.smrp_grace` of the
+    frequency: the calendar step, or for a meter rule alone, the time its counters ran.
 
     Examples
     --------
@@ -643,17 +702,28 @@ def pm_compliance(
     if now is not None:
         require_aware(now, "now")
     plan_list = list(plans)
-    items = due(plan_list, start, end, history)
+    if grace not in ("plan", "smrp"):
+        raise HosplogiError(f"grace must be 'plan' or 'smrp', got {grace!r}")
+    items = due(plan_list, start, end, history, readings=readings, meters=meters)
+    plan_of = {p.id: p for p in plan_list}
+    allowed = {i.id: _grace(plan_of[i.plan_id], i, grace) for i in items}
     if now is not None:
-        tol = {p.id: p.tolerance for p in plan_list}
-        items = [i for i in items if i.done_at is not None or i.due_at + tol[i.plan_id] <= now]
+        items = [i for i in items if i.done_at is not None or i.due_at + allowed[i.id] <= now]
     done = [i for i in items if i.done_at is not None]
-    on_time = [i for i in done if i.on_time]
+    on_time = {i.id for i in done if i.done_at and i.done_at <= i.due_at + allowed[i.id]}
     return PmCompliance(
         due=len(items),
         done=len(done),
         on_time=len(on_time),
         rate=100.0 if not items else len(on_time) * 100.0 / len(items),
-        late_ids=tuple(i.id for i in done if not i.on_time),
+        late_ids=tuple(i.id for i in done if i.id not in on_time),
         missed_ids=tuple(i.id for i in items if i.done_at is None),
     )
+
+
+def _grace(plan: MaintenancePlan, item: DueItem, grace: str) -> timedelta:
+    if grace == "plan":
+        return plan.tolerance
+    if plan.rrule is None and plan.interval is None:  # a meter rule alone: the time it ran
+        return smrp_grace(item.due_at - (item.counted_from or item.due_at))
+    return smrp_grace(_after(plan, item.due_at, item.due_at) - item.due_at)
