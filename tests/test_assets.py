@@ -108,7 +108,7 @@ def test_register_refuses_a_cycle_naming_it() -> None:
 
 
 def test_register_refuses_duplicate_ids() -> None:
-    with pytest.raises(ValidationError, match="asset ids must be unique; repeated: 'P1'"):
+    with pytest.raises(ValidationError, match="asset ids must be unique; got P1 more than once"):
         AssetRegister([Asset(id="P1", name="p", category="pump")] * 2)
 
 
