@@ -267,6 +267,12 @@ def test_an_estimate_too_large_for_int64_is_refused_naming_the_order() -> None:
         orders_table([_order(estimated_minutes=2**70)])
 
 
+def test_text_arrow_cannot_store_is_refused_naming_the_order() -> None:
+    order = _order(description="bad \udcff")
+    with pytest.raises(HosplogiError, match=r"order WO-1 holds text that is not valid Unicode"):
+        orders_table([_order("WO-0"), order])
+
+
 # -- bad tables -------------------------------------------------------------------------------
 
 
@@ -476,6 +482,15 @@ def test_a_parquet_file_without_events_is_refused(tmp_path: Path) -> None:
     pq.write_table(orders_table(ORDERS), tmp_path / "o.parquet")
     with pytest.raises(HosplogiError, match="parquet file has no column 'events'"):
         read_parquet(tmp_path / "o.parquet")
+
+
+def test_a_file_that_is_not_parquet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "o.parquet"
+    path.write_text("order_id,title\n")
+    with pytest.raises(HosplogiError, match="cannot be read as a Parquet file"):
+        read_parquet(path)
+    with pytest.raises(HosplogiError, match="cannot be read as a Parquet file"):
+        next(iter_parquet_batches(path))
 
 
 # -- packaging --------------------------------------------------------------------------------

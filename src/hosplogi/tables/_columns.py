@@ -271,7 +271,7 @@ class TableColumns:
             if missing.any():
                 raise self.fail(name, "is empty (null) beside an instant", np.flatnonzero(missing))
         seconds = np.asarray(column.fill_null(0).to_numpy(), dtype=np.int64)
-        bad = (np.abs(seconds) >= DAY_SECONDS) | (seconds % 60 != 0)
+        bad = (seconds <= -DAY_SECONDS) | (seconds >= DAY_SECONDS) | (seconds % 60 != 0)
         if bad.any():
             rows = np.flatnonzero(bad)
             raise self.fail(

@@ -8,13 +8,14 @@ an order read back keeps its offsets exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from pydantic_core import PydanticSerializationError
 
 from hosplogi._types import require_unique
 from hosplogi.errors import HosplogiError
@@ -35,6 +36,30 @@ def _orders(orders: Iterable[WorkOrder]) -> Sequence[WorkOrder]:
             )
     require_unique((o.id for o in orders), "order ids in a table")
     return orders
+
+
+def _encodable(order: WorkOrder) -> bool:
+    try:
+        order.model_dump_json()
+    except PydanticSerializationError:
+        return False
+    return True
+
+
+def _table(
+    columns: Callable[[Sequence[WorkOrder]], dict[str, pa.Array]],
+    schema: pa.Schema,
+    orders: Sequence[WorkOrder],
+) -> pa.Table:
+    """The table of `columns` of `orders`, or an error naming an order Arrow cannot store."""
+    try:
+        return pa.table(columns(orders), schema=schema)
+    except UnicodeEncodeError as err:
+        order = next((o.id for o in orders if not _encodable(o)), "?")
+        raise HosplogiError(
+            f"order {order} holds text that is not valid Unicode ({err.reason}: "
+            f"{err.object[err.start : err.end]!r}); Arrow, Parquet and JSON store UTF-8 only"
+        ) from None
 
 
 def _enum_column(members: list[StrEnum | None], enum: type[StrEnum]) -> pa.Array:
@@ -71,6 +96,65 @@ def _priorities_in_force(order: WorkOrder) -> Iterator[Priority]:
         priority = event.priority or priority
         assert priority is not None  # a validated log starts with a report, which has one
         yield priority
+
+
+def _event_columns(orders: Sequence[WorkOrder]) -> dict[str, pa.Array]:
+    events = [e for o in orders for e in o.events]
+    at, offset = _instants([e.at for e in events])
+    return {
+        "order_id": pa.array([o.id for o in orders for _ in o.events], pa.string()),
+        "seq": pa.array([i for o in orders for i in range(len(o.events))], pa.int32()),
+        "action": _enum_column([e.action for e in events], Action),
+        "status": _enum_column([e.status for e in events], Status),
+        "at": at,
+        "offset_s": offset,
+        "by": _name_column([e.by for e in events]),
+        "hold_reason": _enum_column([e.hold_reason for e in events], HoldReason),
+        "priority": _enum_column([p for o in orders for p in _priorities_in_force(o)], Priority),
+        "assignees": pa.array([e.assignees for e in events], pa.list_(pa.string())),
+        "note": pa.array([e.note for e in events], pa.string()),
+        "rating": pa.array([e.rating for e in events], pa.int8()),
+    }
+
+
+def _order_columns(orders: Sequence[WorkOrder]) -> dict[str, pa.Array]:
+    ids = [o.id for o in orders]
+    reported_at, reported_offset = _instants([o.reported_at for o in orders])
+    due_at, due_offset = _instants([o.due_at for o in orders])
+    counts = [r.count for o in orders for r in o.requirements]
+    owners = [o.id for o in orders for _ in o.requirements]
+    requirements = pa.StructArray.from_arrays(
+        [
+            pa.array([r.skill for o in orders for r in o.requirements], pa.string()),
+            _int_column(counts, pa.int64(), "requirement count", owners),
+            pa.array([r.level for o in orders for r in o.requirements], pa.int8()),
+        ],
+        names=["skill", "count", "level"],
+    )
+    ends = np.cumsum([0, *(len(o.requirements) for o in orders)], dtype=np.int32)
+    return {
+        "order_id": pa.array(ids, pa.string()),
+        "title": pa.array([o.title for o in orders], pa.string()),
+        "trade": _name_column([o.trade for o in orders]),
+        "priority": _enum_column([o.priority for o in orders], Priority),
+        "status": _enum_column([o.status for o in orders], Status),
+        "reported_at": reported_at,
+        "reported_offset_s": reported_offset,
+        "location": _name_column([o.location for o in orders]),
+        "department": _name_column([o.department for o in orders]),
+        "asset_id": pa.array([o.asset_id for o in orders], pa.string()),
+        "requester": pa.array([o.requester for o in orders], pa.string()),
+        "description": pa.array([o.description for o in orders], pa.string()),
+        "requirements": pa.ListArray.from_arrays(pa.array(ends), requirements),
+        "estimated_minutes": _int_column(
+            [o.estimated_minutes for o in orders], pa.int64(), "estimated_minutes", ids
+        ),
+        "source": _enum_column([o.source for o in orders], Source),
+        "due_at": due_at,
+        "due_offset_s": due_offset,
+        "reference": pa.array([o.reference for o in orders], pa.string()),
+        "assignees": pa.array([o.assignees for o in orders], pa.list_(pa.string())),
+    }
 
 
 def events_table(orders: Iterable[WorkOrder]) -> pa.Table:
@@ -111,24 +195,7 @@ def events_table(orders: Iterable[WorkOrder]) -> pa.Table:
     >>> t.column("action").to_pylist(), t.column("offset_s").to_pylist()
     (['report', 'dispatch'], [28800, 28800])
     """
-    orders = _orders(orders)
-    events = [e for o in orders for e in o.events]
-    at, offset = _instants([e.at for e in events])
-    columns = {
-        "order_id": pa.array([o.id for o in orders for _ in o.events], pa.string()),
-        "seq": pa.array([i for o in orders for i in range(len(o.events))], pa.int32()),
-        "action": _enum_column([e.action for e in events], Action),
-        "status": _enum_column([e.status for e in events], Status),
-        "at": at,
-        "offset_s": offset,
-        "by": _name_column([e.by for e in events]),
-        "hold_reason": _enum_column([e.hold_reason for e in events], HoldReason),
-        "priority": _enum_column([p for o in orders for p in _priorities_in_force(o)], Priority),
-        "assignees": pa.array([e.assignees for e in events], pa.list_(pa.string())),
-        "note": pa.array([e.note for e in events], pa.string()),
-        "rating": pa.array([e.rating for e in events], pa.int8()),
-    }
-    return pa.table(columns, schema=EVENT_SCHEMA)
+    return _table(_event_columns, EVENT_SCHEMA, _orders(orders))
 
 
 def orders_table(orders: Iterable[WorkOrder]) -> pa.Table:
@@ -172,42 +239,4 @@ def orders_table(orders: Iterable[WorkOrder]) -> pa.Table:
     >>> t.column("status").to_pylist(), t.column("requirements").to_pylist()
     (['reported'], [[{'skill': 'plumbing', 'count': 1, 'level': 1}]])
     """
-    orders = _orders(orders)
-    ids = [o.id for o in orders]
-    reported_at, reported_offset = _instants([o.reported_at for o in orders])
-    due_at, due_offset = _instants([o.due_at for o in orders])
-    counts = [r.count for o in orders for r in o.requirements]
-    owners = [o.id for o in orders for _ in o.requirements]
-    requirements = pa.StructArray.from_arrays(
-        [
-            pa.array([r.skill for o in orders for r in o.requirements], pa.string()),
-            _int_column(counts, pa.int64(), "requirement count", owners),
-            pa.array([r.level for o in orders for r in o.requirements], pa.int8()),
-        ],
-        names=["skill", "count", "level"],
-    )
-    ends = np.cumsum([0, *(len(o.requirements) for o in orders)], dtype=np.int32)
-    columns = {
-        "order_id": pa.array(ids, pa.string()),
-        "title": pa.array([o.title for o in orders], pa.string()),
-        "trade": _name_column([o.trade for o in orders]),
-        "priority": _enum_column([o.priority for o in orders], Priority),
-        "status": _enum_column([o.status for o in orders], Status),
-        "reported_at": reported_at,
-        "reported_offset_s": reported_offset,
-        "location": _name_column([o.location for o in orders]),
-        "department": _name_column([o.department for o in orders]),
-        "asset_id": pa.array([o.asset_id for o in orders], pa.string()),
-        "requester": pa.array([o.requester for o in orders], pa.string()),
-        "description": pa.array([o.description for o in orders], pa.string()),
-        "requirements": pa.ListArray.from_arrays(pa.array(ends), requirements),
-        "estimated_minutes": _int_column(
-            [o.estimated_minutes for o in orders], pa.int64(), "estimated_minutes", ids
-        ),
-        "source": _enum_column([o.source for o in orders], Source),
-        "due_at": due_at,
-        "due_offset_s": due_offset,
-        "reference": pa.array([o.reference for o in orders], pa.string()),
-        "assignees": pa.array([o.assignees for o in orders], pa.list_(pa.string())),
-    }
-    return pa.table(columns, schema=ORDER_SCHEMA)
+    return _table(_order_columns, ORDER_SCHEMA, _orders(orders))

@@ -145,6 +145,10 @@ def _split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     return table.drop_columns(["events"]), flat_events
 
 
+def _not_parquet(path: Path, err: Exception) -> HosplogiError:
+    return HosplogiError(f"{os.fspath(path)!r} cannot be read as a Parquet file: {err}")
+
+
 def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     """The orders table and the events table of a file :func:`write_parquet` wrote.
 
@@ -164,7 +168,11 @@ def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     >>> orders.num_rows, events.column("order_id").to_pylist()
     (2, ['WO-1', 'WO-2'])
     """
-    return _split(pq.read_table(path))
+    try:
+        table = pq.read_table(path)
+    except pa.ArrowInvalid as err:
+        raise _not_parquet(path, err) from None
+    return _split(table)
 
 
 def read_parquet(path: Path) -> list[WorkOrder]:
@@ -195,7 +203,11 @@ def iter_parquet_tables(
     See :func:`iter_parquet_batches`.
     """
     size = _positive(batch_size, "batch_size")
-    with pq.ParquetFile(path) as file:
+    try:
+        file = pq.ParquetFile(path)
+    except pa.ArrowInvalid as err:
+        raise _not_parquet(path, err) from None
+    with file:
         schema = file.schema_arrow
         pending, count = [], 0
         # Arrow reads nested columns one row group at a time, so batches are cut per row group
