@@ -8,8 +8,10 @@ Nothing is returned half-built.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -155,7 +157,7 @@ class _Events:
             )
         self.us, self.seconds = us, seconds
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> Iterator[dict[str, Any]]:
         """Every event as a dict of Event fields, in grouped order."""
         c, perm = self.columns, self.perm
         action = c.codes("action", Action)[perm]
@@ -184,7 +186,9 @@ class _Events:
         }
         given = {k: v for k, v in fields.items() if v is not None}
         keys = list(given)
-        return [dict(zip(keys, row, strict=True)) for row in zip(*given.values(), strict=True)]
+        # made one order at a time as they are consumed: holding a dict per event for a whole
+        # table would cost memory and garbage-collector passes over them all
+        return (dict(zip(keys, row, strict=True)) for row in zip(*given.values(), strict=True))
 
     def check_priorities(self, id_list: list[str]) -> None:
         """Refuse a ``priority`` (in force) that disagrees with the log's report/reprioritize."""
@@ -274,7 +278,7 @@ def orders_from_tables(orders_table: Any, events_table: Any) -> list[WorkOrder]:
     for row, (order_id, fields) in enumerate(zip(id_list, zip(*values, strict=True), strict=True)):
         data = dict(zip(names, fields, strict=True))
         data["id"] = order_id
-        data["events"] = logs[starts[row] : starts[row] + counts[row]]
+        data["events"] = list(islice(logs, counts[row]))
         try:
             built.append(WorkOrder.model_validate(data))
         except ValidationError as err:
