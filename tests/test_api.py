@@ -15,8 +15,9 @@ MODULES = [
     m.name
     for m in pkgutil.iter_modules(hosplogi.__path__, "hosplogi.")
     if not m.name.rsplit(".", 1)[1].startswith("_")
-    # the command line is no library surface; recurrence's helpers stay under their module
-    and m.name not in ("hosplogi.cli", "hosplogi.recurrence")
+    # the command line is no library surface; recurrence's helpers stay under their module;
+    # tables needs the optional pyarrow, so its names stay under hosplogi.tables
+    and m.name not in ("hosplogi.cli", "hosplogi.recurrence", "hosplogi.tables")
 ]
 
 
