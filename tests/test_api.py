@@ -15,8 +15,10 @@ MODULES = [
     m.name
     for m in pkgutil.iter_modules(hosplogi.__path__, "hosplogi.")
     if not m.name.rsplit(".", 1)[1].startswith("_")
-    # the command line is no library surface; recurrence's helpers stay under their module
-    and m.name not in ("hosplogi.cli", "hosplogi.recurrence")
+    # edges (command line, schemas, service) are no library surface; recurrence's helpers stay
+    # under their module
+    and m.name
+    not in ("hosplogi.cli", "hosplogi.recurrence", "hosplogi.schemas", "hosplogi.service")
 ]
 
 
