@@ -11,13 +11,21 @@ from pydantic import BaseModel
 
 import hosplogi
 
+EDGES = (
+    "hosplogi.cli",
+    "hosplogi.plots",
+    "hosplogi.recurrence",
+    "hosplogi.schemas",
+    "hosplogi.service",
+    "hosplogi.tables",
+)
 MODULES = [
     m.name
     for m in pkgutil.iter_modules(hosplogi.__path__, "hosplogi.")
     if not m.name.rsplit(".", 1)[1].startswith("_")
-    # the command line is no library surface; recurrence's helpers stay under their module;
-    # tables needs the optional pyarrow, so its names stay under hosplogi.tables
-    and m.name not in ("hosplogi.cli", "hosplogi.recurrence", "hosplogi.tables")
+    # edges (command line, schemas, the HTTP service, tables, plots) are no library surface and
+    # some need optional packages; recurrence's helpers stay under their module
+    and m.name not in EDGES
 ]
 
 

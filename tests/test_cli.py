@@ -50,6 +50,7 @@ def test_demo_tours_every_engine(capsys: pytest.CaptureFixture[str]) -> None:
         "run again with those orders existing: 0 new",
         "sum 1,000.00 CNY",
         "Chain-of-custody audit",
+        "Equipment reliability (hosplogi.assets",
     ):
         assert heading in out
 
