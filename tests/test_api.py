@@ -16,7 +16,7 @@ MODULES = [
     for m in pkgutil.iter_modules(hosplogi.__path__, "hosplogi.")
     if not m.name.rsplit(".", 1)[1].startswith("_")
     # the command line is no library surface; recurrence's helpers stay under their module
-    and m.name not in ("hosplogi.cli", "hosplogi.recurrence")
+    and m.name not in ("hosplogi.cli", "hosplogi.recurrence", "hosplogi.plots")
 ]
 
 
