@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import numbers
 from collections.abc import Sequence
 from typing import Any
 
+import matplotlib
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -16,7 +18,14 @@ from matplotlib.ft2font import FT2Font
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi import Perspective
 
-__all__ = ["axes_for", "chinese_font", "listed", "number_or_none"]
+__all__ = [
+    "axes_for",
+    "chinese_font",
+    "drawable",
+    "font_context",
+    "listed",
+    "number_or_none",
+]
 
 _SHOWN = 5  # ids named in a title or an error before "and N more"
 # Families known to carry simplified Chinese; a font is used only after its glyphs are checked.
@@ -57,40 +66,74 @@ def listed(names: Sequence[str]) -> str:
 
 
 @functools.cache
-def _covering_font(candidates: tuple[tuple[str, str], ...], text: str) -> str | None:
-    """The first family among (name, file) `candidates` whose font has a glyph for every char."""
-    for name, path in candidates:
-        try:
-            font = FT2Font(path)
-        except (OSError, RuntimeError, ValueError):
-            continue
-        if all(font.get_char_index(ord(ch)) for ch in text):
-            return name
+def _charmap(path: str) -> frozenset[int]:
+    """The code points the font file at `path` has glyphs for (empty if it cannot be read)."""
+    try:
+        return frozenset(FT2Font(path).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+def _chinese_face() -> tuple[str, str] | None:
+    """(family, file) of the first installed font with a glyph for every perspective's name."""
+    needed = {ord(ch) for p in Perspective for ch in p.zh}
+    for entry in sorted(font_manager.fontManager.ttflist, key=lambda f: (f.name, f.fname)):
+        if any(hint in entry.name.lower() for hint in _CJK_HINTS) and needed <= _charmap(
+            entry.fname
+        ):
+            return entry.name, entry.fname
     return None
 
 
 def chinese_font() -> str | None:
     """The family of an installed font that draws the perspectives' Chinese names, or None.
 
-    Only fonts whose files have a glyph for every character are returned, so text drawn with
-    it never triggers matplotlib's "Glyph missing" warnings. The answer for one set of installed
-    fonts is cached.
+    Only a font whose file has a glyph for every character counts, so text drawn with it never
+    triggers matplotlib's "Glyph missing" warnings. Looks only at families known to carry
+    Chinese (Noto/Source Han CJK, WenQuanYi, YaHei, SimHei, PingFang, …).
 
     Examples
     --------
     >>> chinese_font() is None or isinstance(chinese_font(), str)
     True
     """
-    candidates = tuple(
-        sorted(
-            {
-                (f.name, f.fname)
-                for f in font_manager.fontManager.ttflist
-                if any(hint in f.name.lower() for hint in _CJK_HINTS)
-            }
-        )
-    )
-    return _covering_font(candidates, "".join(p.zh for p in Perspective))
+    face = _chinese_face()
+    return None if face is None else face[0]
+
+
+def font_context() -> contextlib.AbstractContextManager[object]:
+    """Draw text created inside with the Chinese font first, when one is installed.
+
+    Matplotlib falls back glyph by glyph along the family list, so Latin text keeps the
+    default font.
+    """
+    face = _chinese_face()
+    if face is None:
+        return contextlib.nullcontext()
+    return matplotlib.rc_context({"font.family": [face[0], *matplotlib.rcParams["font.family"]]})
+
+
+def drawable(text: str) -> str:
+    """`text` with every character no font in use can draw written as a ``\\uXXXX`` escape.
+
+    Keeps labels from data (a department 内科 on a machine without a Chinese font) distinct and
+    readable enough, and keeps matplotlib from warning "Glyph … missing" when the figure is
+    drawn.
+
+    Examples
+    --------
+    >>> drawable("E1 ≥ 2")
+    'E1 ≥ 2'
+    >>> drawable("内科") == "内科" or drawable("内科") == chr(92) + "u5185" + chr(92) + "u79d1"
+    True
+    """
+    if text.isascii():
+        return text
+    covered = _charmap(font_manager.findfont(font_manager.FontProperties()))
+    face = _chinese_face()
+    if face is not None:
+        covered |= _charmap(face[1])
+    return "".join(ch if ord(ch) in covered or ch.isspace() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def number_or_none(value: Any, what: str) -> float | None:

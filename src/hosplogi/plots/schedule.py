@@ -8,8 +8,9 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
+from hosplogi._types import require_unique
 from hosplogi.errors import HosplogiError
-from hosplogi.plots._common import axes_for, listed
+from hosplogi.plots._common import axes_for, drawable, font_context, listed
 from hosplogi.scheduling import Problem, Schedule
 
 __all__ = ["MAX_BARS", "MAX_ROWS", "TARDY_EDGE", "TARDY_HATCH", "plot_schedule"]
@@ -98,7 +99,7 @@ def plot_schedule(
         )
     row_of = {tech: i for i, tech in enumerate(rows)}
     # (row, start, width, task id, tardy) per skill, skills in first-seen order
-    bars: dict[str, list[tuple[int, int, int, str, bool]]] = {}
+    bars: dict[str, list[_Bar]] = {}
     count = 0
     tardy: list[str] = []
     for entry in schedule.entries:
@@ -117,7 +118,23 @@ def plot_schedule(
             f"a Gantt chart of {count} bars is more than the {MAX_BARS} drawn; "
             "pass technicians=[...] to draw some of the technicians"
         )
-    ax = axes_for(ax, size=(10.0, 1.2 + 0.35 * max(len(rows), 1)))
+    with font_context():
+        return _draw(
+            axes_for(ax, size=(10.0, 1.2 + 0.35 * max(len(rows), 1))),
+            rows,
+            bars,
+            tardy,
+            schedule.makespan,
+        )
+
+
+_Bar = tuple[int, int, int, str, bool]  # row, start, width, task id, tardy
+
+
+def _draw(
+    ax: Axes, rows: list[str], bars: dict[str, list[_Bar]], tardy: list[str], makespan: int
+) -> Axes:
+    count = sum(len(items) for items in bars.values())
     colours = matplotlib.colormaps["tab10" if len(bars) <= 10 else "tab20"]
     for k, (skill, items) in enumerate(bars.items()):
         drawn = ax.barh(
@@ -128,7 +145,7 @@ def plot_schedule(
             color=colours(k % colours.N),
             edgecolor="black",
             linewidth=0.5,
-            label=skill,
+            label=drawable(skill),
         )
         for patch, (_, start, width, task_id, late) in zip(drawn.patches, items, strict=True):
             if late:
@@ -139,19 +156,19 @@ def plot_schedule(
                 ax.text(
                     start + width / 2,
                     patch.get_y() + 0.3,
-                    task_id,
+                    drawable(task_id),
                     ha="center",
                     va="center",
                     fontsize=7,
                     clip_on=True,
                 )
-    ax.set_yticks(range(len(rows)), labels=rows)
+    ax.set_yticks(range(len(rows)), labels=[drawable(r) for r in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)  # the first technician on top
     ax.set_xlabel("minutes from the origin")
     ax.set_ylabel("technician")
-    title = f"Schedule: makespan {schedule.makespan} min"
+    title = f"Schedule: makespan {makespan} min"
     if tardy:
-        title += f"; tardy: {listed(tardy)}"
+        title += f"; tardy: {drawable(listed(tardy))}"
     ax.set_title(title)
     handles, _ = ax.get_legend_handles_labels()
     if tardy:
@@ -201,7 +218,5 @@ def _rows_shown(known: list[str], chosen: Sequence[str] | None) -> list[str]:
         raise HosplogiError(
             f"technicians names unknown id(s) {listed(unknown)}; the problem has {listed(known)}"
         )
-    repeated = sorted({t for t in rows if rows.count(t) > 1}) if len(rows) <= MAX_ROWS else []
-    if repeated:
-        raise HosplogiError(f"technicians must not repeat an id; got {listed(repeated)} twice")
+    require_unique(rows, "technicians")
     return rows

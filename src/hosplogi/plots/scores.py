@@ -5,8 +5,8 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 
 from hosplogi.errors import HosplogiError
-from hosplogi.kpi import Perspective, ScorecardResult
-from hosplogi.plots._common import axes_for, chinese_font
+from hosplogi.kpi import DEFAULT_GRADES, Perspective, ScorecardResult
+from hosplogi.plots._common import axes_for, chinese_font, drawable, font_context
 from hosplogi.sla import ComplianceReport
 
 __all__ = ["MAX_GROUPS", "SCORE_COLOUR", "WEAKEST_COLOUR", "plot_compliance", "plot_scorecard"]
@@ -71,18 +71,27 @@ def plot_scorecard(result: ScorecardResult, *, ax: Axes | None = None) -> Axes:
         raise HosplogiError(
             f"result must be a ScorecardResult from hosplogi.kpi.score, got {type(result).__name__}"
         )
-    ax = axes_for(ax, size=(7.0, 4.5))
+    with font_context():
+        return _draw_scorecard(axes_for(ax, size=(7.0, 4.5)), result)
+
+
+def _grade(name: str) -> str:
+    """The grade as it can be drawn: its English name when its Chinese one cannot be."""
+    if drawable(name) == name:
+        return name
+    english = {g.name: g.name_en for g in DEFAULT_GRADES if g.name_en}
+    return english.get(name, drawable(name))
+
+
+def _draw_scorecard(ax: Axes, result: ScorecardResult) -> Axes:
     shown = [p for p in Perspective if p in result.by_perspective]
-    font = chinese_font()
-    labels = [f"{_ENGLISH[p]}\n{p.zh}" if font else _ENGLISH[p] for p in shown]
+    chinese = chinese_font() is not None
+    labels = [f"{_ENGLISH[p]}\n{p.zh}" if chinese else _ENGLISH[p] for p in shown]
     scores = [result.by_perspective[p] for p in shown]
     colours = [WEAKEST_COLOUR if p == result.weakest else SCORE_COLOUR for p in shown]
     bars = ax.bar(range(len(shown)), scores, color=colours, width=0.6)
     ax.bar_label(bars, labels=[f"{s:.1f}" for s in scores], padding=2)
     ax.set_xticks(range(len(shown)), labels=labels)
-    if font:
-        for tick in ax.get_xticklabels():
-            tick.set_fontfamily(font)
     if result.weakest in shown:
         i = shown.index(result.weakest)
         ax.annotate(
@@ -98,9 +107,9 @@ def plot_scorecard(result: ScorecardResult, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("score (0–100)")
     unit = f" — {result.unit}" if result.unit else ""
-    ax.set_title(f"{result.scorecard}{unit}: total {result.total:.1f} ({result.grade})")
-    if font:
-        ax.title.set_fontfamily(font)
+    ax.set_title(
+        f"{drawable(result.scorecard + unit)}: total {result.total:.1f} ({_grade(result.grade)})"
+    )
     return ax
 
 
@@ -112,7 +121,8 @@ def plot_compliance(report: ComplianceReport, *, ax: Axes | None = None) -> Axes
 
     One bar per row of the report (top to bottom in the report's order, a group without a key
     labelled "(none)"), labelled ``"<rate>%  <met>/<decided> met, n=<count>"``; a group with
-    nothing decided yet has no bar and says so. A dashed line marks the total's met rate.
+    nothing decided yet has no bar and says so. A dashed line marks the total's met rate, which
+    the title gives too.
 
     Parameters
     ----------
@@ -158,8 +168,14 @@ def plot_compliance(report: ComplianceReport, *, ax: Axes | None = None) -> Axes
             f"a compliance chart of {len(report.rows)} groups is more than the {MAX_GROUPS} "
             f"drawn; group by something coarser than {report.by!r}"
         )
-    ax = axes_for(ax, size=(8.0, 1.5 + 0.4 * max(len(report.rows), 1)))
-    labels = ["(none)" if r.key is None else r.key for r in report.rows]
+    with font_context():
+        return _draw_compliance(
+            axes_for(ax, size=(8.0, 1.5 + 0.4 * max(len(report.rows), 1))), report
+        )
+
+
+def _draw_compliance(ax: Axes, report: ComplianceReport) -> Axes:
+    labels = ["(none)" if r.key is None else drawable(r.key) for r in report.rows]
     rates = [r.met_rate or 0.0 for r in report.rows]
     ax.barh(range(len(report.rows)), rates, height=0.6, color=SCORE_COLOUR)
     for i, r in enumerate(report.rows):
@@ -179,19 +195,16 @@ def plot_compliance(report: ComplianceReport, *, ax: Axes | None = None) -> Axes
             color="white" if inside else "black",
             fontsize=8,
         )
-    if report.total.met_rate is not None:
-        ax.axvline(
-            report.total.met_rate,
-            color="black",
-            linestyle="--",
-            linewidth=1,
-            label=f"all orders: {report.total.met_rate:.1f}%",
-        )
-        ax.legend(loc="lower right", fontsize=8)
+    total = report.total.met_rate
+    if total is not None:
+        ax.axvline(total, color="black", linestyle="--", linewidth=1)
     ax.set_yticks(range(len(report.rows)), labels=labels)
     ax.set_ylim(len(report.rows) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel(f"{report.clock} clocks met (%)")
-    ax.set_ylabel(report.by)
-    ax.set_title(f"SLA {report.clock} met by {report.by}, at {report.now:%Y-%m-%d %H:%M}")
+    ax.set_ylabel(drawable(report.by))
+    overall = "" if total is None else f"; all orders {total:.1f}% (dashed)"
+    ax.set_title(
+        f"SLA {report.clock} met by {drawable(report.by)}{overall}\nat {report.now:%Y-%m-%d %H:%M}"
+    )
     return ax

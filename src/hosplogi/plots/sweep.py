@@ -8,7 +8,7 @@ from typing import Any
 from matplotlib.axes import Axes
 
 from hosplogi.errors import HosplogiError
-from hosplogi.plots._common import axes_for, number_or_none
+from hosplogi.plots._common import axes_for, drawable, font_context, number_or_none
 from hosplogi.simulation.stats import mean_confidence_interval
 
 __all__ = ["MAX_LINES", "MAX_POINTS", "MAX_RECORDS", "plot_sweep"]
@@ -103,45 +103,47 @@ def plot_sweep(
         raise HosplogiError(
             f"the sweep has more than {MAX_POINTS} points (distinct {x!r} × {hue!r} values)"
         )
-    ax = axes_for(ax, size=(7.0, 4.5))
     position = {v: float(v) if numeric else float(i) for i, v in enumerate(xs)}
-    drawn = intervals = False
+    # hue value → [(x position, mean, low, high)], points without a y value left out
+    points: dict[Hashable, list[_Point]] = {}
     for key, groups in lines.items():
-        order = sorted(groups, key=position.__getitem__)
-        points = [(position[v], _point(groups[v], y)) for v in order]
-        shown = [(px, p) for px, p in points if p is not None]
-        if not shown:
-            continue
-        drawn = True
-        means = [m for _, (m, _, _) in shown]
-        has_interval = any(low is not None for _, (_, low, _) in shown)
-        intervals = intervals or has_interval
-        yerr = (
-            [
-                [0.0 if low is None else m - low for _, (m, low, _) in shown],
-                [0.0 if high is None else high - m for _, (m, _, high) in shown],
-            ]
-            if has_interval
-            else None
-        )
-        ax.errorbar(
-            [px for px, _ in shown],
-            means,
-            yerr=yerr,
-            marker="o",
-            capsize=4,
-            label=y if hue is None else str(key),
-        )
-    if not drawn:
+        for v in sorted(groups, key=position.__getitem__):
+            point = _point(groups[v], y)
+            if point is not None:
+                points.setdefault(key, []).append((position[v], *point))
+    if not points:
         raise HosplogiError(f"no row has a value of y={y!r} (all None or NaN)")
-    if not numeric:
-        ax.set_xticks(range(len(xs)), labels=[str(v) for v in xs])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(f"{y} by {x}" + (" (mean, 95 % interval)" if intervals else ""))
-    if hue is not None:
-        ax.legend(title=hue)
+    with font_context():
+        ax = axes_for(ax, size=(7.0, 4.5))
+        intervals = False
+        for key, shown in points.items():
+            has_interval = any(low is not None for _, _, low, _ in shown)
+            intervals = intervals or has_interval
+            lower = [0.0 if low is None else m - low for _, m, low, _ in shown]
+            upper = [0.0 if high is None else high - m for _, m, _, high in shown]
+            ax.errorbar(
+                [px for px, *_ in shown],
+                [m for _, m, _, _ in shown],
+                yerr=[lower, upper] if has_interval else None,
+                marker="o",
+                capsize=4,
+                label=drawable(y if hue is None else str(key)),
+            )
+        if not numeric:
+            ax.set_xticks(range(len(xs)), labels=[drawable(str(v)) for v in xs])
+        elif len(xs) <= _TICKED:
+            ax.set_xticks(sorted(position.values()))
+        ax.set_xlabel(drawable(x))
+        ax.set_ylabel(drawable(y))
+        title = f"{y} by {x}" + (" (mean, 95 % interval)" if intervals else "")
+        ax.set_title(drawable(title))
+        if hue is not None:
+            ax.legend(title=drawable(hue))
     return ax
+
+
+_TICKED = 12  # up to this many numeric x values each get a tick of their own
+_Point = tuple[float, float, float | None, float | None]  # x position, mean, low, high
 
 
 def _records(records: Any) -> list[Mapping[str, Any]]:
