@@ -28,6 +28,7 @@ def plot_sweep(
     y: str,
     hue: str | None = None,
     ax: Axes | None = None,
+    label: str | None = None,
 ) -> Axes:
     """Draw measure `y` against lever `x`, one line per value of `hue`, with 95 % intervals.
 
@@ -51,6 +52,8 @@ def plot_sweep(
     hue : str, optional
         A column whose values split the rows into lines (and the legend).
     ax : matplotlib.axes.Axes, optional
+    label : str, optional
+        The legend label of the line when there is no `hue` (default: `y`).
 
     Returns
     -------
@@ -127,7 +130,7 @@ def plot_sweep(
                 yerr=[lower, upper] if has_interval else None,
                 marker="o",
                 capsize=4,
-                label=drawable(y if hue is None else str(key)),
+                label=drawable(str(key) if hue is not None else label or y),
             )
         if not numeric:
             ax.set_xticks(range(len(xs)), labels=[drawable(str(v)) for v in xs])
