@@ -288,3 +288,31 @@ def test_statement_equals_summing_order_cost_and_rows_sum_to_the_total(
     assert got == expected
     assert s.total.total == sum((r.total for r in s.rows), Decimal(0))
     assert s.total.charge == sum((r.charge or 0 for r in s.rows), Decimal(0))
+
+
+def test_a_cancelled_order_is_charged_no_fee() -> None:
+    prices = PriceList(entries=(PriceEntry(fee=Decimal(20), per_hour=Decimal(40)),))
+    dup = _report("WO-9").cancel(at=T0 + H, reason="duplicate")
+    cost = order_cost(dup, technicians=STAFF, rates=RATES, price_list=prices)
+    assert cost.charge == Decimal(0)
+    before = order_cost(dup, technicians=STAFF, rates=RATES, price_list=prices, at=T0)
+    assert before.charge == Decimal(20)
+
+
+def test_demo_section_receives_the_valve_resumes_wo_0303_and_shows_the_statement() -> None:
+    from hosplogi.cli._tour_costs import costs_section, demo_ledger
+    from hosplogi.cli.demo import demo_day, demo_technicians, end_of_day
+
+    orders, staff, now = demo_day(), demo_technicians(), end_of_day()
+    lines = costs_section(orders, staff, now)
+    text = "\n".join(lines)
+    assert "12:00 on hold for material and now in stock (001:385): none" in text
+    assert "13:45 on hold for material and now in stock (001:385): WO-0303" in text
+    assert "WO-0315 SEAL-AC2 × 1" in text
+    statement = department_statement(
+        orders, technicians=staff, rates=RATES, ledger=demo_ledger(), year=2026, month=3, at=now
+    )
+    ward5 = next(r for r in statement.rows if r.department == "Ward 5")
+    assert ward5.materials == Decimal("71.50")  # the valve 38.50 + six bottles of water 33.00
+    total_line = next(line for line in lines[-2].splitlines() if line.startswith("total"))
+    assert total_line.split()[1] == "20"

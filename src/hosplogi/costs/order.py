@@ -33,6 +33,7 @@ __all__ = [
     "CostKind",
     "CostLine",
     "OrderCost",
+    "cancelled",
     "cost_per_order",
     "order_cost",
     "person_us",
@@ -150,6 +151,11 @@ def time_on_site(order: WorkOrder, *, at: datetime | None = None) -> dict[str, t
     return {tid: us * _US for tid, us in person_us(order, at).items()}
 
 
+def cancelled(order: WorkOrder, at: datetime | None = None) -> bool:
+    """Whether `order` stands cancelled at `at` (CANCELLED is final: always the last event)."""
+    return order.status is Status.CANCELLED and (at is None or order.events[-1].at <= at)
+
+
 def _hours(us: int) -> str:
     return f"{us / 3_600_000_000:.2f} h"
 
@@ -257,6 +263,7 @@ def order_cost(
                 sum(on_site.values()),
                 parts[CostKind.MATERIALS],
                 parts[CostKind.VENDOR],
+                fee=not cancelled(order, at),
             )
         )
     return OrderCost(

@@ -254,7 +254,8 @@ class PriceEntry(FrozenModel):
     """What the service centre charges a department for an order (内部有偿服务, 004:437).
 
     ``charge = fee + per_hour × person-hours on site + materials × (1 + materials_markup) +
-    vendor charges`` (passed through at cost), each term rounded half up to the cent. `trade` and
+    vendor charges`` (passed through at cost), each term rounded half up to the cent; a
+    cancelled order is charged no fee. `trade` and
     `priority` left as None match any.
 
     Examples
@@ -320,8 +321,11 @@ class PriceList(FrozenModel):
         )
 
 
-def charge_cents(entry: PriceEntry, person_us: int, materials: int, vendor: int) -> int:
-    """The charge of an order in cents under `entry` (see :class:`PriceEntry`).
+def charge_cents(
+    entry: PriceEntry, person_us: int, materials: int, vendor: int, *, fee: bool = True
+) -> int:
+    """The charge of an order in cents under `entry` (see :class:`PriceEntry`); without the
+    fee when `fee` is False (a cancelled order pays only for what was done).
 
     Examples
     --------
@@ -331,4 +335,5 @@ def charge_cents(entry: PriceEntry, person_us: int, materials: int, vendor: int)
     """
     n, d = entry.materials_markup.as_integer_ratio()
     marked = materials + (2 * materials * n + d) // (2 * d)
-    return cents(entry.fee) + labour_cents(person_us, cents(entry.per_hour)) + marked + vendor
+    base = cents(entry.fee) if fee else 0
+    return base + labour_cents(person_us, cents(entry.per_hour)) + marked + vendor

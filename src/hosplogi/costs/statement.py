@@ -16,7 +16,7 @@ from typing import Protocol, Self
 from pydantic import NonNegativeInt, model_validator
 
 from hosplogi._types import FrozenModel, Money, require_aware, require_unique, shift, to_money
-from hosplogi.costs.order import person_us, vendor_cents_by_order
+from hosplogi.costs.order import cancelled, person_us, vendor_cents_by_order
 from hosplogi.costs.rates import (
     LabourRates,
     PriceEntry,
@@ -244,7 +244,7 @@ def department_statement(
             entry = prices.get(key)
             if entry is None:
                 entry = prices[key] = price_list.entry_for(o.trade, o.priority)
-            row[4] += charge_cents(entry, sum(on_site.values()), mat, ven)
+            row[4] += charge_cents(entry, sum(on_site.values()), mat, ven, fee=not cancelled(o, at))
     for dept, amount in direct.items():
         row = rows.setdefault(dept, [0, 0, 0, 0, 0])
         row[2] += amount
