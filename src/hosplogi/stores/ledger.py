@@ -38,6 +38,15 @@ from hosplogi.stores.units import (
 
 __all__ = ["KeyHistory", "Replay", "StockLedger"]
 
+_LINE_LIMIT = int(QUANTITY_LIMIT) * MICRO
+
+
+def _name(m: Movement) -> str:
+    """How error messages name a movement."""
+    return (
+        f"movement {m.id} ({m.kind.value} {m.quantity} × {m.sku} at {m.store}, {m.at.isoformat()})"
+    )
+
 
 class KeyHistory:
     """The balances of one (store, sku) after each movement that changed it (append-only)."""
@@ -108,7 +117,7 @@ class Replay:
         new.last = self.last
         return new
 
-    def _store(self, store: str, name: str, creates: bool) -> None:
+    def _store(self, store: str, m: Movement, creates: bool) -> None:
         if store in self.stores:
             return
         if self.declared is None and creates:
@@ -120,7 +129,7 @@ class Replay:
             if self.declared is not None
             else "opened by a RECEIVE or TRANSFER into it"
         )
-        raise HosplogiError(f"{name}: unknown store {store!r}; stores are {how} ({known})")
+        raise HosplogiError(f"{_name(m)}: unknown store {store!r}; stores are {how} ({known})")
 
     def _key(self, store: str, sku: str) -> KeyHistory:
         history = self.keys.get((store, sku))
@@ -130,23 +139,19 @@ class Replay:
 
     def apply(self, m: Movement) -> None:
         """Check `m` against the state and record it, or raise HosplogiError naming it."""
-        name = (
-            f"movement {m.id} ({m.kind.value} {m.quantity} × {m.sku} at {m.store}, "
-            f"{m.at.isoformat()})"
-        )
         if m.id in self.positions:
-            raise HosplogiError(f"{name}: duplicate movement id {m.id!r}; ids must be unique")
+            raise HosplogiError(f"{_name(m)}: duplicate movement id {m.id!r}; ids must be unique")
         item = self.items.get(m.sku)
         if item is None:
             known = ", ".join(sorted(self.items)[:8]) or "none"
-            raise HosplogiError(f"{name}: unknown sku {m.sku!r}; known items: {known}")
+            raise HosplogiError(f"{_name(m)}: unknown sku {m.sku!r}; known items: {known}")
         kind = m.kind
-        self._store(m.store, name, creates=kind is MovementKind.RECEIVE)
+        self._store(m.store, m, creates=kind is MovementKind.RECEIVE)
         if m.to_store is not None:
-            self._store(m.to_store, name, creates=True)
+            self._store(m.to_store, m, creates=True)
         if self.last is not None and m.at < self.last.at:
             raise HosplogiError(
-                f"{name}: out of time order; movement {self.last.id} before it is at "
+                f"{_name(m)}: out of time order; movement {self.last.id} before it is at "
                 f"{self.last.at.isoformat()}; movements must be in time order"
             )
         position = len(self.times)
@@ -155,11 +160,11 @@ class Replay:
         have, worth = key.on_hand
         value = 0
         if kind is MovementKind.RECEIVE or (kind is MovementKind.ADJUST and not m.loss):
-            value = self._value_in(m, name, key, q)
+            value = self._value_in(m, key, q)
             have, worth = have + q, worth + value
-            if have >= int(QUANTITY_LIMIT) * MICRO or worth >= CENT_LIMIT:
+            if have >= _LINE_LIMIT or worth >= CENT_LIMIT:
                 raise HosplogiError(
-                    f"{name}: the stock line would reach {as_quantity(have)} units worth "
+                    f"{_name(m)}: the stock line would reach {as_quantity(have)} units worth "
                     f"{as_money(worth)}; a line holds below {QUANTITY_LIMIT:,.0f} units and "
                     f"{MONEY_LIMIT:,.0f} in value"
                 )
@@ -167,7 +172,7 @@ class Replay:
         elif kind in AT_AVERAGE or kind is MovementKind.ADJUST:
             if q > have:
                 raise HosplogiError(
-                    f"{name}: stock below zero; on hand at {m.store} is {as_quantity(have)}"
+                    f"{_name(m)}: stock below zero; on hand at {m.store} is {as_quantity(have)}"
                 )
             value = share(worth, q, have)
             key.record(position, have - q, worth - value)
@@ -179,25 +184,26 @@ class Replay:
             elif kind is MovementKind.ISSUE:
                 self._issue(m, item, q, value)
         else:
-            value = self._back(m, name, item, key, q)
+            value = self._back(m, item, key, q)
         self.positions[m.id] = position
         self.times.append((m.at - EPOCH) // US)
         self.values.append(value)
         self.last = m
 
-    def _value_in(self, m: Movement, name: str, key: KeyHistory, q: int) -> int:
+    def _value_in(self, m: Movement, key: KeyHistory, q: int) -> int:
         if m.unit_cost is not None:
             n, d = m.unit_cost.as_integer_ratio()
             value = int((2 * q * n * 100 + MICRO * d) // (2 * MICRO * d))
             if value >= CENT_LIMIT:
                 raise HosplogiError(
-                    f"{name}: value {as_money(value)} is out of range; amounts lie below "
+                    f"{_name(m)}: value {as_money(value)} is out of range; amounts lie below "
                     f"{MONEY_LIMIT:,.0f}"
                 )
             return value
         if not key.last_qty:
             raise HosplogiError(
-                f"{name}: a stocktake gain of an item never valued at {m.store} needs a unit_cost"
+                f"{_name(m)}: a stocktake gain of an item never valued at {m.store} needs a "
+                "unit_cost"
             )
         return share(key.last_value, q, key.last_qty)
 
@@ -211,7 +217,7 @@ class Replay:
             self.due[target, m.sku] = self.due.get((target, m.sku), 0) + q
         self._index(m)
 
-    def _back(self, m: Movement, name: str, item: Item, key: KeyHistory, q: int) -> int:
+    def _back(self, m: Movement, item: Item, key: KeyHistory, q: int) -> int:
         """A RETURN (valued at its issue cost) or a HANDBACK (no stock, no value)."""
         target = m.cost_object
         assert target is not None  # checked by Movement
@@ -219,13 +225,13 @@ class Replay:
         if m.kind is MovementKind.HANDBACK:
             if not item.durable:
                 raise HosplogiError(
-                    f"{name}: only durable items (Item.durable) are handed back; {m.sku} is not"
+                    f"{_name(m)}: only durable items (Item.durable) are handed back; {m.sku} is not"
                 )
             due = self.due.get((target, m.sku), 0)
             if q > due:
                 raise HosplogiError(
-                    f"{name}: hands back more than the {as_quantity(due)} new {m.sku} issued to "
-                    f"{whom} and not yet matched by a return or a handback"
+                    f"{_name(m)}: hands back more than the {as_quantity(due)} new {m.sku} issued "
+                    f"to {whom} and not yet matched by a return or a handback"
                 )
             self.due[target, m.sku] = due - q
             self._index(m)
@@ -233,7 +239,7 @@ class Replay:
         pool = self.pools.get((target, m.sku), [0, 0])
         if q > pool[0]:
             raise HosplogiError(
-                f"{name}: returns more than was issued; {whom} holds {as_quantity(pool[0])} "
+                f"{_name(m)}: returns more than was issued; {whom} holds {as_quantity(pool[0])} "
                 f"of {m.sku} issued and not yet returned"
             )
         value = share(pool[1], q, pool[0])
