@@ -140,8 +140,10 @@ def _templates(rng: random.Random, n: int = 400) -> list[WorkOrder]:
     people = ["E01", "E02", "P01", "H01", "L01", "M01"]
     for i in range(n):
         t = month + timedelta(minutes=rng.randrange(30 * 24 * 60))
-        o = WorkOrder.report(id=f"T{i}", title="job", trade=rng.choice(["plumbing", "hvac"]),
-                             priority=rng.choice(list(Priority)), reported_at=t, location="L")  # fmt: skip
+        o = WorkOrder.report(
+            id=f"T{i}", title="job", trade=rng.choice(["plumbing", "hvac"]),
+            priority=rng.choice(list(Priority)), reported_at=t, location="L",
+        )  # fmt: skip
         o = o.dispatch(tuple(rng.sample(people, rng.randint(1, 2))), at=t + timedelta(minutes=5))
         o = o.start(at=t + timedelta(minutes=20))
         if rng.random() < 0.3:
