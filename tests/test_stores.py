@@ -557,3 +557,20 @@ def test_appending_one_by_one_equals_building_whole_and_json_round_trips(
     again = StockLedger.model_validate_json(ledger.model_dump_json())
     assert again == ledger
     assert stock(again, end) == stock(ledger, end)
+
+
+def test_a_stock_line_past_the_stated_bounds_is_refused_not_overflowed() -> None:
+    big = Decimal("999999999999")
+    ledger = StockLedger(
+        ITEMS, [rx("R1", "CABLE", big, "0"), rx("R2", "CABLE", big, "0", store="w")]
+    )
+    with pytest.raises(HosplogiError, match=r"T1.*a line holds below 1,000,000,000,000 units"):
+        ledger.append(mv("T1", "transfer", "CABLE", big, 1, to_store="w"))
+    with pytest.raises(HosplogiError, match=r"R3.*a line holds below"):
+        ledger.append(rx("R3", "CABLE", 1, "0", 1))
+
+
+def test_stocktake_counts_must_be_keyed_by_store_and_sku() -> None:
+    ledger = StockLedger(ITEMS, [rx("R1", "CABLE", 1, "1")])
+    with pytest.raises(HosplogiError, match=r"keyed by \(store, sku\), got 'CABLE'"):
+        stocktake(ledger, {"CABLE": Decimal(1)}, T0)  # type: ignore[dict-item]

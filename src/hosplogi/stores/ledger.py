@@ -48,6 +48,19 @@ def _name(m: Movement) -> str:
     )
 
 
+def _grow(m: Movement, key: KeyHistory, position: int, q: int, value: int) -> None:
+    """Record `q` units worth `value` cents coming into `key`, within the stated bounds."""
+    have, worth = key.on_hand
+    have, worth = have + q, worth + value
+    if have >= _LINE_LIMIT or worth >= CENT_LIMIT:
+        raise HosplogiError(
+            f"{_name(m)}: the stock line would reach {as_quantity(have)} units worth "
+            f"{as_money(worth)}; a line holds below {QUANTITY_LIMIT:,.0f} units and "
+            f"{MONEY_LIMIT:,.0f} in value"
+        )
+    key.record(position, have, worth)
+
+
 class KeyHistory:
     """The balances of one (store, sku) after each movement that changed it (append-only)."""
 
@@ -161,14 +174,7 @@ class Replay:
         value = 0
         if kind is MovementKind.RECEIVE or (kind is MovementKind.ADJUST and not m.loss):
             value = self._value_in(m, key, q)
-            have, worth = have + q, worth + value
-            if have >= _LINE_LIMIT or worth >= CENT_LIMIT:
-                raise HosplogiError(
-                    f"{_name(m)}: the stock line would reach {as_quantity(have)} units worth "
-                    f"{as_money(worth)}; a line holds below {QUANTITY_LIMIT:,.0f} units and "
-                    f"{MONEY_LIMIT:,.0f} in value"
-                )
-            key.record(position, have, worth)
+            _grow(m, key, position, q, value)
         elif kind in AT_AVERAGE or kind is MovementKind.ADJUST:
             if q > have:
                 raise HosplogiError(
@@ -178,9 +184,7 @@ class Replay:
             key.record(position, have - q, worth - value)
             if kind is MovementKind.TRANSFER:
                 assert m.to_store is not None  # checked by Movement
-                target = self._key(m.to_store, m.sku)
-                there, there_worth = target.on_hand
-                target.record(position, there + q, there_worth + value)
+                _grow(m, self._key(m.to_store, m.sku), position, q, value)
             elif kind is MovementKind.ISSUE:
                 self._issue(m, item, q, value)
         else:
@@ -247,8 +251,7 @@ class Replay:
         pool[1] -= value
         if item.durable:
             self.due[target, m.sku] = max(0, self.due.get((target, m.sku), 0) - q)
-        have, worth = key.on_hand
-        key.record(len(self.times), have + q, worth + value)
+        _grow(m, key, len(self.times), q, value)
         self._index(m)
         return value
 

@@ -18,6 +18,7 @@ from hosplogi._types import (
     Identifier,
     Instant,
     Money,
+    brief,
     require_aware,
     shift,
 )
@@ -447,6 +448,11 @@ def stocktake(
     cut = _cut(ledger, at)
     state = ledger.state
     out = []
+    for pair in counts:
+        if not (
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+        ):
+            raise HosplogiError(f"stocktake counts are keyed by (store, sku), got {brief(pair)}")
     for (store, sku), counted in sorted(counts.items()):
         ledger.item(sku)
         if store not in state.stores:
