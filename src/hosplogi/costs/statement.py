@@ -177,7 +177,8 @@ def department_statement(
     -----
     One pass over the orders and their events, one over the ledger's movements, in integer
     cents: equal to summing :func:`order_cost` per order (the tests check it), without building
-    a model per order. About a million orders in seconds (``benchmarks/bench_stores.py``).
+    a model per order: 200,000 orders in 7 s on a busy 2-core machine, 11.6x faster than the
+    loop (``benchmarks/bench_stores.py``).
 
     Examples
     --------
