@@ -51,6 +51,7 @@ def test_demo_tours_every_engine(capsys: pytest.CaptureFixture[str]) -> None:
         "sum 1,000.00 CNY",
         "Chain-of-custody audit",
         "Equipment reliability (hosplogi.assets",
+        "The month's statement so far",
     ):
         assert heading in out
 

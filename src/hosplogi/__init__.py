@@ -19,6 +19,8 @@ from hosplogi.calendars import *  # noqa: F403
 from hosplogi.calendars import __all__ as _calendars_all
 from hosplogi.contracts import *  # noqa: F403
 from hosplogi.contracts import __all__ as _contracts_all
+from hosplogi.costs import *  # noqa: F403
+from hosplogi.costs import __all__ as _costs_all
 from hosplogi.crews import *  # noqa: F403
 from hosplogi.crews import __all__ as _crews_all
 from hosplogi.errors import *  # noqa: F403
@@ -39,6 +41,8 @@ from hosplogi.simulation import *  # noqa: F403
 from hosplogi.simulation import __all__ as _simulation_all
 from hosplogi.sla import *  # noqa: F403
 from hosplogi.sla import __all__ as _sla_all
+from hosplogi.stores import *  # noqa: F403
+from hosplogi.stores import __all__ as _stores_all
 
 __version__ = "0.1.0"
 
@@ -57,4 +61,6 @@ __all__ = [
     *_contracts_all,
     *_simulation_all,
     *_safety_all,
+    *_stores_all,
+    *_costs_all,
 ]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from hosplogi.calendars import BusinessCalendar
 from hosplogi.cli._text import render_table
 from hosplogi.cli._tour_assets import assets_section
+from hosplogi.cli._tour_costs import costs_section
 from hosplogi.cli._tour_safety import safety_section
 from hosplogi.cli.demo import DEMO_DATE, DEMO_ZONE
 from hosplogi.contracts import (
@@ -349,6 +350,7 @@ TOUR = (
     maintenance_section,
     pay_section,
     assets_section,
+    costs_section,
     safety_section,
 )
 """The tour's sections in order; each takes (orders, technicians, now) and returns lines."""
