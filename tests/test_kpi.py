@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from tests.strategies_kpi import indicators, reciprocal_matrices, scorecards
 
 from hosplogi import (
@@ -970,7 +970,8 @@ def test_workload_points_split_relative_values_among_the_team() -> None:
 def test_workload_points_credit_the_completer_without_a_dispatch_and_skip_anonymous() -> None:
     table = WorkloadTable(values=(), default=RelativeValue(trade="any", points=1.0))
     anonymous = _done(_order("N"))
-    anonymous = anonymous.model_copy(update={"assignees": ()})
+    # a state no valid log reaches (model_copy now validates): pydantic's unvalidated copy
+    anonymous = BaseModel.model_copy(anonymous, update={"assignees": ()})
     pts = workload_points([anonymous], table, start=T0, end=YEAR_END, task_of=lambda o: o.trade)
     assert pts == {"T01": 1.0}
 

@@ -110,13 +110,28 @@ class FrozenModel(BaseModel):
         )
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """Copy as pydantic does, without the original's cached derived values.
+        """A copy; with `update`, a new model validated like any other (pydantic's would not be).
+
+        Pydantic's ``model_copy(update=...)`` sets the new values without validation, so a frozen
+        model could end up holding a mutable dict or a value its validators refuse. Here the
+        updated fields are validated with the rest, and a refusal is a ``ValidationError``.
 
         A ``functools.cached_property`` of a model (a calendar's interval arrays, a policy's
-        goals) lives in the instance ``__dict__`` beside the fields; a copy with other fields must
-        compute its own. The copy shares the set of its given field names.
+        goals) lives in the instance ``__dict__`` beside the fields; a copy must compute its own.
+        The copy shares the set of its given field names.
         """
-        copied = super().model_copy(update=update, deep=deep)
+        if update:
+            fields = type(self).model_fields
+            unknown = sorted(set(update) - set(fields))
+            if unknown:
+                raise HosplogiError(
+                    f"{type(self).__name__} has no field {', '.join(unknown)}; "
+                    f"fields: {', '.join(fields)}"
+                )
+            given = {k: self.__dict__[k] for k in self.model_fields_set if k in fields}
+            copied = type(self).model_validate({**given, **update})
+            return copied.model_copy(deep=True) if deep else copied
+        copied = super().model_copy(deep=deep)
         values = copied.__dict__
         for name in [k for k in values if k not in type(self).model_fields]:
             del values[name]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 
 from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
 from hosplogi.crews import SkillRequirement
@@ -368,7 +368,11 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
             update["assignees"] = event.assignees
         if event.priority is not None:
             update["priority"] = event.priority
-        return self.model_copy(update=update)
+        # The one new event was checked above; validating the copy would replay the whole log
+        # on every move (O(n)), so the lifecycle takes pydantic's unvalidated copy.
+        copied = BaseModel.model_copy(self, update=update)
+        copied.model_post_init(None)  # what validation would run last: share the fields set
+        return copied
 
     def _status_before_hold(self) -> Status:
         for i in range(len(self.events) - 1, 0, -1):
