@@ -31,3 +31,11 @@ def test_a_file_in_the_way_is_a_library_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(HosplogiError, match="cannot write the schemas"):
         write_schemas(blocker)
+
+
+def test_the_schema_command_writes_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hosplogi.cli import main
+
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    assert f"JSON Schemas to {tmp_path}" in capsys.readouterr().out
+    assert (tmp_path / "WorkOrder.schema.json").exists()

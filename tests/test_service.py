@@ -28,7 +28,10 @@ from hosplogi import (  # noqa: E402
     DeductionKind,
     DeductionRule,
     InspectionPlan,
+    LabourRates,
     MaintenancePlan,
+    Meter,
+    MeterReading,
     Problem,
     ServiceItem,
     SkillRequirement,
@@ -37,6 +40,9 @@ from hosplogi import (  # noqa: E402
     default_scorecard,
 )
 from hosplogi.cli._tour import demo_policy  # noqa: E402
+from hosplogi.cli._tour_assets import demo_register  # noqa: E402
+from hosplogi.cli._tour_costs import demo_ledger  # noqa: E402
+from hosplogi.cli._tour_safety import demo_drills, demo_plans, demo_waste  # noqa: E402
 from hosplogi.cli.demo import DEMO_DATE, DEMO_ZONE, demo_day, demo_technicians  # noqa: E402
 from hosplogi.service import ENDPOINTS, create_app  # noqa: E402
 
@@ -127,7 +133,58 @@ def samples() -> dict[str, dict[str, Any]]:
         Bid(vendor="V2", price=Decimal("90000"), scores={Criterion.SERVICE_QUALITY: 70}),
         Bid(vendor="V3", price=Decimal("95000"), scores={Criterion.SERVICE_QUALITY: 90}),
     )
+    meter = Meter(id="CH-1-kwh", asset_id="CH-1", kind="electricity_kwh")
+    readings = tuple(
+        MeterReading(meter_id=meter.id, at=START + timedelta(hours=h), value=100.0 + 7.5 * h)
+        for h in range(0, 48, 6)
+    )
+    register = demo_register()
+    rates = LabourRates.seed_defaults()
+    ledger = demo_ledger()
+    waste = demo_waste()
     return {
+        "assets/reliability": {
+            "register": register,
+            "orders": [o for o in orders if o.asset_id in {a.id for a in register.assets}],
+            "start": START - timedelta(days=30),
+            "end": NOW,
+        },
+        "assets/usage": {
+            "meter": meter,
+            "readings": readings,
+            "start": START + timedelta(hours=3),
+            "end": START + timedelta(hours=40),
+        },
+        "assets/energy-use": {
+            "register": register,
+            "meters": (meter,),
+            "readings": readings,
+            "start": START,
+            "end": START + timedelta(hours=40),
+        },
+        "stores/stock": {"ledger": ledger, "at": NOW},
+        "stores/reorder": {"ledger": ledger, "at": NOW},
+        "costs/order-cost": {
+            "order": orders[2],
+            "technicians": staff,
+            "rates": rates,
+            "ledger": ledger,
+        },
+        "costs/department-statement": {
+            "orders": orders,
+            "technicians": staff,
+            "rates": rates,
+            "ledger": ledger,
+            "year": 2026,
+            "month": 3,
+        },
+        "safety/drill-compliance": {"plans": demo_plans(), "drills": demo_drills(), "year": 2025},
+        "safety/audit-waste": {"handovers": waste, "now": NOW},
+        "safety/waste-totals": {
+            "handovers": waste,
+            "start": START - timedelta(days=7),
+            "end": NOW,
+        },
         "sla/evaluate": {"order": orders[0], "policy": policy, "now": NOW},
         "sla/evaluate-many": {"orders": orders, "policy": policy, "now": NOW},
         "sla/compliance": {"orders": orders, "policy": policy, "now": NOW, "by": "trade"},
@@ -185,7 +242,7 @@ def test_every_endpoint_has_a_sample() -> None:
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.path)
 def test_an_endpoint_answers_what_the_function_returns(client: httpx.Client, endpoint: Any) -> None:
     arguments = SAMPLES[endpoint.path]
-    body = json.loads(endpoint.request(**arguments).model_dump_json())
+    body = json.loads(endpoint.request(**arguments).model_dump_json(by_alias=True))
     response = client.post(f"/v1/{endpoint.path}", json=body)
     assert response.status_code == 200, response.text
     expected = as_json(endpoint.function(**arguments), endpoint.response_type())
@@ -294,3 +351,56 @@ def test_generated_requests_get_no_server_error_and_match_their_schema(
         case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
 
     run()
+
+
+def test_the_serve_command_runs_workers_with_a_token_from_the_environment() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "MY_TOKEN": TOKEN}
+    argv = [sys.executable, "-m", "hosplogi", "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(
+        [*argv, "--token-env", "MY_TOKEN"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = clock.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert server.poll() is None, "the server stopped"
+                assert clock.monotonic() < deadline, "the server did not start"
+                clock.sleep(0.2)
+        body = {"pool": "10", "shares": {"a": 1, "b": 1}}
+        assert httpx.post(f"{url}/v1/kpi/allocate", json=body).status_code == 401
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        answer = httpx.post(f"{url}/v1/kpi/allocate", json=body, headers=auth)
+        assert answer.json() == {"a": "5.00", "b": "5.00"}
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert TOKEN.encode() not in err  # never logged
+
+
+def test_serve_without_the_token_variable_is_refused() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hosplogi", "serve", "--token-env", "HOSPLOGI_NO_SUCH_VARIABLE"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "holds no token" in done.stderr

@@ -13,6 +13,7 @@ from hosplogi import __version__
 from hosplogi.cli.day import demo_lines
 from hosplogi.cli.simulate import simulate_lines
 from hosplogi.errors import HosplogiError
+from hosplogi.schemas import write_schemas
 from hosplogi.simulation.bounds import MAX_BEDS, MIN_BEDS, require_days, require_int, require_seed
 from hosplogi.simulation.policies import POLICY_NAMES
 
@@ -39,6 +40,9 @@ def _checked(check: Callable[[Any], object], convert: Callable[[str], Any]) -> C
 _beds = _checked(lambda v: require_int(v, "beds", MIN_BEDS, MAX_BEDS), int)
 _days = _checked(require_days, float)
 _seed = _checked(require_seed, int)
+_port = _checked(lambda v: require_int(v, "port", 0, 65_535), int)
+_workers = _checked(lambda v: require_int(v, "workers", 1, 64), int)
+_max_body = _checked(lambda v: require_int(v, "max-body", 1, 2**31), int)
 
 
 def _one_line(refused: HosplogiError | ValidationError) -> str:
@@ -78,7 +82,39 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TRADE",
         help="hand a trade to a vendor (settled monthly); repeatable",
     )
+    schema = commands.add_parser("schema", help="write the JSON Schema of every exported model")
+    schema.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    serve = commands.add_parser("serve", help="run the HTTP service (extra: hosplogi[service])")
+    serve.set_defaults(refuse=serve.error)
+    serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=_workers, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--token-env",
+        metavar="NAME",
+        help="environment variable holding the bearer token clients must send",
+    )
+    serve.add_argument("--max-body", type=_max_body, default=10_000_000, help="bytes per request")
+    serve.add_argument(
+        "--max-solve-seconds", type=float, default=30.0, help="wall time per solve (default 30)"
+    )
     return parser
+
+
+def _serve(args: argparse.Namespace) -> None:
+    try:
+        # the service is an optional extra: imported only when asked for
+        from hosplogi.service import serve
+    except ImportError as missing:
+        args.refuse(str(missing))
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        token_env=args.token_env,
+        max_body=args.max_body,
+        max_solve_seconds=args.max_solve_seconds,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,6 +134,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "demo":
         out = demo_lines()
+    elif args.command == "schema":
+        try:
+            written = write_schemas(args.out)
+        except HosplogiError as refused:
+            parser.error(_one_line(refused))
+        out = [f"wrote {len(written)} JSON Schemas to {args.out}"]
+    elif args.command == "serve":
+        try:
+            _serve(args)
+        except (HosplogiError, ValidationError) as refused:
+            args.refuse(_one_line(refused))
+        return 0
     else:
         try:
             out = simulate_lines(args.beds, args.days, args.seed, args.policy, args.outsource)

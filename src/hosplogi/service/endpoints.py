@@ -13,9 +13,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from hosplogi import contracts, inspections, kpi, maintenance, scheduling, sla
+from hosplogi import (
+    assets,
+    contracts,
+    costs,
+    inspections,
+    kpi,
+    maintenance,
+    safety,
+    scheduling,
+    sla,
+    stores,
+)
 from hosplogi.errors import HosplogiError
 from hosplogi.sla import SlaStatus
 
@@ -75,7 +86,10 @@ class Endpoint:
 
     def call(self, body: BaseModel, limits: Limits) -> Any:
         """Call the function with the validated body's fields as keyword arguments."""
-        arguments = {name: getattr(body, name) for name in type(body).model_fields}
+        arguments = {
+            field.alias or name: getattr(body, name)
+            for name, field in type(body).model_fields.items()
+        }
         if self.prepare is not None:
             arguments = self.prepare(arguments, limits)
         return self.function(**arguments)
@@ -103,10 +117,12 @@ def _request_model(endpoint: Endpoint) -> type[BaseModel]:
         if p.name in endpoint.exclude:
             continue
         default = ... if p.default is inspect.Parameter.empty else _wire_default(p.default)
-        fields[p.name] = (_on_the_wire(hints[p.name]), default)
+        # a parameter named like a model attribute (`register`) keeps its name on the wire
+        name = f"{p.name}_" if hasattr(BaseModel, p.name) else p.name
+        fields[name] = (_on_the_wire(hints[p.name]), Field(default, alias=p.name))
     return create_model(
         f"{endpoint.name}Request",
-        __config__=ConfigDict(extra="forbid", frozen=True),
+        __config__=ConfigDict(extra="forbid", frozen=True, populate_by_name=True),
         __doc__=f"The arguments of ``{endpoint.function.__qualname__}``.",
         **fields,
     )
@@ -132,5 +148,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("inspections/occurrences", inspections.occurrences),
     Endpoint("maintenance/due", maintenance.due),
     Endpoint("maintenance/generate-orders", maintenance.generate_orders),
+    Endpoint("assets/reliability", assets.reliability),
+    Endpoint("assets/usage", assets.usage),
+    Endpoint("assets/energy-use", assets.energy_use),
+    Endpoint("stores/stock", stores.stock),
+    Endpoint("stores/reorder", stores.reorder),
+    Endpoint("costs/order-cost", costs.order_cost),
+    Endpoint("costs/department-statement", costs.department_statement),
+    Endpoint("safety/drill-compliance", safety.drill_compliance),
+    Endpoint("safety/audit-waste", safety.audit_waste),
+    Endpoint("safety/waste-totals", safety.waste_totals),
 )
 """Every function the service offers, in the order of the OpenAPI document."""
