@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,24 @@ def test_demo_assignees_are_demo_technicians() -> None:
     for order in demo_day():
         for team in order.assignee_history:
             assert set(team) <= ids
+
+
+def test_demo_plot_saves_the_days_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--plot", str(tmp_path / "figs")]) == 0
+    assert "figures: " in capsys.readouterr().out
+    for name in ("plan.png", "scorecard.png", "compliance.png"):
+        assert (tmp_path / "figs" / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_simulate_plot_saves_a_figure_or_says_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["simulate", "--beds", "60", "--days", "1", "--seed", "2"]
+    assert main([*argv, "--plot", str(tmp_path / "run.png")]) == 0
+    assert (tmp_path / "run.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--plot", str(tmp_path / "missing" / "run.png")])
+    assert stopped.value.code == 2
+    assert "cannot write the figure" in capsys.readouterr().err

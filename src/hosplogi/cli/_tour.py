@@ -36,6 +36,7 @@ from hosplogi.inspections import (
 )
 from hosplogi.kpi import (
     RelativeValue,
+    ScorecardResult,
     WorkloadTable,
     allocate,
     default_scorecard,
@@ -45,7 +46,7 @@ from hosplogi.kpi import (
 )
 from hosplogi.maintenance import MaintenancePlan, check_minimum, generate_orders
 from hosplogi.orders import Priority, Status, WorkOrder
-from hosplogi.scheduling import assign, problem_from_orders, recommend, solve
+from hosplogi.scheduling import Problem, Schedule, assign, problem_from_orders, recommend, solve
 from hosplogi.sla import SlaPolicy, SlaTarget, compliance, evaluate
 
 __all__ = ["TOUR", "demo_policy"]
@@ -143,16 +144,23 @@ def dispatch_section(
     return out
 
 
-def plan_section(
-    orders: Sequence[WorkOrder], technicians: Sequence[Technician], now: datetime
-) -> list[str]:
+def tomorrows_plan(
+    orders: Sequence[WorkOrder], technicians: Sequence[Technician]
+) -> tuple[Problem, Schedule, datetime]:
+    """The open orders planned for tomorrow's 08:00–17:00 shift: problem, schedule, origin."""
     tomorrow = datetime.combine(DEMO_DATE + timedelta(days=1), time(8), DEMO_ZONE)
     shifts = {t.id: [(tomorrow, tomorrow + timedelta(hours=9))] for t in technicians}
     open_orders = [o for o in orders if o.status in (Status.REPORTED, Status.DISPATCHED)]
     problem = problem_from_orders(
         open_orders, technicians, now=tomorrow, policy=demo_policy(), shifts=shifts
     )
-    schedule = solve(problem, time_limit=None, iterations=300, seed=1)
+    return problem, solve(problem, time_limit=None, iterations=300, seed=1), tomorrow
+
+
+def plan_section(
+    orders: Sequence[WorkOrder], technicians: Sequence[Technician], now: datetime
+) -> list[str]:
+    problem, schedule, tomorrow = tomorrows_plan(orders, technicians)
     out = [
         "Tomorrow's plan for the open orders (hosplogi.scheduling.solve, 300 iterations, seed 1)"
     ]
@@ -170,9 +178,10 @@ def plan_section(
     return out
 
 
-def scorecard_section(
+def day_scorecard(
     orders: Sequence[WorkOrder], technicians: Sequence[Technician], now: datetime
-) -> list[str]:
+) -> tuple[ScorecardResult, dict[str, float]]:
+    """The day on the default scorecard, and the values measured from the orders."""
     start = datetime.combine(DEMO_DATE, time(0), DEMO_ZONE)
     measured = measures(
         orders, start=start, end=now, policy=demo_policy(), technicians=technicians,
@@ -181,7 +190,13 @@ def scorecard_section(
     )  # fmt: skip
     assumed = {"cost_per_order": 120.0, "pm_compliance": 96.0, "inspection_pass_rate": 92.0,
                "rectification_on_time": 100.0}  # fmt: skip
-    card = score(default_scorecard(), {**assumed, **measured}, strict=False)
+    return score(default_scorecard(), {**assumed, **measured}, strict=False), measured
+
+
+def scorecard_section(
+    orders: Sequence[WorkOrder], technicians: Sequence[Technician], now: datetime
+) -> list[str]:
+    card, measured = day_scorecard(orders, technicians, now)
     out = ["The day on the balanced scorecard (hosplogi.kpi, four perspectives of 001:453)"]
     rows = [[f"{p.value} {p.zh}", f"{v:.1f}"] for p, v in card.by_perspective.items()]
     rows.append(["total", f"{card.total:.1f}"])

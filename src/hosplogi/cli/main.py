@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from hosplogi import __version__
 from hosplogi.cli.day import demo_lines
-from hosplogi.cli.simulate import simulate_lines
+from hosplogi.cli.simulate import run_simulation, summary_lines
 from hosplogi.errors import HosplogiError
 from hosplogi.schemas import write_schemas
 from hosplogi.simulation.bounds import MAX_BEDS, MIN_BEDS, require_days, require_int, require_seed
@@ -63,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hosplogi {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("demo", help="walk a sample day of the service centre and print it")
+    demo = commands.add_parser("demo", help="walk a sample day of the service centre and print it")
+    demo.set_defaults(refuse=demo.error)
+    demo.add_argument(
+        "--plot", metavar="DIR", help="also save the day's figures into DIR (extra: plots)"
+    )
     sim = commands.add_parser("simulate", help="simulate a synthetic hospital and summarise it")
     sim.set_defaults(refuse=sim.error)
     sim.add_argument("--beds", type=_beds, default=800, help="hospital size (default 800)")
@@ -82,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TRADE",
         help="hand a trade to a vendor (settled monthly); repeatable",
     )
+    sim.add_argument("--plot", metavar="FILE.png", help="also save a figure (extra: plots)")
     schema = commands.add_parser("schema", help="write the JSON Schema of every exported model")
     schema.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     serve = commands.add_parser("serve", help="run the HTTP service (extra: hosplogi[service])")
@@ -99,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
         "--max-solve-seconds", type=float, default=30.0, help="wall time per solve (default 30)"
     )
     return parser
+
+
+def _figures(args: argparse.Namespace, draw: Callable[[Any], list[Any]]) -> list[Any]:
+    try:
+        # matplotlib is an optional extra: the figures are imported only when asked for
+        from hosplogi.cli import figures
+    except ImportError as missing:
+        args.refuse(f'--plot needs matplotlib: pip install "hosplogi[plots]" ({missing})')
+    try:
+        return draw(figures)
+    except HosplogiError as refused:
+        args.refuse(_one_line(refused))
+    raise AssertionError("unreachable")  # pragma: no cover - refuse exits
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -134,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "demo":
         out = demo_lines()
+        if args.plot:
+            saved = _figures(args, lambda figures: figures.demo_figures(args.plot))
+            out.append(f"figures: {', '.join(str(p) for p in saved)}")
     elif args.command == "schema":
         try:
             written = write_schemas(args.out)
@@ -148,8 +169,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     else:
         try:
-            out = simulate_lines(args.beds, args.days, args.seed, args.policy, args.outsource)
+            scenario, result = run_simulation(
+                args.beds, args.days, args.seed, args.policy, args.outsource
+            )
         except (HosplogiError, ValidationError) as refused:
             args.refuse(_one_line(refused))  # the simulate usage and status 2, as argparse does
+        out = summary_lines(scenario, result)
+        if args.plot:
+            saved = _figures(args, lambda figures: [figures.simulation_figure(result, args.plot)])
+            out.append(f"figure: {saved[0]}")
     sys.stdout.write("\n".join(out) + "\n")
     return 0

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from hosplogi import __version__
 from hosplogi.cli._text import render_table
 from hosplogi.orders import Priority
-from hosplogi.simulation import Hospital, Scenario, simulate
+from hosplogi.simulation import Hospital, Scenario, SimulationResult, simulate
 from hosplogi.simulation.parts import main_trade
 
-__all__ = ["simulate_lines"]
+__all__ = ["run_simulation", "simulate_lines", "summary_lines"]
 
 
 def _percent(value: float | None) -> str:
@@ -52,12 +52,35 @@ def simulate_lines(
     >>> lines[0].split(" — ")[1]
     'simulation of synthetic 40-bed hospital (seed 1)'
     """
-    out: list[str] = []
+    return summary_lines(*run_simulation(beds, days, seed, policy, outsource))
+
+
+def run_simulation(
+    beds: int, days: float, seed: int, policy: str, outsource: Sequence[str] = ()
+) -> tuple[Scenario, SimulationResult]:
+    """The run ``python -m hosplogi simulate`` reports: a synthetic hospital of `beds`.
+
+    Examples
+    --------
+    >>> scenario, result = run_simulation(beds=40, days=1, seed=1, policy="fifo")
+    >>> scenario.policy, result.summary.days
+    ('fifo', 1.0)
+    """
     hospital = Hospital.synthetic(beds=beds, seed=seed)
     scenario = Scenario.model_validate({"hospital": hospital, "policy": policy})
     for trade in outsource:
         scenario = scenario.outsourced(trade, vendor=f"V-{trade.upper()}")
     result = simulate(scenario, days=days, seed=seed, progress=_ProgressBar("simulating"))
+    return scenario, result
+
+
+def summary_lines(scenario: Scenario, result: SimulationResult) -> list[str]:
+    """The printed summary of a run of `scenario`, line by line."""
+    out: list[str] = []
+    hospital = scenario.hospital
+    policy = scenario.policy
+    days = result.summary.days
+    seed = result.summary.seed
     s = result.summary
     out.append(f"hosplogi {__version__} — simulation of {hospital.name}")
     out.append(
