@@ -546,3 +546,24 @@ def test_a_register_asset_counts_as_the_same_fund_asset(
     a = maintenance_fund(assets, on=on, spent=Decimal("1000"), people=["E1", "E2"])
     b = maintenance_fund(twins, on=on, spent=Decimal("1000"), people=["E1", "E2"])
     assert a == b
+
+
+# -- over HTTP: the service's request model is built from measures' signature -----------------
+
+
+def test_the_service_measures_endpoint_takes_a_register() -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from hosplogi.service import create_app
+
+    body = {
+        "orders": [o.model_dump(mode="json") for o in _orders()],
+        "start": T0.isoformat(),
+        "end": END.isoformat(),
+        "register": _register().model_dump(mode="json"),
+    }
+    got = TestClient(create_app()).post("/v1/kpi/measures", json=body)
+    assert got.status_code == 200
+    assert got.json()["mttr_hours"] == 4.0
