@@ -38,6 +38,7 @@ from hosplogi.kpi.pay import (
     RelativeValue,
     WorkloadTable,
     allocate,
+    fund_value,
     maintenance_fund,
     workload_points,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "allocate",
     "default_scorecard",
     "entropy_weights",
+    "fund_value",
     "maintenance_fund",
     "measures",
     "rate_change",

@@ -39,23 +39,32 @@ def _ind(
     )
 
 
-def default_scorecard(*, valid_from: date | None = None) -> Scorecard:
+def default_scorecard(*, valid_from: date | None = None, equipment: bool = False) -> Scorecard:
     """Return a default balanced scorecard for a hospital logistics (maintenance) department.
 
-    Sixteen indicators over the four perspectives of 001:453. Targets and floors are starting
-    points for a hospital to adjust (001:469); each indicator's `source` names the seed line or
-    standard it comes from. Indicators computed by :func:`measures` from work orders are marked
-    in ``docs/kpi.md``.
+    Sixteen indicators over the four perspectives of 001:453 (version 1); with `equipment`,
+    nineteen (version 2): the equipment register's (设备台账) availability of criticality-A
+    equipment and MTTR in 内部管理 internal management, electricity per bed-day in 能效
+    efficiency. Targets and floors are starting points for a hospital to adjust (001:469); each
+    indicator's `source` names the seed line or standard it comes from, or says that the figure
+    is an assumption. Indicators computed by :func:`measures` are marked in ``docs/kpi.md``.
 
     Parameters
     ----------
     valid_from : date, optional
         Stamped on the scorecard version.
+    equipment : bool
+        Whether the three equipment indicators (``availability_a``, ``mttr_hours``,
+        ``energy_per_bed_day``) are included; :func:`measures` computes them from a register,
+        meters and bed-days. Off by default so that every caller of the sixteen-indicator card
+        keeps a complete set of values.
 
     Returns
     -------
     Scorecard
-        Perspective weights: efficiency 0.25, service 0.30, internal 0.30, development 0.15.
+        Perspective weights: efficiency 0.25, service 0.30, internal 0.30, development 0.15;
+        every indicator weighs 1 within its perspective. Version ``"1"``, or ``"2"`` with
+        equipment.
 
     Examples
     --------
@@ -64,6 +73,8 @@ def default_scorecard(*, valid_from: date | None = None) -> Scorecard:
     ('报修完成率', 99.0)
     >>> sorted({i.rule.value for i in card.indicators})
     ['bands', 'deduction', 'linear']
+    >>> len(card.indicators), len(default_scorecard(equipment=True).indicators)
+    (16, 19)
     """
     eff, svc, intl, dev = (
         Perspective.EFFICIENCY,
@@ -71,7 +82,7 @@ def default_scorecard(*, valid_from: date | None = None) -> Scorecard:
         Perspective.INTERNAL,
         Perspective.DEVELOPMENT,
     )
-    indicators = (
+    indicators: tuple[Indicator, ...] = (
         # 能效 efficiency
         _ind("proactive_share", "Share of orders found proactively", "主动发现问题占比",
              eff, "%", 10, 0,
@@ -117,10 +128,39 @@ def default_scorecard(*, valid_from: date | None = None) -> Scorecard:
         _ind("multi_skill_index", "Multi-skill index (mean skills per technician)",
              "一专多能指数", dev, "skills", 3, 1, "002:61; 000:71; 003:349 (一专多能)"),
     )  # fmt: skip
+    if equipment:
+        indicators += _equipment_indicators()
     return Scorecard(
         name="hospital logistics balanced scorecard (hosplogi default)",
         indicators=indicators,
         perspective_weights={eff: 0.25, svc: 0.30, intl: 0.30, dev: 0.15},
         valid_from=valid_from,
-        version="1",
+        version="2" if equipment else "1",
     )
+
+
+def _equipment_indicators() -> tuple[Indicator, ...]:
+    """The register's indicators (issue 15); targets and floors are assumptions, stated so.
+
+    Availability and MTTR are technical indicators of how maintenance is run (EN 15341 groups
+    them apart from the economic ones), next to PM compliance and repeat repairs in 内部管理;
+    energy per bed-day is resource use, so 能效 (efficiency in place of finance, 001:453).
+    """
+    eff, intl = Perspective.EFFICIENCY, Perspective.INTERNAL
+    return (
+        _ind("energy_per_bed_day", "Electricity per occupied bed-day", "床日耗电量",
+             eff, "kWh", 50, 100,
+             "001:103, 004:145, 004:263 (节能降耗; yearly power bills summarised); per bed-day "
+             "as common practice (DOMAIN.md); target and floor: assumption (a large general "
+             "hospital uses some 50–100 kWh per bed-day), set from the hospital's own bills"),
+        _ind("availability_a", "Availability of criticality-A equipment", "A类关键设备可用率",
+             intl, "%", 99.5, 97,
+             "001:413 (medical-device repairs first); EN 15341 (availability = operating ÷ "
+             "(operating + downtime)); target and floor: assumption (life-critical equipment "
+             "down at most some 3.6 h a month at target, 22 h at the floor)"),
+        _ind("mttr_hours", "Mean time to repair (equipment)", "设备平均修复时间",
+             intl, "h", 4, 24,
+             "SMRP 3.5.2 (MTTR = repair time ÷ repair events); 003:237 (every service has a "
+             "time requirement); target and floor: assumption (back in service within a "
+             "4-hour resolution target; a day is the floor)"),
+    )  # fmt: skip

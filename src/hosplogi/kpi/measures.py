@@ -1,23 +1,41 @@
 """Operational indicator values computed from work-order histories (the first of the two calls).
 
-The public name :func:`measures` is re-exported by :mod:`hosplogi.kpi`.
+Besides the orders, :func:`measures` reads what else the caller has: an SLA policy, the staff,
+the equipment register with its meters and readings (:mod:`hosplogi.assets`), labour rates and
+the stock ledger (:mod:`hosplogi.costs`), the preventive-maintenance plans
+(:mod:`hosplogi.maintenance`). The public name :func:`measures` is re-exported by
+:mod:`hosplogi.kpi`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from hosplogi._types import brief, require_aware, require_finite, require_non_negative, to_money
+from hosplogi.assets import (
+    AssetRegister,
+    Criticality,
+    Meter,
+    MeterKind,
+    MeterReading,
+    energy_use,
+    reliability_report,
+)
+from hosplogi.costs import LabourRates, VendorCharge, cost_per_order
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import Action, Source, Status, WorkOrder
+from hosplogi.maintenance import MaintenancePlan, pm_compliance
+from hosplogi.orders import Action, Event, Source, Status, WorkOrder
 from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
+from hosplogi.stores import StockLedger
 
 __all__ = ["measures"]
 
 _PROACTIVE = frozenset(s for s in Source if s.is_proactive)
+_HOUR = timedelta(hours=1)
 
 
 def _pct(num: int, den: int) -> float | None:
@@ -57,6 +75,16 @@ def measures(
     repeat_window: timedelta = timedelta(days=30),
     satisfied_at: int = 4,
     certificate_rules: Mapping[str, str] = CERTIFICATE_RULES,
+    register: AssetRegister | None = None,
+    meters: Iterable[Meter] = (),
+    readings: Iterable[MeterReading] = (),
+    bed_days: float | None = None,
+    unknown_assets: Literal["raise", "ignore"] = "raise",
+    rates: LabourRates | None = None,
+    ledger: StockLedger | None = None,
+    vendor_charges: Iterable[VendorCharge] = (),
+    plans: Iterable[MaintenancePlan] = (),
+    pm_grace: Literal["plan", "smrp"] = "plan",
 ) -> dict[str, float]:
     """Compute the default scorecard's operational indicators for the period ``[start, end)``.
 
@@ -91,6 +119,30 @@ def measures(
     certificate_rules : mapping of str to str
         Skill → certificate kind that skill needs (持证上岗), as in
         :meth:`hosplogi.crews.Technician.may_work`.
+    register : AssetRegister, optional
+        The equipment register (设备台账): ``availability_a`` and ``mttr_hours`` from
+        :func:`hosplogi.assets.reliability_report` of the orders, by criticality.
+    meters, readings : iterables of Meter and MeterReading
+        The meters and their readings: electricity for ``energy_per_bed_day``, and the meter
+        rules of `plans`.
+    bed_days : float, optional
+        Occupied bed-days of the period (above zero) → ``energy_per_bed_day``; needs `register`.
+    unknown_assets : {"raise", "ignore"}
+        With a register, what to do about corrective orders naming an asset the register lacks:
+        refuse them (naming the first few) or leave them out of the equipment indicators.
+    rates : LabourRates, optional
+        Labour rates: ``cost_per_order`` from :func:`hosplogi.costs.cost_per_order` (labour on
+        site + materials from `ledger` + `vendor_charges`) instead of `cost`.
+    ledger : StockLedger, optional
+    vendor_charges : iterable of VendorCharge
+        Materials and vendor charges for `rates`.
+    plans : iterable of MaintenancePlan
+        With plans, ``pm_compliance`` is :func:`hosplogi.maintenance.pm_compliance` of the plans'
+        occurrences due in the period (an occurrence whose order was never raised counts as
+        missed), read at `end`, with the orders as the history.
+    pm_grace : {"plan", "smrp"}
+        The grace of plan-based PM compliance: each plan's `tolerance`, or the SMRP rule (the due
+        date + 1 day or + 20 % of the frequency, at most 28 days). ``"smrp"`` needs `plans`.
 
     Returns
     -------
@@ -109,7 +161,8 @@ def measures(
           such order reported within `repeat_window` before / orders with an asset.
         - ``pm_compliance``, ``rectification_on_time``: preventive / inspection-raised orders
           completed by their ``due_at`` (or by `end` when they have none) / those due by `end`
-          or completed; a cancelled one counts as not done.
+          or completed; a cancelled one counts as not done. With `plans`, PM compliance is
+          plan-based instead (see `plans`, `pm_grace`).
         - ``proactive_share``: orders from rounds, inspections or preventive plans / all orders.
         - ``inspection_pass_rate``, ``complaints_per_1000``, ``cost_per_order``,
           ``labour_cost_per_head``, ``training_hours_per_head``: from the optional inputs.
@@ -117,17 +170,32 @@ def measures(
           on the last day of the period in every licensed skill they have / technicians with a
           licensed skill.
         - ``multi_skill_index``: mean number of skills per technician (一专多能).
+        - ``availability_a``: 100 × availability (operating ÷ (operating + downtime), EN 15341)
+          of the register's criticality-A equipment in service; requires `register`.
+        - ``mttr_hours``: downtime ÷ failures over all the register's equipment, in hours (SMRP
+          3.5.2); requires `register` and a failure.
+        - ``energy_per_bed_day``: electricity (kWh) of the register's meters ÷ `bed_days`;
+          requires `register`, `bed_days` and an electricity meter.
+        - ``cost_per_order`` with `rates`: the mean :func:`hosplogi.costs.order_cost` of the
+          orders completed by `end`.
 
     Raises
     ------
     HosplogiError
         If `start` or `end` is naive or ``end <= start``, money is given as float or negative, a
-        count is negative or not finite, or `satisfied_at` is not 1–5.
+        count is negative or not finite, `satisfied_at` is not 1–5, both `cost` and `rates` are
+        given, `ledger` or `vendor_charges` come without `rates`, `bed_days` comes without
+        `register` or is not above zero, ``pm_grace="smrp"`` comes without `plans`, or (with
+        ``unknown_assets="raise"``) a corrective order names an asset the register lacks; and
+        whatever the engines called refuse (a reading out of order, a person without a rate …).
 
     Notes
     -----
     One pass over each order's events, no model is built, O(N log N) for the repeat-repair sort;
-    about a million orders in a few seconds (see ``benchmarks/bench_kpi.py``).
+    about a million orders in a few seconds (see ``benchmarks/bench_kpi.py``). A register adds
+    one more pass (:func:`~hosplogi.assets.reliability_report`), meters O(readings), `rates` one
+    :func:`~hosplogi.costs.order_cost` per completed order, `plans` the plans' occurrences in
+    the period (bounded as in :func:`~hosplogi.maintenance.due`).
 
     Examples
     --------
@@ -150,6 +218,21 @@ def measures(
     require_non_negative(repeat_window, "repeat_window")
     if isinstance(satisfied_at, bool) or satisfied_at not in (1, 2, 3, 4, 5):
         raise HosplogiError(f"satisfied_at must be a rating from 1 to 5, got {satisfied_at!r}")
+    beds = _check_sources(register, bed_days, unknown_assets, cost, rates, ledger, pm_grace)
+    charges = list(vendor_charges)
+    if charges and rates is None:
+        raise HosplogiError(
+            "vendor_charges are costed only with rates; give rates=LabourRates(...)"
+        )
+    plan_list = list(plans)
+    if pm_grace == "smrp" and not plan_list:
+        raise HosplogiError(
+            "pm_grace='smrp' needs plans: the SMRP grace depends on each plan's frequency"
+        )
+    staff = list(technicians)
+    keep = register is not None or rates is not None  # reliability and costs read them again
+    order_list: Sequence[WorkOrder] = list(orders) if keep else ()
+    pm_orders: list[WorkOrder] = []
 
     complete, reject, verify = Action.COMPLETE, Action.REJECT, Action.VERIFY
     preventive, inspection, cancelled_status = (
@@ -164,7 +247,7 @@ def measures(
     in_sla: list[WorkOrder] = []
     want_sla = policy is not None
 
-    for o in orders:
+    for o in order_list if keep else orders:
         rep = o.reported_at
         if rep >= end:
             continue
@@ -179,6 +262,8 @@ def measures(
         asset = o.asset_id
         if asset is not None and source is not preventive and not is_cancelled:
             history.setdefault(asset, []).append((rep, rep >= start))
+        if plan_list and source is preventive:
+            pm_orders.append(_as_of(o, events, status))
         if rep < start:
             continue
         n += 1
@@ -189,11 +274,7 @@ def measures(
         elif status.is_done:
             done += 1
         if want_sla and not is_cancelled:
-            in_sla.append(
-                o
-                if events is o.events
-                else o.model_copy(update={"events": events, "status": status})
-            )
+            in_sla.append(_as_of(o, events, status))
         done_at: datetime | None = None
         first: Action | None = None
         for e in events:
@@ -274,8 +355,25 @@ def measures(
     money = _amount(cost, "cost")
     if money is not None and done:
         result["cost_per_order"] = money / done
+    if rates is not None:
+        result["cost_per_order"] = cost_per_order(
+            order_list, technicians=staff, rates=rates, start=start, end=end, ledger=ledger,
+            vendor_charges=charges,
+        )  # fmt: skip
+    meter_list, reading_list = list(meters), list(readings)
+    if plan_list:
+        pm = pm_compliance(
+            plan_list, start, end, pm_orders, now=end, grace=pm_grace, readings=reading_list,
+            meters=meter_list,
+        )  # fmt: skip
+        result["pm_compliance"] = pm.rate if pm.due else None
+    if register is not None:
+        result.update(_equipment(register, order_list, start, end, repeat_window, unknown_assets))
+        if beds is not None:
+            result["energy_per_bed_day"] = _electricity(
+                register, meter_list, reading_list, start, end, beds
+            )
 
-    staff = list(technicians)
     heads = len(staff)
     labour = _amount(labour_cost, "labour_cost")
     if labour is not None and heads:
@@ -297,3 +395,97 @@ def measures(
                 )
         result["licensed_rate"] = _pct(licensed, needing)
     return {k: v for k, v in result.items() if v is not None}
+
+
+def _as_of(order: WorkOrder, events: tuple[Event, ...], status: Status) -> WorkOrder:
+    """The order as it stood when its log ended with `events` (no re-validation)."""
+    if events is order.events:
+        return order
+    return order.model_copy(update={"events": events, "status": status})
+
+
+def _check_sources(
+    register: AssetRegister | None,
+    bed_days: float | None,
+    unknown_assets: str,
+    cost: Decimal | None,
+    rates: LabourRates | None,
+    ledger: StockLedger | None,
+    pm_grace: str,
+) -> float | None:
+    """Check the optional inputs fit together; return the bed-days as a float (or None)."""
+    if unknown_assets not in ("raise", "ignore"):
+        raise HosplogiError(f"unknown_assets must be 'raise' or 'ignore', got {unknown_assets!r}")
+    if pm_grace not in ("plan", "smrp"):
+        raise HosplogiError(f"pm_grace must be 'plan' or 'smrp', got {pm_grace!r}")
+    if cost is not None and rates is not None:
+        raise HosplogiError(
+            "give cost (the period's total) or rates (each order costed), not both: both fill "
+            "cost_per_order"
+        )
+    if ledger is not None and rates is None:
+        raise HosplogiError("a ledger is costed only with rates; give rates=LabourRates(...)")
+    if bed_days is None:
+        return None
+    if register is None:
+        raise HosplogiError(
+            "bed_days needs register (and the electricity meters and readings) for "
+            "energy_per_bed_day"
+        )
+    beds = _count(bed_days, "bed_days")
+    if not beds:
+        raise HosplogiError(f"bed_days is {brief(bed_days)}; give a number above zero")
+    return beds
+
+
+def _equipment(
+    register: AssetRegister,
+    orders: Sequence[WorkOrder],
+    start: datetime,
+    end: datetime,
+    repeat_window: timedelta,
+    unknown_assets: str,
+) -> dict[str, float]:
+    """``availability_a`` and ``mttr_hours`` from the reliability of the register's equipment."""
+    report = reliability_report(
+        register, orders, start=start, end=end, by="criticality", repeat_window=repeat_window
+    )
+    if report.unknown_orders and unknown_assets == "raise":
+        shown = ", ".join(report.unknown_assets[:5])
+        more = len(report.unknown_assets) - 5
+        raise HosplogiError(
+            f"{len(report.unknown_orders)} corrective order(s) (first {report.unknown_orders[0]}) "
+            f"name asset(s) not in the register: {shown}{f' and {more} more' if more > 0 else ''}"
+            "; add them to the register, or pass unknown_assets='ignore' to leave those orders "
+            "out of availability_a and mttr_hours"
+        )
+    out: dict[str, float] = {}
+    for row in report.rows:
+        if row.key == Criticality.A.value:
+            out["availability_a"] = 100.0 * row.availability
+    failures = sum(row.failures for row in report.rows)
+    if failures:
+        downtime = sum((row.downtime for row in report.rows), timedelta(0))
+        out["mttr_hours"] = downtime / _HOUR / failures
+    return out
+
+
+def _electricity(
+    register: AssetRegister,
+    meters: Sequence[Meter],
+    readings: Sequence[MeterReading],
+    start: datetime,
+    end: datetime,
+    bed_days: float,
+) -> float | None:
+    """Electricity (kWh) of the register's meters in ``[start, end)`` per bed-day."""
+    kinds = energy_use(register, meters, readings, start=start, end=end, by="kind")
+    power = [e for e in kinds if e.kind is MeterKind.ELECTRICITY_KWH]
+    if not power:
+        return None
+    if power[0].unit != "kWh":
+        raise HosplogiError(
+            f"electricity meters count in {power[0].unit!r}; energy_per_bed_day is in kWh, so "
+            "give the meters unit='kWh'"
+        )
+    return power[0].quantity / bed_days

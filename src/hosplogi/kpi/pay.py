@@ -25,6 +25,7 @@ from hosplogi._types import (
     require_unique,
     to_money,
 )
+from hosplogi.assets import LOCATION_CATEGORIES, Asset, AssetRegister
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, WorkOrder
 
@@ -34,6 +35,7 @@ __all__ = [
     "RelativeValue",
     "WorkloadTable",
     "allocate",
+    "fund_value",
     "maintenance_fund",
     "workload_points",
 ]
@@ -364,8 +366,46 @@ def _fraction(value: Decimal | str | int, name: str, lo: Decimal, hi: Decimal) -
     return d
 
 
+def fund_value(asset: FundAsset | Asset, on: date) -> Decimal | None:
+    """The purchase value `asset` brings to the maintenance fund on `on`, or None if none.
+
+    A :class:`FundAsset` counts when :meth:`FundAsset.eligible`. A register
+    :class:`~hosplogi.assets.Asset` counts when it is equipment (not a site, building, floor or
+    room), in service on `on` and :meth:`~hosplogi.assets.Asset.fund_eligible` (self-repairable,
+    out of warranty); such an asset must have a `purchase_value`.
+
+    Raises
+    ------
+    HosplogiError
+        If an eligible register asset has no purchase value, or `asset` is neither type.
+
+    Examples
+    --------
+    >>> lift = Asset(id="LIFT-3", name="Ward lift 3", category="lift",
+    ...              purchase_value="600000", warranty_until=date(2025, 6, 30))
+    >>> fund_value(lift, date(2026, 1, 1)), fund_value(lift, date(2025, 1, 1))
+    (Decimal('600000.00'), None)
+    """
+    if isinstance(asset, FundAsset):
+        return asset.purchase_value if asset.eligible(on) else None
+    if not isinstance(asset, Asset):
+        raise HosplogiError(
+            f"assets must be FundAsset or hosplogi.assets.Asset records, got {type(asset).__name__}"
+        )
+    if asset.category in LOCATION_CATEGORIES or not asset.in_service(on):
+        return None
+    if not asset.fund_eligible(on):
+        return None
+    if asset.purchase_value is None:
+        raise HosplogiError(
+            f"asset {asset.id} is self-repairable and out of warranty on {on} but has no "
+            "purchase_value; give its purchase value (or self_repairable=False) to settle the fund"
+        )
+    return asset.purchase_value
+
+
 def maintenance_fund(
-    assets: Iterable[FundAsset],
+    assets: Iterable[FundAsset | Asset] | AssetRegister,
     *,
     on: date,
     spent: Decimal,
@@ -384,7 +424,10 @@ def maintenance_fund(
 
     Parameters
     ----------
-    assets : iterable of FundAsset
+    assets : iterable of FundAsset or Asset, or an AssetRegister
+        Fund lines, or the equipment register's assets (设备台账): equipment in service on `on`,
+        self-repairable and out of warranty counts at its `purchase_value` (see
+        :func:`fund_value`); sites, buildings, floors and rooms do not count.
     on : date
         The day eligibility is judged (usually the first day of the fund year).
     spent : Decimal
@@ -407,7 +450,8 @@ def maintenance_fund(
     ------
     HosplogiError
         If `rate` is outside 3–5 %, money is given as float or negative, `people` is empty or
-        repeats a name, or `shares` names someone not in `people`.
+        repeats a name, `shares` names someone not in `people`, or an eligible register asset
+        has no purchase value.
 
     Examples
     --------
@@ -423,6 +467,16 @@ def maintenance_fund(
     >>> f.overrun, f.deduction_pool, f.deductions
     (Decimal('1000.00'), Decimal('500.00'), {'E1': Decimal('166.67'), 'E2': Decimal('166.67'), \
 'M1': Decimal('166.66')})
+
+    The register's assets count the same way (the building is not equipment):
+
+    >>> register = AssetRegister([Asset(id="B1", name="Ward block", category="building"),
+    ...     Asset(id="CH-1", name="Chiller 1", category="chiller", parent="B1",
+    ...           purchase_value="800000")])
+    >>> f = maintenance_fund(register, on=date(2026, 1, 1), spent=Decimal("26000"),
+    ...                      people=["E1", "E2", "M1"])
+    >>> f.assets, f.fund
+    (('CH-1',), Decimal('32000.00'))
     """
     with money_context():
         r = _fraction(rate, "rate", Decimal("0.03"), Decimal("0.05"))
@@ -442,8 +496,9 @@ def maintenance_fund(
                     f"shares name {', '.join(strangers)}, who are not among people "
                     f"({', '.join(names)})"
                 )
-        eligible = [a for a in assets if a.eligible(on)]
-        value = sum((a.purchase_value for a in eligible), Decimal(0))
+        lines = assets.assets if isinstance(assets, AssetRegister) else assets
+        counted = [(a.id, v) for a in lines if (v := fund_value(a, on)) is not None]
+        value = sum((v for _, v in counted), Decimal(0))
         fund = (value * r).quantize(CENT, rounding=ROUND_HALF_UP)
         surplus = max(fund - cost, Decimal(0))
         overrun = max(cost - fund, Decimal(0))
@@ -470,5 +525,5 @@ def maintenance_fund(
             deduction_pool=deduction_pool,
             bonuses=bonuses,
             deductions=deductions,
-            assets=tuple(a.id for a in eligible),
+            assets=tuple(i for i, _ in counted),
         )
