@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,8 +15,38 @@ from hosplogi.cli.day import demo_lines
 from hosplogi.cli.simulate import run_simulation, summary_lines
 from hosplogi.errors import HosplogiError
 from hosplogi.schemas import write_schemas
+from hosplogi.simulation import SimulationResult
 from hosplogi.simulation.bounds import MAX_BEDS, MIN_BEDS, require_days, require_int, require_seed
 from hosplogi.simulation.policies import POLICY_NAMES
+
+try:  # the figures need the `plots` extra (matplotlib); the command line says so when asked
+    from hosplogi.cli.figures import demo_figures, simulation_figure
+except ImportError as _missing:  # pragma: no cover - exercised only without the extra
+    _NO_PLOTS = f'--plot needs matplotlib: pip install "hosplogi[plots]" ({_missing})'
+
+    def demo_figures(folder: str | Path) -> list[Path]:
+        raise HosplogiError(_NO_PLOTS)
+
+    def simulation_figure(result: SimulationResult, path: str | Path) -> Path:
+        raise HosplogiError(_NO_PLOTS)
+
+
+try:  # the HTTP service needs the `service` extra (FastAPI, uvicorn)
+    from hosplogi.service import serve
+except ImportError as _missing:  # pragma: no cover - exercised only without the extra
+    _NO_SERVICE = str(_missing)
+
+    def serve(
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        workers: int = 1,
+        token_env: str | None = None,
+        max_body: int = 10_000_000,
+        max_solve_seconds: float = 30,
+    ) -> None:
+        raise HosplogiError(_NO_SERVICE)
+
 
 __all__ = ["main"]
 
@@ -106,25 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _figures(args: argparse.Namespace, draw: Callable[[Any], list[Any]]) -> list[Any]:
-    try:
-        # matplotlib is an optional extra: the figures are imported only when asked for
-        from hosplogi.cli import figures
-    except ImportError as missing:
-        args.refuse(f'--plot needs matplotlib: pip install "hosplogi[plots]" ({missing})')
-    try:
-        return draw(figures)
-    except HosplogiError as refused:
-        args.refuse(_one_line(refused))
-    raise AssertionError("unreachable")  # pragma: no cover - refuse exits
-
-
 def _serve(args: argparse.Namespace) -> None:
-    try:
-        # the service is an optional extra: imported only when asked for
-        from hosplogi.service import serve
-    except ImportError as missing:
-        args.refuse(str(missing))
     serve(
         host=args.host,
         port=args.port,
@@ -153,7 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         out = demo_lines()
         if args.plot:
-            saved = _figures(args, lambda figures: figures.demo_figures(args.plot))
+            try:
+                saved = demo_figures(args.plot)
+            except HosplogiError as refused:
+                args.refuse(_one_line(refused))
             out.append(f"figures: {', '.join(str(p) for p in saved)}")
     elif args.command == "schema":
         try:
@@ -176,7 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.refuse(_one_line(refused))  # the simulate usage and status 2, as argparse does
         out = summary_lines(scenario, result)
         if args.plot:
-            saved = _figures(args, lambda figures: [figures.simulation_figure(result, args.plot)])
-            out.append(f"figure: {saved[0]}")
+            try:
+                figure = simulation_figure(result, args.plot)
+            except HosplogiError as refused:
+                args.refuse(_one_line(refused))
+            out.append(f"figure: {figure}")
     sys.stdout.write("\n".join(out) + "\n")
     return 0
