@@ -478,233 +478,171 @@ def parameters(name: str) -> list[str]:
     ]
 
 
-# -- cases that still escape, in modules other helpers are reworking ----------------------------
+# -- cases that still escape ---------------------------------------------------------------------
+# First those in modules other helpers are reworking (sla, tables, scheduling, kpi, maintenance,
+# simulation), then those left in this helper's modules.
 # (function, parameter) -> (the extremes that escape, separated by spaces; what escapes). Each entry
 # runs as a strict xfail: once none of its extremes escapes, the xfail fails the run until the
 # entry is removed here (and the main test covers the extremes again).
-KNOWN: dict[tuple[str, str], tuple[str, str]] = {
-    ("AssetRegister.children", "asset_id"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("AssetRegister.descendants", "asset_id"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("AssetRegister.path", "asset_id"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("Technician.may_work", "requirement"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'skill'",
-    ),
-    ("WorkOrder.dispatch", "assignees"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("WorkOrder.hold", "reason"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "ValueError: None is not a valid HoldReason",
-    ),
-    ("WorkOrder.reprioritize", "priority"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "ValueError: None is not a valid Priority",
-    ),
+KNOWN_ELSEWHERE: dict[tuple[str, str], tuple[str, str]] = {
     ("ahp", "labels"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("ahp_hierarchy", "criteria"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("ahp_hierarchy", "groups"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {1:1,'1':3} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {1:1,'1':3} [[nan]] "
+        "object",
         "TypeError: 'NoneType'...'",
     ),
     ("ahp_scorecard", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'perspectives'",
     ),
     ("ahp_scorecard", "indicator_matrices"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'get'; ValueError: 'x'...'",
     ),
     ("allocate", "shares"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] [[nan]] object",
+        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 abc "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] [[nan]] object",
         "TypeError: 'bool'...'; AttributeError: 'str'...'items'",
     ),
     ("assign", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("assign", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("assign", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'get'",
     ),
     ("assign_report", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("assign_report", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("assign_report", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'get'",
     ),
-    ("audit_waste", "handovers"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
     ("check_minimum", "plan"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'timezone'",
     ),
     ("check_minimum", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("check_minimum", "times"): (
-        "empty-str long-str abc Decimal-NaN naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "empty-str long-str abc Decimal-NaN naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: '<'...'str' and 'int'; InvalidOperation: [<class '...'>]",
     ),
     ("completions", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'last_at'",
     ),
     ("compliance", "now"): (
         "year1+14 year9999-14",
         "OverflowError: date value out of range",
     ),
-    ("consumption", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("cost_of_maintenance_ratio", "assets"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("cost_per_order", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'reported_at'",
-    ),
-    ("cost_per_order", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("cost_per_order", "rates"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'rate_of'",
-    ),
-    ("cost_per_order", "ledger"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'bool'...'state'",
-    ),
-    ("cost_per_order", "vendor_charges"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'order_id'",
-    ),
-    ("department_statement", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("department_statement", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("department_statement", "rates"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'cents_by_id'",
-    ),
-    ("department_statement", "ledger"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'bool'...'state'",
-    ),
-    ("department_statement", "vendor_charges"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'order_id'",
-    ),
-    ("department_statement", "budgets"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {1:1,'1':3} [[nan]] object",
-        "AttributeError: 'bool'...'items'; TypeError: '<'...'int' and 'str'",
-    ),
-    ("department_statement", "price_list"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'bool'...'entry_for'",
-    ),
-    ("department_statement", "unassigned"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: '<'...'NoneType' and 'str'",
-    ),
-    ("department_statement", "total_label"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("drill_compliance", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("drill_compliance", "drills"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("drill_inspection", "drill"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'corrective_actions'",
-    ),
-    ("drill_rectification_orders", "drill"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'corrective_actions'",
-    ),
-    ("drill_rectification_orders", "due_after"): (
-        "timedelta.max 999999999-days",
-        "OverflowError: date value out of range",
-    ),
     ("due", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("due", "end"): (
         "year9999-14 datetime.max",
-        "due(end=year9999-14) ran past 10.0 s; due(end=datetime.max) ran past 10.0 s",
+        "due(end=year9999-14) took 5 s; due(end=datetime.max) took 6 s",
     ),
     ("due", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
-    ("due", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'meter_id'",
-    ),
-    ("due", "meters"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("energy_use", "register"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: argument of type 'NoneType' is not iterable",
-    ),
-    ("energy_use", "meters"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("energy_use", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'meter_id'",
-    ),
     ("entropy_weights", "matrix"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {1:1,'1':3} object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {1:1,'1':3} object",
         "TypeError: 'NoneType'...'",
     ),
     ("entropy_weights", "higher_is_better"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("evaluate", "now"): (
@@ -715,72 +653,71 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
         "year1+14 year9999-14",
         "OverflowError: date value out of range",
     ),
-    ("findings", "inspection"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'failed_items'",
-    ),
-    ("findings", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'reference'",
-    ),
-    ("findings", "reinspections"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'follow_up_of'",
-    ),
     ("generate_orders", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("generate_orders", "end"): (
         "year9999-14 datetime.max",
-        "generate_orders(end=year9999-14) ran past 10.0 s; generate_orders(end=datetime.max) ran past 10.0 s",
+        "generate_orders(end=year9999-14) ran past 10.0 s; "
+        "generate_orders(end=datetime.max) ran past 10.0 s",
     ),
     ("generate_orders", "existing"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("generate_orders", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: Value after * must be an iterable, not NoneType",
     ),
-    ("generate_orders", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'meter_id'",
-    ),
-    ("generate_orders", "meters"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("issued", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("issued", "order_id"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("issued", "department"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
     ("load_mspsp", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: expected str, bytes or os.PathLike object, not NoneType",
     ),
     ("maintenance_fund", "assets"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'eligible'",
     ),
     ("maintenance_fund", "people"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("maintenance_fund", "shares"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] {1:1,'1':3} [[nan]] object",
+        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] [None] {1:1,'1':3} [[nan]] "
+        "object",
         "TypeError: 'bool'...'; AttributeError: 'str'...'get'",
     ),
     ("measures", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'reported_at'",
     ),
     ("measures", "end"): (
@@ -788,251 +725,172 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
         "OverflowError: date value out of range",
     ),
     ("measures", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'skills'",
     ),
     ("measures", "inspection_results"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("measures", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: argument of type 'NoneType' is not iterable",
     ),
-    ("meter_series", "meters"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("meter_series", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'meter_id'",
-    ),
-    ("missed_inspections", "plan"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'tolerance'",
-    ),
-    ("missed_inspections", "inspections"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'plan_id'",
-    ),
-    ("missed_inspections", "end"): (
-        "year9999-14 datetime.max",
-        "missed_inspections(end=year9999-14) took 4 s; missed_inspections(end=datetime.max) took 3 s",
-    ),
-    ("missing_handbacks", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("occurrences", "plan"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'rrule'",
-    ),
-    ("occurrences", "end"): (
-        "year9999-14 datetime.max",
-        "occurrences(end=year9999-14) took 4 s; occurrences(end=datetime.max) took 3 s",
-    ),
-    ("order_cost", "order"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'events'",
-    ),
-    ("order_cost", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("order_cost", "rates"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'rate_of'",
-    ),
-    ("order_cost", "ledger"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'bool'...'state'",
-    ),
-    ("order_cost", "vendor_charges"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'order_id'",
-    ),
-    ("order_cost", "price_list"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'bool'...'entry_for'",
-    ),
     ("pm_compliance", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("pm_compliance", "end"): (
         "year9999-14 datetime.max",
-        "pm_compliance(end=year9999-14) ran past 10.0 s; pm_compliance(end=datetime.max) ran past 10.0 s",
+        "pm_compliance(end=year9999-14) took 7 s; pm_compliance(end=datetime.max) took 7 s",
     ),
     ("pm_compliance", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
-    ("pm_compliance", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'meter_id'",
-    ),
-    ("pm_compliance", "meters"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
     ("problem_from_orders", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'status'",
     ),
     ("problem_from_orders", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'skills'",
     ),
     ("problem_from_orders", "shifts"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min "
+        "datetime.max date.min date.max timedelta.max timedelta.min "
+        "999999999-days -1-second object",
         "TypeError: argument of type 'bool' is not iterable",
     ),
     ("problem_from_orders", "busy_until"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min "
+        "datetime.max date.min date.max timedelta.max timedelta.min "
+        "999999999-days -1-second object",
         "TypeError: argument of type 'bool' is not iterable",
     ),
     ("problem_from_orders", "weights"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; KeyError: <Priority.ROUTINE: 'routine'>",
     ),
     ("problem_from_orders", "statuses"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [[nan]] object",
         "TypeError: 'NoneType'...'",
     ),
     ("problem_from_orders", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'get'",
     ),
-    ("rank_bids", "bids"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'vendor'",
-    ),
-    ("rank_bids", "weights"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
-        "AttributeError: 'NoneType'...'items'",
-    ),
     ("recommend", "order"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'location'",
     ),
     ("recommend", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
     ),
     ("recommend", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'get'",
     ),
-    ("rectification_orders", "inspection"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'results'",
-    ),
-    ("rectification_orders", "critical_due_after"): (
-        "timedelta.max 999999999-days",
-        "OverflowError: date value out of range",
-    ),
-    ("reliability", "register"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'assets'",
-    ),
-    ("reliability", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
-    ),
-    ("reliability_report", "register"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'assets'",
-    ),
-    ("reliability_report", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
-    ),
-    ("reorder", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'item'",
-    ),
-    ("reorder", "on_order"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] [[nan]] object",
-        "AttributeError: 'bool'...'items'",
-    ),
-    ("returned", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("returned", "order_id"): (
-        "[] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]]",
-        "TypeError: unhashable type: 'list'",
-    ),
-    ("schemas.write_schemas", "out"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: expected str, bytes or os.PathLike object, not NoneType",
-    ),
     ("score", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'perspectives'",
     ),
     ("score_many", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'perspectives'",
     ),
     ("score_many", "units"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'items'",
     ),
-    ("settle", "contract"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'start'",
-    ),
-    ("settle", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "inspections"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "headcount"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "complaints"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle_year", "contract"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'year_end'",
-    ),
-    ("settle_year", "settlements"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
     ("solve", "problem"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'tasks'",
     ),
     ("solve", "time_limit"): (
         "10**400 -10**400",
         "OverflowError: int too large to convert to float",
     ),
-    ("stock", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("stocktake", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("stocktake", "counts"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'items'",
-    ),
     ("tables.events_table", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("tables.iter_parquet_batches", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: Argument 'source' must not be None",
     ),
     ("tables.iter_parquet_batches", "batch_size"): (
@@ -1040,7 +898,11 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
         "OverflowError: Python int too large to convert to C long",
     ),
     ("tables.iter_parquet_tables", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: Argument 'source' must not be None",
     ),
     ("tables.iter_parquet_tables", "batch_size"): (
@@ -1048,23 +910,41 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
         "OverflowError: Python int too large to convert to C long",
     ),
     ("tables.orders_table", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("tables.read_parquet", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: Expected a path-like, list of path-likes or a list of Datase",
     ),
     ("tables.read_parquet_tables", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: Expected a path-like, list of path-likes or a list of Datase",
     ),
     ("tables.write_parquet", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: 'NoneType'...'",
     ),
     ("tables.write_parquet", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
         "TypeError: Unable to write to object of type: <class 'NoneType'>",
     ),
     ("tables.write_parquet", "row_group_size"): (
@@ -1072,66 +952,301 @@ KNOWN: dict[tuple[str, str], tuple[str, str]] = {
         "ValueError: Stop argument for islice() must be None or an integer: 0 <= ",
     ),
     ("team_for", "requirements"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'NoneType'...'count'",
     ),
     ("team_for", "candidates"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: object of type 'NoneType' has no len(); AttributeError: 'str'...'may_work'",
     ),
     ("team_for", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
+        "object",
         "AttributeError: 'NoneType'...'get'",
     ),
-    ("time_on_site", "order"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'events'",
-    ),
     ("trend", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'indicators'",
     ),
     ("trend", "current"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: argument of type 'NoneType' is not iterable",
     ),
     ("trend", "previous"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
         "TypeError: argument of type 'NoneType' is not iterable",
     ),
-    ("usage", "readings"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("waiting_for_stock", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'events'",
-    ),
-    ("waiting_for_stock", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("waste_totals", "handovers"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
     ("workload_points", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'NoneType'...'; AttributeError: 'str'...'events'",
     ),
     ("workload_points", "table"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
         "AttributeError: 'NoneType'...'lookup'",
     ),
     ("workload_points", "task_of"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
         "TypeError: 'bool'...'",
     ),
     ("workload_points", "quality"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max date.min date.max timedelta.max timedelta.min 999999999-days -1-second [None] [[nan]] object",
-        "TypeError: 'bool'...'; ValueError: dictionary update sequence element #0 has length 1; 2 is req",
+        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] [[nan]] object",
+        "TypeError: 'bool'...'; ValueError: dictionary update sequence element "
+        "#0 has length 1; 2 is req",
     ),
 }
+
+# What still escapes in this helper's own modules: functions whose own argument checks are pinned by
+# tests (so `checked` cannot guard them) and that do not yet check every argument's type.
+KNOWN_HERE: dict[tuple[str, str], tuple[str, str]] = {
+    ("audit_waste", "handovers"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
+        "TypeError: 'NoneType'...'",
+    ),
+    ("consumption", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("cost_of_maintenance_ratio", "assets"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
+    ),
+    ("cost_per_order", "rates"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("cost_per_order", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("department_statement", "rates"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("department_statement", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("drill_compliance", "plans"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
+        "TypeError: 'NoneType'...'",
+    ),
+    ("drill_compliance", "drills"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
+        "TypeError: 'NoneType'...'",
+    ),
+    ("energy_use", "register"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("issued", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("missing_handbacks", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("order_cost", "rates"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("order_cost", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("reliability", "register"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "AttributeError: 'NoneType'...'assets'",
+    ),
+    ("reliability", "orders"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
+    ),
+    ("reliability_report", "register"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "AttributeError: 'NoneType'...'assets'",
+    ),
+    ("reliability_report", "orders"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
+    ),
+    ("reorder", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("returned", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("schemas.write_schemas", "out"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
+        "{1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError: expected str, bytes or os.PathLike object, not NoneType",
+    ),
+    ("settle", "contract"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "AttributeError: 'NoneType'...'start'",
+    ),
+    ("settle", "orders"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
+    ),
+    ("settle", "inspections"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
+    ),
+    ("settle", "headcount"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
+    ),
+    ("settle", "complaints"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
+    ),
+    ("settle_year", "contract"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "AttributeError: 'NoneType'...'year_end'",
+    ),
+    ("settle_year", "settlements"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
+        "TypeError: 'NoneType'...'",
+    ),
+    ("stock", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("stocktake", "ledger"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
+        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
+        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "AttributeError: 'NoneType'...'state'",
+    ),
+    ("stocktake", "counts"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "empty-str Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'items'",
+    ),
+    ("waiting_for_stock", "orders"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
+        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
+        "{x:naive} [[nan]] object",
+        "TypeError: 'NoneType'...'; AttributeError: 'str'...'events'",
+    ),
+    ("waiting_for_stock", "ledger"): (
+        "{1:1,'1':3}",
+        "TypeError: keywords must be strings",
+    ),
+    ("waste_totals", "handovers"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
+        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
+        "datetime.min datetime.max date.min date.max timedelta.max "
+        "timedelta.min 999999999-days -1-second object",
+        "TypeError: 'NoneType'...'",
+    ),
+}
+
+KNOWN = {**KNOWN_ELSEWHERE, **KNOWN_HERE}
 
 
 def call(name: str, parameter: str, label: str, bound: float = BOUND_SECONDS) -> str | None:
