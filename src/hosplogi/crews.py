@@ -28,7 +28,15 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import FrozenDict, FrozenModel, Identifier, Level, require_unique
+from hosplogi._types import (
+    FrozenDict,
+    FrozenModel,
+    Identifier,
+    Level,
+    brief,
+    require_unique,
+)
+from hosplogi.errors import HosplogiError
 
 __all__ = [
     "CERTIFICATE_RULES",
@@ -183,6 +191,11 @@ class Technician(FrozenModel):
         >>> t.may_work(SkillRequirement(skill="electrical"), on=date(2026, 3, 2))
         False
         """
+        if not isinstance(requirement, SkillRequirement):
+            raise HosplogiError(
+                f"requirement must be a SkillRequirement, got {type(requirement).__name__} "
+                f"{brief(requirement)}"
+            )
         if not self.can_fill(requirement):
             return False
         kind = certificate_rules.get(requirement.skill)

@@ -48,9 +48,11 @@ from hosplogi._types import (
     FrozenModel,
     Identifier,
     Instant,
+    checked,
     require_aware,
     require_non_negative,
     require_unique,
+    shift,
 )
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Source, Status, WorkOrder
@@ -319,6 +321,7 @@ YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY [type=value_error, ..
         return self
 
 
+@checked
 def occurrences(plan: InspectionPlan, start: datetime, end: datetime) -> list[datetime]:
     """Planned times of `plan` in ``[start, end)``: sorted, unique, in the plan's zone.
 
@@ -353,6 +356,7 @@ def occurrences(plan: InspectionPlan, start: datetime, end: datetime) -> list[da
     return recurrence.expand(plan.rrule, plan.start, plan.timezone, start, end)
 
 
+@checked
 def missed_inspections(
     plan: InspectionPlan,
     inspections: Iterable[Inspection],
@@ -399,6 +403,7 @@ def _reference(inspection_id: str, code: str) -> str:
     return f"{inspection_id}#{code}"
 
 
+@checked
 def rectification_orders(
     inspection: Inspection,
     *,
@@ -445,7 +450,11 @@ def rectification_orders(
                 note=note,
                 description=note or "",
                 source=Source.INSPECTION,
-                due_at=inspection.at + (critical_due_after if item.critical else due_after),
+                due_at=shift(
+                    inspection.at,
+                    critical_due_after if item.critical else due_after,
+                    name="due time: inspection time",
+                ),
                 reference=ref,
             )
         )
@@ -506,6 +515,7 @@ _ORDER_STAGE = {
 }
 
 
+@checked
 def findings(
     inspection: Inspection,
     *,

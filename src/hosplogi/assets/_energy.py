@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Literal
 
-from hosplogi._types import Finite, FrozenModel, require_aware
+from hosplogi._types import Finite, FrozenModel, checked, require_aware
 from hosplogi.assets._meters import Meter, MeterKind, MeterReading, meter_series
 from hosplogi.assets._register import AssetRegister
 from hosplogi.errors import HosplogiError
@@ -45,6 +45,7 @@ class EnergyUse(FrozenModel):
     meters: int = 1
 
 
+@checked
 def energy_use(
     register: AssetRegister,
     meters: Iterable[Meter],

@@ -12,7 +12,15 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from hosplogi._types import Finite, FrozenModel, Identifier, Instant, require_aware, require_unique
+from hosplogi._types import (
+    Finite,
+    FrozenModel,
+    Identifier,
+    Instant,
+    checked,
+    require_aware,
+    require_unique,
+)
 from hosplogi.errors import HosplogiError
 
 __all__ = ["Meter", "MeterKind", "MeterReading", "MeterSeries", "meter_series", "usage"]
@@ -433,6 +441,7 @@ def _curve(
     return at, cum
 
 
+@checked
 def usage(meter: Meter, readings: Iterable[MeterReading], start: datetime, end: datetime) -> float:
     """Consumption of `meter` in ``[start, end)``, from its readings.
 
@@ -482,6 +491,7 @@ zeroed meter with reset=True
     return MeterSeries(meter, readings).usage(start, end)
 
 
+@checked
 def meter_series(
     meters: Iterable[Meter], readings: Iterable[MeterReading]
 ) -> dict[str, MeterSeries]:

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 from pydantic import model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money, require_unique
+from hosplogi._types import FrozenModel, Identifier, Money, brief, require_unique
 from hosplogi.errors import HosplogiError
 
 __all__ = ["LOCATION_CATEGORIES", "Asset", "AssetRegister", "Criticality"]
@@ -203,7 +203,7 @@ class AssetRegister(FrozenModel):
         return {k: tuple(v) for k, v in found.items()}
 
     def __contains__(self, asset_id: object) -> bool:
-        return asset_id in self._by_id
+        return isinstance(asset_id, str) and asset_id in self._by_id
 
     def __len__(self) -> int:
         return len(self.assets)
@@ -221,10 +221,10 @@ class AssetRegister(FrozenModel):
         >>> AssetRegister([Asset(id="P1", name="Pump", category="pump")]).asset("P1").name
         'Pump'
         """
-        found = self._by_id.get(asset_id)
+        found = self._by_id.get(asset_id) if isinstance(asset_id, str) else None
         if found is None:
             raise HosplogiError(
-                f"asset {asset_id!r} is not in the register ({len(self.assets)} assets)"
+                f"asset {brief(asset_id)} is not in the register ({len(self.assets)} assets)"
             )
         return found
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from hosplogi._types import (
     FrozenModel,
     NonNegativeInt,
+    checked,
     require_aware,
     require_non_negative,
 )
@@ -107,6 +108,7 @@ class ReliabilityReport(FrozenModel):
         return not self.unknown_orders
 
 
+@checked
 def smrp_grace(frequency: timedelta) -> timedelta:
     """The grace after a PM's due date within which it still counts as done on time (SMRP).
 

@@ -17,6 +17,7 @@ from hosplogi._types import (
     FrozenModel,
     Identifier,
     Money,
+    checked,
     money_context,
     require_unique,
 )
@@ -119,6 +120,7 @@ def _weights(weights: Mapping[str, float]) -> tuple[float, dict[Criterion, float
     return price, criteria
 
 
+@checked
 def rank_bids(
     bids: Iterable[Bid], weights: Mapping[str, float], *, shortlist: int = 3
 ) -> list[BidResult]:

@@ -14,7 +14,7 @@ from typing import Self
 
 from pydantic import model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money, require_aware, shift
+from hosplogi._types import FrozenModel, Identifier, Money, checked, require_aware, shift
 from hosplogi.costs.rates import (
     LabourRates,
     PriceList,
@@ -132,6 +132,7 @@ def person_us(order: WorkOrder, at: datetime | None = None) -> dict[str, int]:
     return out
 
 
+@checked
 def time_on_site(order: WorkOrder, *, at: datetime | None = None) -> dict[str, timedelta]:
     """Time each technician spent on site on `order` (IN_PROGRESS spans, holds excluded).
 
@@ -160,6 +161,7 @@ def _hours(us: int) -> str:
     return f"{us / 3_600_000_000:.2f} h"
 
 
+@checked
 def order_cost(
     order: WorkOrder,
     *,
@@ -278,6 +280,7 @@ def order_cost(
     )
 
 
+@checked
 def cost_per_order(
     orders: Iterable[WorkOrder],
     *,

@@ -15,7 +15,15 @@ from typing import Protocol, Self
 
 from pydantic import NonNegativeInt, model_validator
 
-from hosplogi._types import FrozenModel, Money, require_aware, require_unique, shift, to_money
+from hosplogi._types import (
+    FrozenModel,
+    Money,
+    checked,
+    require_aware,
+    require_unique,
+    shift,
+    to_money,
+)
 from hosplogi.costs.order import cancelled, person_us, vendor_cents_by_order
 from hosplogi.costs.rates import (
     LabourRates,
@@ -125,6 +133,7 @@ def _month(year: int, month: int, timezone: str) -> tuple[datetime, datetime]:
     return first, after
 
 
+@checked
 def department_statement(
     orders: Iterable[WorkOrder],
     *,

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Self
+from enum import Enum
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, require_aware
+from hosplogi._types import (
+    FrozenModel,
+    Identifier,
+    Instant,
+    NonNegativeInt,
+    brief,
+    require_aware,
+)
 from hosplogi.crews import SkillRequirement
 from hosplogi.errors import HosplogiError, TransitionError
 from hosplogi.orders.lifecycle import (
@@ -27,6 +35,18 @@ from hosplogi.orders.lifecycle import (
 )
 
 __all__ = ["WorkOrder"]
+
+
+_E = TypeVar("_E", bound=Enum)
+
+
+def _member(kind: type[_E], value: object, name: str) -> _E:
+    """`value` as a member of the enum `kind`, or a HosplogiError listing the accepted values."""
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        accepted = ", ".join(str(m.value) for m in kind)
+        raise HosplogiError(f"{name} must be one of {accepted}; got {brief(value)}") from None
 
 
 class WorkOrder(FrozenModel):
@@ -268,12 +288,17 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
         >>> o.dispatch(["T01", "T02"], at=t0).dispatch(["T03"], at=t0).assignee_history
         (('T01', 'T02'), ('T03',))
         """
-        names = tuple(assignees)
         if isinstance(assignees, str):
             raise HosplogiError(
                 f"assignees must be a sequence of technician ids, got the string {assignees!r}; "
                 f"write ({assignees!r},)"
             )
+        if not isinstance(assignees, Iterable):
+            raise HosplogiError(
+                f"assignees must be a sequence of technician ids, got "
+                f"{type(assignees).__name__} {brief(assignees)}"
+            )
+        names = tuple(assignees)
         return self._append(Action.DISPATCH, at, by=by, assignees=names)
 
     def start(self, *, at: datetime, by: str | None = None) -> Self:
@@ -284,7 +309,9 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
         self, reason: HoldReason, *, at: datetime, by: str | None = None, note: str | None = None
     ) -> Self:
         """Put the order on hold (挂起), e.g. awaiting material (001:385) or access."""
-        return self._append(Action.HOLD, at, by=by, note=note, hold_reason=HoldReason(reason))
+        return self._append(
+            Action.HOLD, at, by=by, note=note, hold_reason=_member(HoldReason, reason, "reason")
+        )
 
     def resume(self, *, at: datetime, by: str | None = None) -> Self:
         """End a hold; the order returns to the status it had before the hold."""
@@ -342,7 +369,7 @@ from REPORTED: DISPATCHED (dispatch), ON_HOLD (hold), CANCELLED (cancel), unchan
         >>> o.reprioritize(Priority.URGENT, at=t).priority
         <Priority.URGENT: 'urgent'>
         """
-        new = Priority(priority)
+        new = _member(Priority, priority, "priority")
         if new is self.priority:
             raise HosplogiError(
                 f"order {self.id} already has priority {new.name}; give a different priority"

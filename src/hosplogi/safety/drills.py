@@ -27,6 +27,7 @@ from hosplogi._types import (
     Instant,
     NonNegativeInt,
     brief,
+    checked,
     require_unique,
 )
 from hosplogi.errors import HosplogiError
@@ -405,6 +406,7 @@ def _shortfall(
     return each * len(periods) * len(slots), missing, tuple(short)
 
 
+@checked
 def drill_inspection(drill: Drill, *, location: str | None = None) -> Inspection:
     """Read `drill` as an inspection whose failed items are its corrective actions.
 
@@ -447,6 +449,7 @@ def drill_inspection(drill: Drill, *, location: str | None = None) -> Inspection
     )
 
 
+@checked
 def drill_rectification_orders(
     drill: Drill,
     *,

@@ -19,6 +19,7 @@ from hosplogi._types import (
     Instant,
     Money,
     brief,
+    checked,
     require_aware,
     shift,
 )
@@ -134,6 +135,7 @@ def _average(qty: int, cents: int) -> Decimal | None:
     return as_decimal(share(cents * 10**8, 1, qty), 4)
 
 
+@checked
 def stock(
     ledger: StockLedger, at: datetime, *, store: str | None = None, include_empty: bool = False
 ) -> list[StockLine]:
@@ -229,6 +231,7 @@ def _lines(
     return out
 
 
+@checked
 def issued(
     ledger: StockLedger,
     *,
@@ -257,6 +260,7 @@ def issued(
     return _lines(ledger, MovementKind.ISSUE, order_id, department, start, end)
 
 
+@checked
 def returned(
     ledger: StockLedger,
     *,
@@ -286,6 +290,7 @@ def returned(
     return _lines(ledger, MovementKind.RETURN, order_id, department, start, end)
 
 
+@checked
 def consumption(
     ledger: StockLedger, *, start: datetime | None = None, end: datetime | None = None
 ) -> Consumption:
@@ -337,6 +342,7 @@ def _totals(ledger: StockLedger, cut: int) -> dict[str, int]:
     return totals
 
 
+@checked
 def reorder(
     ledger: StockLedger, at: datetime, *, on_order: Mapping[str, Decimal] | None = None
 ) -> list[ReorderLine]:
@@ -485,6 +491,7 @@ def stocktake(
     return tuple(out)
 
 
+@checked
 def missing_handbacks(ledger: StockLedger, at: datetime) -> list[MissingHandback]:
     """Durable parts issued by `at` whose old part has not been handed back (以旧换新, 001:241).
 
