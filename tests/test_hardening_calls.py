@@ -292,6 +292,7 @@ def baselines(tmp: Path) -> dict[str, Baseline]:
                 "people": ["E1", "E2"],
             },
         ),
+        "fund_value": (h.fund_value, {"asset": fund_assets[0], "on": date(2026, 1, 1)}),
         "measures": (
             h.measures,
             {"orders": orders, "start": START, "end": NOW, "policy": policy, "technicians": staff},
