@@ -59,10 +59,12 @@ from hosplogi.scheduling.models import (
 )
 from hosplogi.scheduling.mspsp import load_mspsp
 from hosplogi.scheduling.orders import PRIORITY_WEIGHTS, problem_from_orders
+from hosplogi.scheduling.replan import CHANGE_PENALTY, replan
 from hosplogi.scheduling.solve import solve
 
 __all__ = [
     "ASSIGN_SEARCH_LIMIT",
+    "CHANGE_PENALTY",
     "PRIORITY_WEIGHTS",
     "AssignReport",
     "Entry",
@@ -77,6 +79,7 @@ __all__ = [
     "load_mspsp",
     "problem_from_orders",
     "recommend",
+    "replan",
     "solve",
     "team_for",
 ]
