@@ -313,6 +313,9 @@ def search(
 
     def consider(order: list[int], dec: Decoded, loose: frozenset[int]) -> None:
         sig = tuple(dec.starts)
+        if dec.missing and inst.unplaced_by_weight:
+            # partial schedules: which tasks are placed tells them apart (their starts are 0)
+            sig += tuple(i for i, ok in enumerate(dec.placed) if not ok)
         if sig in seen:
             return
         seen.add(sig)
