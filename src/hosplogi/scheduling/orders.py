@@ -117,7 +117,8 @@ def problem_from_orders(
             continue
         due_at = order.due_at
         if policy is not None:
-            clock_due = evaluate(order, policy, now).resolution.due_at
+            # an order reported after `now` (a release) is read at its report: no clock runs before
+            clock_due = evaluate(order, policy, max(now, order.reported_at)).resolution.due_at
             if clock_due is not None:
                 due_at = clock_due
         release = max(0, _minutes(order.reported_at - now, up=True))
