@@ -20,6 +20,7 @@ from hosplogi.scheduling import (
     recommend,
     solve,
 )
+from hosplogi.scheduling._cpsat import walks_exact
 from hosplogi.scheduling._decode import INF, next_free, next_free_travel
 from hosplogi.scheduling.solve import compile_problem
 from hosplogi.scheduling.travel import MAX_LOCATIONS, MAX_TRAVEL, check_travel
@@ -333,3 +334,22 @@ def test_a_busy_hospital_day_with_walks_has_no_violations() -> None:
     for objective in ("weighted_tardiness", "makespan"):
         s = solve(p, objective=objective, iterations=100, time_limit=None)  # type: ignore[arg-type]
         assert s.violations(p) == []
+
+
+def test_cp_sat_does_not_claim_optimal_when_walks_break_the_triangle_inequality() -> None:
+    pytest.importorskip("ortools")
+    detour = {"A": {"B": 1, "C": 20}, "B": {"C": 1}}  # A → C direct is slower than via B
+    p = Problem(
+        tasks=tuple(
+            Task(id=f"J{i}", duration=5, requirements=HVAC, location=where, due=0)
+            for i, where in enumerate("ABC")
+        ),
+        technicians=(Technician(id="X", skills={"hvac": 1}),),
+        travel=detour,
+    )
+    assert not walks_exact(compile_problem(p))
+    c = solve(p, backend="cp-sat", time_limit=10)
+    assert c.violations(p) == []
+    assert not c.proven_optimal
+    metric = p.model_copy(update={"travel": {"A": {"B": 1, "C": 2}, "B": {"C": 1}}})
+    assert walks_exact(compile_problem(metric))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from random import Random
 
 from hosplogi.scheduling._decode import (
@@ -292,6 +292,10 @@ def search(
     complete schedule was found, unless the instance prices unplaced tasks by weight
     (``allow_unplaced``): then the best partial schedule is returned.
 
+    With travel, the initial population also holds the priority rules' lists decoded without
+    walks and re-ordered by their starts (a walk-free plan's order): walking time makes the
+    rules' own lists leave work out of the shifts.
+
     When re-planning (the instance has anchors), a candidate is an activity list plus the set of
     anchored tasks it loosens (lets move); the first candidates keep every anchor or loosen
     them all, and a mutation loosens or re-anchors one task (a late one when there is one).
@@ -338,6 +342,14 @@ def search(
             if pool and out_of_time():
                 break
             consider(*run(lst, loose), loose)
+    if inst.travel is not None and not replanning:
+        # walks make the rules' lists leave work out of the shifts; the same lists decoded
+        # without walks, then taken in the order of their starts, are plan-aware seeds
+        seeds = _walk_free_orders(replace(inst, travel=None), objective)
+        for lst in seeds:
+            if out_of_time():
+                break
+            consider(*run(lst, keep_all), keep_all)
     n = len(inst.durations)
     # random lists fill the initial population
     attempts = 0
@@ -387,6 +399,17 @@ def search(
     if best[2].missing and not inst.unplaced_by_weight:
         return None
     return Result(best[1], best[2], done, not best[2].missing and best[0][1] <= bound)
+
+
+def _by_start(order: list[int], dec: Decoded) -> list[int]:
+    """`order` re-sorted by the starts of its decoding (placed tasks first; precedence-feasible)."""
+    pos = _positions(order)
+    return sorted(order, key=lambda i: (not dec.placed[i], dec.starts[i], pos[i]))
+
+
+def _walk_free_orders(flat: Instance, objective: str) -> list[list[int]]:
+    """The priority rules' lists decoded in `flat` (no travel), each re-ordered by its starts."""
+    return [_by_start(lst, decode(flat, lst, objective)) for lst in priority_lists(flat, objective)]
 
 
 def _task_to_loosen(anchored: list[int], inst: Instance, dec: Decoded, rng: Random) -> int:
