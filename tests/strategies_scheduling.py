@@ -8,6 +8,7 @@ from hosplogi import SkillRequirement, Technician
 from hosplogi.scheduling import Problem, Task
 
 SKILLS = ("electrical", "plumbing", "hvac")
+PLACES = ("Boiler house", "Ward 7", "ICU", "OR 4")
 
 
 @st.composite
@@ -33,9 +34,13 @@ def problems(
     max_techs: int = 5,
     windows: bool | None = None,
     max_duration: int = 20,
+    travel: bool = False,
 ) -> Problem:
     """A problem whose every task has a witness team, predecessors among earlier tasks, and
-    (optionally) shifts with gaps followed by a final window long enough for any serial plan."""
+    (optionally) shifts with gaps followed by a final window long enough for any serial plan.
+
+    With `travel`, tasks get one of a few locations (or none) and the problem a travel matrix
+    (any non-negative minutes, not necessarily symmetric or metric) and a default."""
     techs = draw(technician_lists(max_size=max_techs))
     n = draw(st.integers(0, max_tasks))
     tasks = []
@@ -65,12 +70,21 @@ def problems(
                 due=draw(st.none() | st.integers(-5, 80)),
                 weight=draw(st.sampled_from((0.0, 1.0, 2.5, 4.0))),
                 predecessors=tuple(preds),
+                location=draw(st.none() | st.sampled_from(PLACES)) if travel else None,
             )
         )
+    matrix = None
+    default = 0
+    if travel:
+        matrix = {
+            a: {b: draw(st.integers(0, 15)) for b in PLACES if b != a and draw(st.booleans())}
+            for a in PLACES
+        }
+        default = draw(st.integers(0, 10))
     use_windows = draw(st.booleans()) if windows is None else windows
     availability = None
     if use_windows:
-        last = 30 + sum(t.duration for t in tasks)
+        last = 30 + sum(t.duration for t in tasks) + (16 * len(tasks) if travel else 0)
         availability = {}
         for t in techs:
             if draw(st.booleans()):
@@ -78,4 +92,10 @@ def problems(
                 b = draw(st.integers(a, a + 25))
                 start = draw(st.integers(b, b + 10))
                 availability[t.id] = ((a, b), (start, 100 + last))
-    return Problem(tasks=tuple(tasks), technicians=tuple(techs), availability=availability)
+    return Problem(
+        tasks=tuple(tasks),
+        technicians=tuple(techs),
+        availability=availability,
+        travel=matrix,
+        default_travel=default,
+    )

@@ -6,8 +6,8 @@ technicians — 一专多能, 一岗多能 (002:61, 003:349); licensed trades ne
 emergencies come first (001:413). This module answers three questions:
 
 - :func:`solve` — a planner's day: place every task (with several skill requirements, release
-  times, due dates, precedences and technician shifts) and choose who does it, minimising the
-  weighted tardiness or the makespan within a time limit;
+  times, due dates, precedences, technician shifts and walks between locations) and choose who
+  does it, minimising the weighted tardiness or the makespan within a time limit;
 - :func:`recommend` — a dispatcher's question about one new order: which teams fit best right now,
   and why;
 - :func:`assign` — one-shot assignment of the open orders to the free technicians
@@ -17,11 +17,16 @@ Time in the scheduling core is integer minutes from an origin the caller chooses
 :func:`problem_from_orders` converts work orders (minutes from ``now``) and :func:`load_mspsp`
 reads the public MSPSP benchmark files.
 
+A dispatcher's day adds walks between locations (``Problem.travel``), overloaded days
+(``solve(..., allow_unplaced=True)``) and :func:`replan` when an emergency arrives.
+
 Modules: ``models`` (Task, Problem, Entry, Schedule and its checker, the dispatch answers),
-``solve`` (compilation and the solve entry), ``_search`` (serial SGS and the genetic algorithm),
-``_matching`` (the one bipartite matching), ``_cpsat`` (the exact backend), ``dispatch``
-(recommend, assign), ``_teams`` (recommend's candidate teams), ``_assign`` (assign's integer
-core), ``orders`` (problem_from_orders) and ``mspsp`` (the benchmark reader).
+``travel`` (the travel matrix and its lookup), ``solve`` (compilation and the solve entry),
+``replan`` (re-planning from a time on), ``_decode`` (the serial SGS on ints), ``_search``
+(priority rules and the genetic algorithm), ``_matching`` (the one bipartite matching),
+``_cpsat`` (the exact backend), ``dispatch`` (recommend, assign), ``_teams`` (recommend's
+candidate teams), ``_assign`` (assign's integer core), ``orders`` (problem_from_orders) and
+``mspsp`` (the benchmark reader).
 
 Examples
 --------
@@ -59,10 +64,12 @@ from hosplogi.scheduling.models import (
 )
 from hosplogi.scheduling.mspsp import load_mspsp
 from hosplogi.scheduling.orders import PRIORITY_WEIGHTS, problem_from_orders
+from hosplogi.scheduling.replan import CHANGE_PENALTY, replan
 from hosplogi.scheduling.solve import solve
 
 __all__ = [
     "ASSIGN_SEARCH_LIMIT",
+    "CHANGE_PENALTY",
     "PRIORITY_WEIGHTS",
     "AssignReport",
     "Entry",
@@ -77,6 +84,7 @@ __all__ = [
     "load_mspsp",
     "problem_from_orders",
     "recommend",
+    "replan",
     "solve",
     "team_for",
 ]

@@ -6,7 +6,8 @@ the optional extra ``hosplogi[cpsat]``, is imported only when a solve asks for i
 follows Young, Feydy and Schutt (CP 2017): one interval per task, one Boolean ``x[t, g, k]`` per
 task, requirement and technician who qualifies for it, one optional interval per task and
 technician present when the technician works on the task, and a no-overlap constraint per
-technician that also contains the gaps between the technician's shifts.
+technician that also contains the gaps between the technician's shifts. With travel, each pair of
+located tasks a technician may both do gets an order literal and the walk in that direction.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def solve_cpsat(
         return Solution(starts=[], teams=[], optimal=True)
     ends_win = [we[-1] for we in inst.win_ends if we]
     horizon = max(inst.releases) + sum(inst.durations) + max(ends_win, default=0)
+    if inst.travel is not None:
+        horizon += n * max((max(row) for row in inst.travel), default=0)
     if objective == "makespan":
         # any schedule's makespan bounds an optimal one: one serial-SGS pass tightens the horizon
         first = _search.decode(inst, _search.priority_lists(inst, objective)[0], objective)
@@ -67,6 +70,7 @@ def solve_cpsat(
         for p in inst.preds[i]:
             model.add(start[i] >= end[p])
     per_tech: dict[int, list[Any]] = {}
+    present_on: dict[int, list[tuple[int, Any]]] = {}  # tech → (task, "works on it") to walk
     # slots of one requirement are interchangeable: one Boolean per (task, requirement, tech)
     assign: dict[tuple[int, int, int], Any] = {}
     for i in range(n):
@@ -98,6 +102,10 @@ def solve_cpsat(
                     start[i], inst.durations[i], end[i], present, f"iv{i}_{k}"
                 )
                 per_tech.setdefault(k, []).append(iv)
+                if inst.travel is not None and inst.locations[i] >= 0:
+                    present_on.setdefault(k, []).append((i, present))
+    if inst.travel is not None:
+        _walks(model, inst.travel, inst.locations, present_on, start, end)
     for k, ivs in per_tech.items():
         ws, we = inst.win_starts[k], inst.win_ends[k]
         if ws is not None and we is not None:
@@ -166,5 +174,59 @@ def solve_cpsat(
     return Solution(
         starts=[int(solver.value(start[i])) for i in range(n)],
         teams=teams,
-        optimal=status == cp_model.OPTIMAL,
+        optimal=status == cp_model.OPTIMAL and walks_exact(inst),
     )
+
+
+def _walks(
+    model: Any,
+    travel: list[list[int]],
+    locations: list[int],
+    present_on: dict[int, list[tuple[int, Any]]],
+    start: list[Any],
+    end: list[Any],
+) -> None:
+    """Travel between every two located tasks a technician may both do: one order literal per
+    pair of tasks (shared by all technicians), and the walk enforced when both are theirs."""
+    order: dict[tuple[int, int], Any] = {}
+    for k, jobs in present_on.items():
+        for a in range(len(jobs)):
+            i, wi = jobs[a]
+            for b in range(a + 1, len(jobs)):
+                j, wj = jobs[b]
+                there, back = travel[locations[i]][locations[j]], travel[locations[j]][locations[i]]
+                if not there and not back:
+                    continue  # the no-overlap constraint says all
+                key = (i, j) if i < j else (j, i)
+                first = order.get(key)
+                if first is None:
+                    first = order[key] = model.new_bool_var(f"o{key[0]}_{key[1]}_{k}")
+                i_first = first if i < j else first.Not()
+                model.add(start[j] >= end[i] + there).only_enforce_if([wi, wj, i_first])
+                model.add(start[i] >= end[j] + back).only_enforce_if([wi, wj, i_first.Not()])
+
+
+def walks_exact(inst: _search.Instance) -> bool:
+    """Whether the pairwise walks of the CP-SAT model are exactly the consecutive-task rule.
+
+    The model asks for the walk between every two tasks of a technician, the rule only between
+    consecutive ones; they agree when every task of positive duration has a location and walking
+    directly is never slower than through a third place (the triangle inequality, checked up to
+    100 locations). Otherwise CP-SAT's schedules stay feasible, but "optimal" is not claimed.
+    """
+    travel = inst.travel
+    if travel is None:
+        return True
+    if any(d > 0 and loc < 0 for d, loc in zip(inst.durations, inst.locations, strict=True)):
+        return False
+    size = len(travel)
+    if size > 100:
+        return False
+    for a in range(size):
+        row_a = travel[a]
+        for b in range(size):
+            via = row_a[b]
+            row_b = travel[b]
+            if any(row_a[c] > via + row_b[c] for c in range(size)):
+                return False
+    return True

@@ -1,13 +1,9 @@
-"""The integer core of :func:`hosplogi.scheduling.solve`: serial SGS, matching and local search.
+"""The search of :func:`hosplogi.scheduling.solve`: priority rules, justification and a GA.
 
 Everything here works on plain lists of ints (task and technician indices, minutes) so that the
-schedule-generation scheme runs thousands of times per second on benchmark-sized instances; the
-pydantic models live only at the boundary in :mod:`hosplogi.scheduling`.
-
-Notation: ``n`` tasks ``0..n-1``; ``m`` technicians ``0..m-1``. A task's requirements are expanded
-into *slots*, one per person needed, each with the list of technicians qualified for it, sorted
-from the least to the most flexible (fewest skills first), so that the matching keeps the
-multi-skilled people (一专多能) free for tasks that need them.
+schedule-generation scheme (:mod:`._decode`) runs thousands of times per second on
+benchmark-sized instances; the pydantic models live only at the boundary in
+:mod:`hosplogi.scheduling`.
 
 References
 ----------
@@ -22,206 +18,45 @@ References
 
 from __future__ import annotations
 
+import heapq
 import time
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from random import Random
 
-from hosplogi.scheduling._matching import match
+from hosplogi.scheduling._decode import (
+    INF,
+    Cost,
+    Decoded,
+    Instance,
+    Placement,
+    decode,
+    evaluate,
+    mirrored,
+    next_free,
+    next_free_travel,
+)
 
-__all__: list[str] = []
-
-INF = 1 << 60
-
-Cost = tuple[int, float, int]
-"""(tasks that could not be placed, objective value, sum of end times) — compared in order."""
-
-
-@dataclass(slots=True)
-class Instance:
-    """A compiled problem: everything indexed by int."""
-
-    durations: list[int]
-    releases: list[int]
-    dues: list[int | None]
-    weights: list[float]
-    preds: list[list[int]]
-    succs: list[list[int]]
-    slots: list[list[list[int]]]
-    """Per task, per slot, the qualified technicians, least flexible first."""
-    slot_groups: list[list[int]]
-    """Per task, per slot, the index of the requirement the slot belongs to."""
-    relevant: list[list[int]]
-    """Per task, every technician qualified for at least one of its slots."""
-    win_starts: list[list[int] | None]
-    win_ends: list[list[int] | None]
-    n_techs: int
-    topo: list[int] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Decoded:
-    """A decoded activity list: start, end and the technician of each slot, per task.
-
-    `placed[i]` is False for a task that found no room in the availability windows left by the
-    tasks before it (and for its successors); such a decoding is not a schedule, but its cost
-    (unplaced count first) still guides the search towards one.
-    """
-
-    starts: list[int]
-    ends: list[int]
-    teams: list[list[int]]
-    placed: list[bool]
-    cost: Cost
-
-
-def mirrored(inst: Instance) -> Instance:
-    """The time-reversed instance used by the backward pass of forward-backward improvement."""
-    ends = [e[-1] for e in inst.win_ends if e]
-    horizon = max(ends) if ends else 0
-    win_starts: list[list[int] | None] = []
-    win_ends: list[list[int] | None] = []
-    for ws, we in zip(inst.win_starts, inst.win_ends, strict=True):
-        if ws is None or we is None:
-            win_starts.append(None)
-            win_ends.append(None)
-        else:
-            win_starts.append([horizon - b for b in reversed(we)])
-            win_ends.append([horizon - a for a in reversed(ws)])
-    return Instance(
-        durations=inst.durations,
-        releases=[0] * len(inst.durations),
-        dues=[None] * len(inst.durations),
-        weights=inst.weights,
-        preds=inst.succs,
-        succs=inst.preds,
-        slots=inst.slots,
-        slot_groups=inst.slot_groups,
-        relevant=inst.relevant,
-        win_starts=win_starts,
-        win_ends=win_ends,
-        n_techs=inst.n_techs,
-    )
-
-
-def next_free(
-    bs: list[int], be: list[int], ws: list[int] | None, we: list[int] | None, t: int, d: int
-) -> int:
-    """Earliest ``t' >= t`` at which a technician is free and on shift over ``[t', t' + d)``.
-
-    `bs`/`be` are the sorted starts and ends of the technician's (disjoint) busy intervals,
-    `ws`/`we` those of the merged availability windows (None: always available).
-    """
-    while True:
-        if ws is not None and we is not None:
-            j = bisect_left(we, t + d)
-            n_win = len(we)
-            while j < n_win:
-                a = ws[j]
-                if a > t:
-                    t = a
-                if we[j] >= t + d:
-                    break
-                j += 1
-            else:
-                return INF
-        i = bisect_right(be, t)
-        if i < len(be) and bs[i] < t + d:
-            t = be[i]
-            continue
-        return t
-
-
-def decode(inst: Instance, order: Sequence[int], objective: str) -> Decoded:
-    """Serial schedule-generation scheme: place tasks in `order` at their earliest feasible start.
-
-    A start is feasible when every predecessor has ended, the release time has passed and the
-    free, on-shift qualified technicians can fill all slots (a matching). A task that cannot be
-    placed inside the availability windows left by the tasks before it is marked unplaced.
-    """
-    n = len(inst.durations)
-    m = inst.n_techs
-    bs: list[list[int]] = [[] for _ in range(m)]
-    be: list[list[int]] = [[] for _ in range(m)]
-    ws_all = inst.win_starts
-    we_all = inst.win_ends
-    starts = [0] * n
-    ends = [0] * n
-    teams: list[list[int]] = [[] for _ in range(n)]
-    placed = [True] * n
-    durations = inst.durations
-    releases = inst.releases
-    preds = inst.preds
-    all_slots = inst.slots
-    relevant = inst.relevant
-    for i in order:
-        t = releases[i]
-        ok = True
-        for p in preds[i]:
-            if not placed[p]:
-                ok = False
-            elif ends[p] > t:
-                t = ends[p]
-        if not ok:
-            placed[i] = False
-            continue
-        d = durations[i]
-        slots = all_slots[i]
-        if not slots:
-            starts[i] = t
-            ends[i] = t + d
-            continue
-        need = len(slots)
-        rel = relevant[i]
-        fk = [next_free(bs[k], be[k], ws_all[k], we_all[k], t, d) for k in rel]
-        team: list[int] | None = None
-        while True:
-            free = {k for k, f in zip(rel, fk, strict=True) if f == t}
-            if len(free) >= need:
-                team = match(slots, free)
-                if team is not None:
-                    break
-            nxt = INF
-            for f in fk:
-                if t < f < nxt:
-                    nxt = f
-            if nxt >= INF:
-                break
-            t = nxt
-            for idx, k in enumerate(rel):
-                if fk[idx] < t:
-                    fk[idx] = next_free(bs[k], be[k], ws_all[k], we_all[k], t, d)
-        if team is None:
-            placed[i] = False
-            continue
-        starts[i] = t
-        ends[i] = t + d
-        teams[i] = team
-        if d > 0:
-            for k in team:
-                pos = bisect_right(bs[k], t)
-                bs[k].insert(pos, t)
-                be[k].insert(pos, t + d)
-    return Decoded(starts, ends, teams, placed, evaluate(inst, ends, placed, objective))
-
-
-def evaluate(inst: Instance, ends: list[int], placed: list[bool], objective: str) -> Cost:
-    """Unplaced tasks, the objective value, then the sum of ends (rewards compactness)."""
-    missing = placed.count(False)
-    if objective == "makespan":
-        return (missing, float(max(ends, default=0)), sum(ends))
-    total = 0.0
-    for e, due, w, ok in zip(ends, inst.dues, inst.weights, placed, strict=True):
-        if ok and due is not None and e > due:
-            total += w * (e - due)
-    return (missing, total, sum(ends))
+__all__ = [
+    "INF",
+    "Cost",
+    "Decoded",
+    "Instance",
+    "Placement",
+    "Result",
+    "decode",
+    "evaluate",
+    "mirrored",
+    "next_free",
+    "next_free_travel",
+    "priority_lists",
+    "search",
+    "topological",
+]
 
 
 def topological(preds: list[list[int]], key: Sequence[float]) -> list[int]:
     """A precedence-feasible order taking, at each step, the eligible task of smallest `key`."""
-    import heapq
-
     n = len(preds)
     indeg = [len(p) for p in preds]
     succs: list[list[int]] = [[] for _ in range(n)]
@@ -329,12 +164,12 @@ def justify(
     fwd: Instance, bwd: Instance, order: list[int], dec: Decoded, objective: str
 ) -> tuple[list[int], Decoded]:
     """Forward-backward improvement: right-justify, then left-justify; keep what is better."""
-    if dec.cost[0]:
+    if dec.missing:
         return order, dec
     pos = _positions(order)
     border = sorted(order, key=lambda i: (-dec.ends[i], -pos[i]))
     back = decode(bwd, border, objective)
-    if back.cost[0]:
+    if back.missing:
         return order, dec
     bpos = _positions(border)
     forder = sorted(border, key=lambda i: (-back.ends[i], -bpos[i]))
@@ -345,7 +180,12 @@ def justify(
 
 
 def repair(
-    inst: Instance, order: list[int], dec: Decoded, objective: str, rounds: int = 3
+    inst: Instance,
+    order: list[int],
+    dec: Decoded,
+    objective: str,
+    rounds: int = 3,
+    loose: Collection[int] = (),
 ) -> tuple[list[int], Decoded]:
     """Move tasks left unplaced by the shifts as early in the list as precedences allow.
 
@@ -353,7 +193,7 @@ def repair(
     it its turn earlier usually makes room (a few rounds), keeping the rest of the list's order.
     """
     for _ in range(rounds):
-        if not dec.cost[0]:
+        if not dec.missing:
             break
         new = order[:]
         for task in [i for i in order if not dec.placed[i]]:
@@ -361,7 +201,7 @@ def repair(
             pos = _positions_of(new)
             lo = max((pos[q] + 1 for q in inst.preds[task]), default=0)
             new.insert(lo, task)
-        again = decode(inst, new, objective)
+        again = decode(inst, new, objective, loose)
         if again.cost >= dec.cost:
             break
         order, dec = new, again
@@ -449,29 +289,46 @@ def search(
     improved the best schedule (the search has converged; small problems end in milliseconds
     instead of using the whole time limit). Candidates that leave tasks unplaced (no
     room left in the availability windows) rank behind every complete schedule; None when no
-    complete schedule was found.
+    complete schedule was found, unless the instance prices unplaced tasks by weight
+    (``allow_unplaced``): then the best partial schedule is returned.
+
+    With travel, the initial population also holds the priority rules' lists decoded without
+    walks and re-ordered by their starts (a walk-free plan's order): walking time makes the
+    rules' own lists leave work out of the shifts.
+
+    When re-planning (the instance has anchors), a candidate is an activity list plus the set of
+    anchored tasks it loosens (lets move); the first candidates keep every anchor or loosen
+    them all, and a mutation loosens or re-anchors one task (a late one when there is one).
     """
     clock = time.perf_counter
     t0 = clock()
     rng = Random(seed)
     bound = lower_bound(inst, objective)
+    replanning = inst.anchors is not None or inst.fixed is not None
     bwd = mirrored(inst)
-    use_fbi = objective == "makespan"
+    use_fbi = objective == "makespan" and not replanning
+    anchored = (
+        [i for i, a in enumerate(inst.anchors) if a is not None] if inst.anchors is not None else []
+    )
+    keep_all: frozenset[int] = frozenset()
 
-    pool: list[tuple[Cost, list[int], Decoded]] = []
+    pool: list[tuple[Cost, list[int], Decoded, frozenset[int]]] = []
     seen: set[tuple[int, ...]] = set()
 
-    def consider(order: list[int], dec: Decoded) -> None:
+    def consider(order: list[int], dec: Decoded, loose: frozenset[int]) -> None:
         sig = tuple(dec.starts)
+        if dec.missing and inst.unplaced_by_weight:
+            # partial schedules: which tasks are placed tells them apart (their starts are 0)
+            sig += tuple(i for i, ok in enumerate(dec.placed) if not ok)
         if sig in seen:
             return
         seen.add(sig)
-        pool.append((dec.cost, order, dec))
+        pool.append((dec.cost, order, dec, loose))
 
-    def run(order: list[int]) -> tuple[list[int], Decoded]:
-        dec = decode(inst, order, objective)
-        if dec.cost[0]:
-            order, dec = repair(inst, order, dec, objective)
+    def run(order: list[int], loose: frozenset[int]) -> tuple[list[int], Decoded]:
+        dec = decode(inst, order, objective, loose)
+        if dec.missing:
+            order, dec = repair(inst, order, dec, objective, loose=loose)
         if use_fbi:
             order, dec = justify(inst, bwd, order, dec, objective)
         return order, dec
@@ -479,10 +336,20 @@ def search(
     def out_of_time() -> bool:
         return time_limit is not None and clock() - t0 >= time_limit
 
-    for lst in priority_lists(inst, objective):
-        if pool and out_of_time():
-            break
-        consider(*run(lst))
+    starts = [keep_all, frozenset(anchored)] if anchored else [keep_all]
+    for loose in starts:
+        for lst in priority_lists(inst, objective):
+            if pool and out_of_time():
+                break
+            consider(*run(lst, loose), loose)
+    if inst.travel is not None and not replanning:
+        # walks make the rules' lists leave work out of the shifts; the same lists decoded
+        # without walks, then taken in the order of their starts, are plan-aware seeds
+        seeds = _walk_free_orders(replace(inst, travel=None), objective)
+        for lst in seeds:
+            if out_of_time():
+                break
+            consider(*run(lst, keep_all), keep_all)
     n = len(inst.durations)
     # random lists fill the initial population
     attempts = 0
@@ -491,13 +358,13 @@ def search(
             break
         attempts += 1
         noise = [rng.random() for _ in range(n)]
-        consider(*run(topological(inst.preds, noise)))
+        consider(*run(topological(inst.preds, noise), keep_all), keep_all)
     pool.sort(key=lambda x: x[0])
     del pool[population:]
 
     done = 0
     stale = 0
-    while pool[0][0][0] or pool[0][0][1] > bound:
+    while pool[0][2].missing or pool[0][0][1] > bound:
         if iterations is not None and done >= iterations:
             break
         if stale >= patience:
@@ -510,22 +377,47 @@ def search(
         a = min(rng.randrange(size), rng.randrange(size))
         b = min(rng.randrange(size), rng.randrange(size))
         child = _crossover(pool[a][1], pool[b][1], rng) if size > 1 else pool[0][1]
-        if (objective != "makespan" or pool[a][0][0]) and rng.random() < 0.5:
+        if (objective != "makespan" or pool[a][2].missing) and rng.random() < 0.5:
             child = _tardy_move(child, inst, pool[a][2], rng)
         else:
             child = _insert_move(child, inst, rng)
             if rng.random() < 0.3:
                 child = _insert_move(child, inst, rng)
-        order, dec = run(child)
+        loose = pool[a][3]
+        if anchored and rng.random() < 0.3:
+            loose = loose ^ {_task_to_loosen(anchored, inst, pool[a][2], rng)}
+        order, dec = run(child, loose)
         if dec.cost < pool[0][0]:
             stale = 0
         if len(pool) < population or dec.cost < pool[-1][0]:
             before = len(pool)
-            consider(order, dec)
+            consider(order, dec, loose)
             if len(pool) > before:
                 pool.sort(key=lambda x: x[0])
                 del pool[population:]
     best = pool[0]
-    if best[0][0]:
+    if best[2].missing and not inst.unplaced_by_weight:
         return None
-    return Result(best[1], best[2], done, best[0][1] <= bound)
+    return Result(best[1], best[2], done, not best[2].missing and best[0][1] <= bound)
+
+
+def _by_start(order: list[int], dec: Decoded) -> list[int]:
+    """`order` re-sorted by the starts of its decoding (placed tasks first; precedence-feasible)."""
+    pos = _positions(order)
+    return sorted(order, key=lambda i: (not dec.placed[i], dec.starts[i], pos[i]))
+
+
+def _walk_free_orders(flat: Instance, objective: str) -> list[list[int]]:
+    """The priority rules' lists decoded in `flat` (no travel), each re-ordered by its starts."""
+    return [_by_start(lst, decode(flat, lst, objective)) for lst in priority_lists(flat, objective)]
+
+
+def _task_to_loosen(anchored: list[int], inst: Instance, dec: Decoded, rng: Random) -> int:
+    """An anchored task to loosen or re-anchor: a late or unplaced one if any, else any."""
+    late = [
+        i
+        for i in anchored
+        if not dec.placed[i] or ((due := inst.dues[i]) is not None and dec.ends[i] > due)
+    ]
+    pick = late if late and rng.random() < 0.7 else anchored
+    return pick[rng.randrange(len(pick))]

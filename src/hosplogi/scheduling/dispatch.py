@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from hosplogi._types import brief, require_aware, require_unique
@@ -20,6 +20,7 @@ from hosplogi.scheduling import _assign, _teams
 from hosplogi.scheduling._matching import match
 from hosplogi.scheduling.models import AssignReport, Recommendation, Unassigned, UnassignedReason
 from hosplogi.scheduling.orders import needs
+from hosplogi.scheduling.travel import check_travel, travel_minutes
 
 __all__ = ["ASSIGN_SEARCH_LIMIT", "assign", "assign_report", "recommend"]
 
@@ -104,6 +105,9 @@ def recommend(
     load: Mapping[str, int] | None = None,
     zone: str | None = None,
     certificate_rules: Mapping[str, str] = CERTIFICATE_RULES,
+    positions: Mapping[str, str] | None = None,
+    travel: Mapping[str, Mapping[str, int]] | None = None,
+    default_travel: int = 0,
 ) -> list[Recommendation]:
     """Return up to `k` teams for `order`, best first, each with a score and its reasons.
 
@@ -114,7 +118,9 @@ def recommend(
     per level above the one required and 0.02 per extra skill (keep experts and multi-skilled
     people free), plus 0.3 in the order's zone (区域化管理, 003:315), minus 0.1 per open job; the
     team's score is its members' mean minus a waiting penalty per hour until the whole team is
-    free (2 for an emergency, 1 urgent, 0.25 routine, 0.1 planned).
+    on site (2 for an emergency, 1 urgent, 0.25 routine, 0.1 planned): a member is on site when
+    free (`busy_until`) plus the travel time from where they are (`positions`) to the order's
+    location.
 
     Parameters
     ----------
@@ -132,10 +138,18 @@ def recommend(
         The order's service zone; defaults to ``order.location``.
     certificate_rules : mapping of skill to certificate kind
         Defaults to :data:`CERTIFICATE_RULES`.
+    positions : mapping of technician id to location, optional
+        Where each technician is (or will be when free); a technician not listed needs no travel.
+    travel : mapping of location to mapping of location to minutes, optional
+        As ``Problem.travel``: minutes from one location to another; pairs not listed take
+        `default_travel`, the same location takes 0.
+    default_travel : int
+        Minutes for a pair of locations that `travel` does not list (0 to 10,080).
 
     Returns
     -------
     list of Recommendation
+        ``available_at`` is when the whole team can be on site.
 
     Raises
     ------
@@ -171,6 +185,15 @@ def recommend(
         raise HosplogiError(f"k must be a whole number, at least 1, got {brief(k)}")
     if k < 1:
         raise HosplogiError(f"k must be at least 1, got {k}")
+    matrix, default_walk = check_travel(travel, default_travel)
+    if positions is not None and not isinstance(positions, Mapping):
+        raise HosplogiError(
+            f"positions must be a mapping of technician id to location, got {brief(positions)}"
+        )
+    places = positions or {}
+    for tid, place in places.items():
+        if not isinstance(place, str):
+            raise HosplogiError(f"positions[{tid!r}] must be a location name, got {brief(place)}")
     day = now.date()
     busy = busy_until or {}
     loads = load or {}
@@ -196,6 +219,17 @@ def recommend(
             else:
                 free_at = now
                 reasons.append(f"{tech.id} is free now")
+            here = places.get(tech.id)
+            if here is not None:
+                walk = travel_minutes(matrix, default_walk, here, order.location)
+                free_at += timedelta(minutes=walk)
+                if walk:
+                    reasons.append(
+                        f"{tech.id} is at {here}, {walk} min from {order.location}: on site at "
+                        f"{free_at:%H:%M}"
+                    )
+                elif here == order.location:
+                    reasons.append(f"{tech.id} is already at {here}")
             solo = score - wait_rate * (free_at - now).total_seconds() / 3600
             cands.append((solo, idx, score, reasons, free_at))
         if len(cands) < req.count:

@@ -12,13 +12,20 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, model_validator
 
 from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, require_unique
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
+from hosplogi.scheduling.travel import (
+    MAX_LOCATIONS,
+    Travel,
+    TravelMinutes,
+    check_travel,
+    travel_minutes,
+)
 
 __all__ = [
     "MAX_MINUTES",
@@ -69,6 +76,9 @@ class Task(FrozenModel):
         Tardiness weight per minute late, finite, from 0 to :data:`MAX_WEIGHT` (10⁶).
     predecessors : tuple[str, ...]
         Ids of tasks that must end before this one starts.
+    location : str, optional
+        Where the work is done; a technician needs the problem's travel time to get here from
+        the location of their previous task. A task without a location needs no travel.
 
     Examples
     --------
@@ -83,6 +93,7 @@ class Task(FrozenModel):
     due: Minutes | None = None
     weight: Finite = Field(default=1.0, ge=0.0, le=MAX_WEIGHT)
     predecessors: tuple[Identifier, ...] = ()
+    location: str | None = None
 
     @model_validator(mode="after")
     def _check_predecessors(self) -> Self:
@@ -93,13 +104,20 @@ class Task(FrozenModel):
 
 
 class Problem(FrozenModel):
-    """Tasks, the technicians who can do them and when each technician works.
+    """Tasks, the technicians who can do them, when each technician works and how far they walk.
 
     `availability` maps a technician id to working windows ``[start, end)`` in minutes (a shift);
     a technician missing from the mapping, or ``availability=None``, is always available. It is
     stored read-only (a :class:`~hosplogi._types.FrozenDict` of tuples). At most
     :data:`MAX_TASKS` tasks and :data:`MAX_TECHNICIANS` technicians; times within
     ±:data:`MAX_MINUTES`.
+
+    `travel` gives the minutes from one location to another (it may differ each way); a pair it
+    does not list takes `default_travel`; the same location is 0 and a task without a location
+    needs no travel. A technician who does task A and then, as their next task, task B needs
+    ``travel[A.location][B.location]`` minutes between A's end and B's start. Travel times are
+    whole minutes from 0 to :data:`MAX_TRAVEL`; with travel that is not all zero, the tasks may name
+    at most :data:`MAX_LOCATIONS` distinct locations.
 
     Examples
     --------
@@ -114,11 +132,36 @@ class Problem(FrozenModel):
     ...
     pydantic_core._pydantic_core.ValidationError: 1 validation error for Problem
       Value error, task 'A' has unknown predecessor 'Z'; known task ids: A ...
+    >>> walk = Problem(tasks=(), technicians=(), travel={"Ward 7": {"Boiler house": 12}},
+    ...                default_travel=5)
+    >>> walk.travel_minutes("Ward 7", "Boiler house"), walk.travel_minutes("Boiler house", "Ward 7")
+    (12, 5)
     """
 
     tasks: tuple[Task, ...] = Field(max_length=MAX_TASKS)
     technicians: tuple[Technician, ...] = Field(max_length=MAX_TECHNICIANS)
     availability: FrozenDict[Identifier, tuple[tuple[Minutes, Minutes], ...]] | None = None
+    travel: Travel | None = None
+    default_travel: TravelMinutes = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_travel_first(cls, data: Any) -> Any:
+        # bound the matrix before pydantic builds it, and name the bad pair
+        if isinstance(data, Mapping) and data.get("travel") is not None:
+            check_travel(data["travel"], data.get("default_travel", 0))
+        return data
+
+    @property
+    def has_travel(self) -> bool:
+        """Whether any travel time can be above zero (a default or a listed time)."""
+        if self.default_travel:
+            return True
+        return self.travel is not None and any(any(row.values()) for row in self.travel.values())
+
+    def travel_minutes(self, origin: str | None, destination: str | None) -> int:
+        """Minutes from `origin` to `destination` (see :func:`travel_minutes`)."""
+        return travel_minutes(self.travel, self.default_travel, origin, destination)
 
     @model_validator(mode="after")
     def _check_ids(self) -> Self:
@@ -148,6 +191,13 @@ class Problem(FrozenModel):
                             f"availability window ({a}, {b}) of {tech!r} ends before it starts; "
                             "a window is (start, end) with end >= start"
                         )
+        if self.has_travel:
+            places = {t.location for t in self.tasks if t.location is not None}
+            if len(places) > MAX_LOCATIONS:
+                raise ValueError(
+                    f"the tasks name {len(places)} distinct locations; with travel at most "
+                    f"{MAX_LOCATIONS} are accepted (group rooms into zones)"
+                )
         return self
 
 
@@ -167,9 +217,11 @@ class Entry(FrozenModel):
 
 
 class Schedule(FrozenModel):
-    """A solution: one :class:`Entry` per task.
+    """A solution: one :class:`Entry` per task placed, and the ids of the tasks left out.
 
     `proven_optimal` is True when the solver reached a lower bound (or CP-SAT proved optimality).
+    `unplaced` lists the tasks an overloaded day could not take (``solve(...,
+    allow_unplaced=True)``); it is empty otherwise.
 
     Examples
     --------
@@ -180,6 +232,32 @@ class Schedule(FrozenModel):
 
     entries: tuple[Entry, ...]
     proven_optimal: bool = False
+    unplaced: tuple[Identifier, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_unplaced(self) -> Self:
+        require_unique(self.unplaced, "unplaced task ids")
+        return self
+
+    def changes(self, other: Schedule) -> tuple[str, ...]:
+        """Ids of the tasks whose people or start differ between this schedule and `other`.
+
+        A task placed in one schedule and not in the other counts as changed; the people are
+        compared as a set (who fills which role aside). Symmetric, sorted, and empty when both
+        place the same tasks at the same times with the same people. Linear in the entries.
+
+        Examples
+        --------
+        >>> a = Schedule(entries=(Entry(task_id="A", start=0, end=30, technicians={"X": "hvac"}),
+        ...                       Entry(task_id="B", start=30, end=40, technicians={"X": "hvac"})))
+        >>> b = Schedule(entries=(Entry(task_id="A", start=0, end=30, technicians={"X": "hvac"}),
+        ...                       Entry(task_id="B", start=35, end=45, technicians={"X": "hvac"})))
+        >>> a.changes(b), b.changes(a), a.changes(a)
+        (('B',), ('B',), ())
+        """
+        mine = {e.task_id: (e.start, frozenset(e.technicians)) for e in self.entries}
+        theirs = {e.task_id: (e.start, frozenset(e.technicians)) for e in other.entries}
+        return tuple(sorted(t for t in mine.keys() | theirs.keys() if mine.get(t) != theirs.get(t)))
 
     @property
     def makespan(self) -> int:
@@ -216,7 +294,10 @@ class Schedule(FrozenModel):
         ``end = start + duration``; each requirement is filled by `count` distinct technicians
         with the skill at the level; nobody fills two slots of a task or works on two overlapping
         tasks; predecessors end before successors start; nothing starts before its release;
-        work lies inside the technician's availability.
+        work lies inside the technician's availability; between two consecutive tasks of a
+        technician (tasks of zero minutes aside) lies at least the travel time from the first's
+        location to the second's. A task listed in `unplaced` needs no entry, but then none of
+        its successors may have one.
 
         Examples
         --------
@@ -239,8 +320,14 @@ class Schedule(FrozenModel):
                 out.append(f"task {e.task_id!r} is scheduled more than once")
             else:
                 by_task[e.task_id] = e
+        left_out = set(self.unplaced)
+        for tid in self.unplaced:
+            if tid not in tasks:
+                out.append(f"unplaced lists unknown task {tid!r}")
+            elif tid in by_task:
+                out.append(f"task {tid!r} is both scheduled and listed as unplaced")
         for tid in tasks:
-            if tid not in by_task:
+            if tid not in by_task and tid not in left_out:
                 out.append(f"task {tid!r} is not scheduled")
         for tid, e in by_task.items():
             task = tasks[tid]
@@ -253,6 +340,11 @@ class Schedule(FrozenModel):
                 out.append(f"task {tid!r} starts at {e.start}, before its release {task.release}")
             for p in task.predecessors:
                 pe = by_task.get(p)
+                if pe is None and p in left_out:
+                    out.append(
+                        f"task {tid!r} is scheduled but its predecessor {p!r} is unplaced; the "
+                        "successors of an unplaced task are unplaced too"
+                    )
                 if pe is not None and pe.end > e.start:
                     out.append(
                         f"task {tid!r} starts at {e.start} before its predecessor {p!r} ends "
@@ -288,6 +380,15 @@ class Schedule(FrozenModel):
                     out.append(
                         f"technician {person!r} works on {a.task_id!r} ({a.start}–{a.end}) and "
                         f"{b.task_id!r} ({b.start}–{b.end}) at the same time"
+                    )
+                    continue
+                here, there = tasks[a.task_id].location, tasks[b.task_id].location
+                need = problem.travel_minutes(here, there)
+                if b.start - a.end < need:
+                    out.append(
+                        f"technician {person!r} needs {need} min from {here!r} (task "
+                        f"{a.task_id!r} ends at {a.end}) to {there!r} (task {b.task_id!r} starts "
+                        f"at {b.start}): {need - (b.start - a.end)} min short"
                     )
         return out
 

@@ -59,13 +59,15 @@ def problem_from_orders(
     weights: Mapping[Priority, float] = PRIORITY_WEIGHTS,
     statuses: Iterable[Status] = (Status.REPORTED, Status.DISPATCHED),
     certificate_rules: Mapping[str, str] = CERTIFICATE_RULES,
+    travel: Mapping[str, Mapping[str, int]] | None = None,
+    default_travel: int = 0,
 ) -> Problem:
     """Turn open work orders into a :class:`Problem` in minutes from `now`.
 
     Each order in one of `statuses` becomes a task: ``duration = estimated_minutes``, its
     requirements (one person of its trade when it lists none), a release at its report time if
-    that is after `now`, a weight by priority (`weights`), and a due time: the resolution due
-    time of the SLA clock when a `policy` is given (``sla.evaluate(order, policy,
+    that is after `now`, a weight by priority (`weights`), its location, and a due time: the
+    resolution due time of the SLA clock when a `policy` is given (``sla.evaluate(order, policy,
     now).resolution.due_at``), else the order's own ``due_at``. A licensed skill is removed from
     a technician whose certificate is not valid on ``now``'s date, so the solver never uses it.
 
@@ -84,6 +86,11 @@ def problem_from_orders(
     statuses : iterable of Status
         Which orders to plan; default ``REPORTED`` and ``DISPATCHED``.
     certificate_rules : mapping of skill to certificate kind
+    travel : mapping of location to mapping of location to minutes, optional
+        Walking (or driving) minutes between the orders' locations (``Problem.travel``); each
+        task takes its order's ``location``.
+    default_travel : int
+        Minutes between two locations that `travel` does not list.
 
     Returns
     -------
@@ -110,7 +117,8 @@ def problem_from_orders(
             continue
         due_at = order.due_at
         if policy is not None:
-            clock_due = evaluate(order, policy, now).resolution.due_at
+            # an order reported after `now` (a release) is read at its report: no clock runs before
+            clock_due = evaluate(order, policy, max(now, order.reported_at)).resolution.due_at
             if clock_due is not None:
                 due_at = clock_due
         release = max(0, _minutes(order.reported_at - now, up=True))
@@ -122,6 +130,7 @@ def problem_from_orders(
                 release=release,
                 due=None if due_at is None else _minutes(due_at - now, up=False),
                 weight=float(weights[order.priority]),
+                location=order.location,
             )
         )
     day = now.date()
@@ -156,4 +165,10 @@ def problem_from_orders(
             free_from = _minutes(require_aware(busy[t.id], "busy_until") - now, up=True)
             windows = [(max(a, free_from), b) for a, b in windows if b >= max(a, free_from)]
         availability[t.id] = tuple(windows)
-    return Problem(tasks=tuple(tasks), technicians=tuple(techs), availability=availability or None)
+    return Problem(
+        tasks=tuple(tasks),
+        technicians=tuple(techs),
+        availability=availability or None,
+        travel=travel,
+        default_travel=default_travel,
+    )

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Literal
 
 from hosplogi._types import brief
+from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _cpsat, _search
 from hosplogi.scheduling._matching import unfillable_slot
 from hosplogi.scheduling.models import Entry, Problem, Schedule, Task, merge_windows
 
-__all__ = ["Objective", "compile_problem", "solve", "to_schedule"]
+__all__ = ["Objective", "check_budget", "compile_problem", "solve", "to_schedule"]
 
 Objective = Literal["weighted_tardiness", "makespan"]
 
@@ -54,17 +55,19 @@ def _find_cycle(tasks: Sequence[Task]) -> list[str] | None:
     return None
 
 
-def compile_problem(problem: Problem) -> _search.Instance:
+def compile_problem(problem: Problem, *, allow_unplaced: bool = False) -> _search.Instance:
     """The integer instance of `problem` (tasks and technicians by index, slots per person).
 
     Each requirement becomes `count` slots, each the list of technicians who can fill it
-    (:meth:`Technician.can_fill`), least flexible first.
+    (:meth:`Technician.can_fill`), least flexible first. With travel, the tasks' locations become
+    indices of a dense matrix of minutes (at most 1000 locations, so at most a million entries).
 
     Raises
     ------
     InfeasibleError
         A task needs a skill or level that not enough technicians have, slots its qualified
-        technicians cannot fill one each, or fits no availability window.
+        technicians cannot fill one each, or fits no availability window — unless
+        `allow_unplaced`, which marks such a task (and so its successors) unplaced instead.
     HosplogiError
         The precedences form a cycle (named).
 
@@ -96,34 +99,18 @@ def compile_problem(problem: Problem) -> _search.Instance:
     slots: list[list[list[int]]] = []
     groups: list[list[int]] = []
     relevant: list[list[int]] = []
-    for task in tasks:
-        task_slots: list[tuple[list[int], int]] = []
-        for g, req in enumerate(task.requirements):
-            cands = [k for k, t in enumerate(techs) if t.can_fill(req)]
-            if len(cands) < req.count:
-                names = ", ".join(techs[k].id for k in cands) or "nobody"
-                raise InfeasibleError(
-                    f"task {task.id!r} needs {req.count} × {req.skill} at level ≥ {req.level}; "
-                    f"qualified: {names}"
-                )
-            cands.sort(key=lambda k: (flexibility[k], k))
-            task_slots.extend((cands, g) for _ in range(req.count))
-        task_slots.sort(key=lambda x: (len(x[0]), x[1]))
+    blocked = [False] * len(tasks)
+    for i, task in enumerate(tasks):
+        try:
+            task_slots, rel = _staff(task, techs, flexibility)
+        except InfeasibleError:
+            if not allow_unplaced:
+                raise
+            blocked[i] = True
+            task_slots, rel = [], []
         slots.append([s for s, _ in task_slots])
         groups.append([g for _, g in task_slots])
-        rel = sorted({k for s, _ in task_slots for k in s})
         relevant.append(rel)
-        missing = unfillable_slot(slots[-1], set(rel))
-        if missing is not None:
-            want = ", ".join(
-                f"{r.count} × {r.skill} at level ≥ {r.level}" for r in task.requirements
-            )
-            skill = task.requirements[groups[-1][missing]].skill
-            raise InfeasibleError(
-                f"task {task.id!r} needs {len(task_slots)} distinct people ({want}) but its "
-                f"qualified technicians ({', '.join(techs[k].id for k in rel)}) cannot fill "
-                f"every slot, one slot each: no one is left for {skill}"
-            )
     win_starts: list[list[int] | None] = []
     win_ends: list[list[int] | None] = []
     for t in techs:
@@ -150,12 +137,55 @@ def compile_problem(problem: Problem) -> _search.Instance:
         n_techs=len(techs),
     )
     inst.topo = _search.topological(preds, list(range(len(tasks))))
-    _check_windows(problem, inst)
+    if problem.has_travel:
+        places: dict[str, int] = {}
+        for task in tasks:
+            if task.location is not None:
+                places.setdefault(task.location, len(places))
+        inst.locations = [-1 if x.location is None else places[x.location] for x in tasks]
+        names = list(places)
+        inst.travel = [[problem.travel_minutes(a, b) for b in names] for a in names]
+    _check_windows(problem, inst, blocked if allow_unplaced else None)
+    if any(blocked):
+        inst.blocked = blocked
+    inst.unplaced_by_weight = allow_unplaced
     return inst
 
 
-def _check_windows(problem: Problem, inst: _search.Instance) -> None:
-    """Each task alone must fit in a common window of enough qualified technicians."""
+def _staff(
+    task: Task, techs: Sequence[Technician], flexibility: Sequence[int]
+) -> tuple[list[tuple[list[int], int]], list[int]]:
+    """The slots of `task` (qualified technicians, requirement index) and everyone relevant."""
+    task_slots: list[tuple[list[int], int]] = []
+    for g, req in enumerate(task.requirements):
+        cands = [k for k, t in enumerate(techs) if t.can_fill(req)]
+        if len(cands) < req.count:
+            names = ", ".join(techs[k].id for k in cands) or "nobody"
+            raise InfeasibleError(
+                f"task {task.id!r} needs {req.count} × {req.skill} at level ≥ {req.level}; "
+                f"qualified: {names}"
+            )
+        cands.sort(key=lambda k: (flexibility[k], k))
+        task_slots.extend((cands, g) for _ in range(req.count))
+    task_slots.sort(key=lambda x: (len(x[0]), x[1]))
+    rel = sorted({k for s, _ in task_slots for k in s})
+    missing = unfillable_slot([s for s, _ in task_slots], set(rel))
+    if missing is not None:
+        want = ", ".join(f"{r.count} × {r.skill} at level ≥ {r.level}" for r in task.requirements)
+        skill = task.requirements[task_slots[missing][1]].skill
+        raise InfeasibleError(
+            f"task {task.id!r} needs {len(task_slots)} distinct people ({want}) but its "
+            f"qualified technicians ({', '.join(techs[k].id for k in rel)}) cannot fill "
+            f"every slot, one slot each: no one is left for {skill}"
+        )
+    return task_slots, rel
+
+
+def _check_windows(problem: Problem, inst: _search.Instance, blocked: list[bool] | None) -> None:
+    """Each task alone must fit in a common window of enough qualified technicians.
+
+    With `blocked` (allow_unplaced) a task that fits none is marked there instead of raising.
+    """
     if problem.availability is None:
         return
     for i, task in enumerate(problem.tasks):
@@ -175,7 +205,10 @@ def _check_windows(problem: Problem, inst: _search.Instance) -> None:
             win_ends=inst.win_ends,
             n_techs=inst.n_techs,
         )
-        if _search.decode(single, [0], "makespan").cost[0]:
+        if _search.decode(single, [0], "makespan").missing:
+            if blocked is not None:
+                blocked[i] = True
+                continue
             raise InfeasibleError(
                 f"task {task.id!r} ({task.duration} min, released at {task.release}) fits in no "
                 "availability window shared by enough qualified technicians; lengthen their "
@@ -190,10 +223,16 @@ def to_schedule(
     teams: Sequence[Sequence[int]],
     *,
     proven: bool,
+    placed: Sequence[bool] | None = None,
 ) -> Schedule:
-    """Read a plain solution (a start and a technician per slot, per task) back as a Schedule."""
+    """Read a plain solution (a start and a technician per slot, per task) back as a Schedule.
+
+    Tasks not `placed` go to ``Schedule.unplaced``, in the problem's order.
+    """
     entries = []
     for i, task in enumerate(problem.tasks):
+        if placed is not None and not placed[i]:
+            continue
         roles: dict[str, str] = {}
         for s, k in enumerate(teams[i]):
             req = task.requirements[inst.slot_groups[i][s]]
@@ -207,7 +246,12 @@ def to_schedule(
             )
         )
     entries.sort(key=lambda e: (e.start, e.end, e.task_id))
-    return Schedule(entries=tuple(entries), proven_optimal=proven)
+    unplaced = (
+        ()
+        if placed is None
+        else tuple(t.id for t, ok in zip(problem.tasks, placed, strict=True) if not ok)
+    )
+    return Schedule(entries=tuple(entries), proven_optimal=proven, unplaced=unplaced)
 
 
 # -- solve -------------------------------------------------------------------------------------
@@ -217,9 +261,8 @@ def _whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_budget(
-    time_limit: float | None, seed: int, iterations: int | None, workers: int
-) -> None:
+def check_budget(time_limit: float | None, seed: int, iterations: int | None, workers: int) -> None:
+    """Refuse a search budget that is not a number of the kind stated (HosplogiError)."""
     if time_limit is not None and (
         isinstance(time_limit, bool)
         or not isinstance(time_limit, int | float)
@@ -253,6 +296,7 @@ def solve(
     iterations: int | None = None,
     backend: Literal["heuristic", "cp-sat"] = "heuristic",
     workers: int = 1,
+    allow_unplaced: bool = False,
 ) -> Schedule:
     """Return a good (often optimal) feasible schedule of `problem` within `time_limit` seconds.
 
@@ -262,7 +306,9 @@ def solve(
     prefers the least flexible people), improved by forward-backward justification for the
     makespan. It is anytime: it returns the best schedule found when the budget runs out, as
     soon as a lower bound proves it optimal, or once 2000 candidates in a row have brought no
-    improvement.
+    improvement. With travel between locations (``Problem.travel``), a technician's next task
+    starts no earlier than the walk from the previous one allows, and each task ends early
+    enough to walk to the next.
 
     Parameters
     ----------
@@ -281,6 +327,14 @@ def solve(
         practical for small problems and for measuring the heuristic.
     workers : int
         CP-SAT search workers (1 is deterministic).
+    allow_unplaced : bool
+        For an overloaded day: instead of raising `InfeasibleError` when not every task fits,
+        return a feasible schedule of what fits and list the rest in ``Schedule.unplaced``. The
+        objective then charges each task left out its weight times a penalty larger than any
+        schedule's objective — the least total weight is left out, then the fewest tasks, then
+        the objective counts. The successors of an unplaced task are unplaced too. A task that no
+        one can ever staff, or that fits no shift, is unplaced rather than an error. Heuristic
+        backend only.
 
     Returns
     -------
@@ -289,8 +343,9 @@ def solve(
     Raises
     ------
     InfeasibleError
-        A task needs a skill or level that not enough technicians have, or fits no availability
-        window; the message names the task and the skill.
+        Without `allow_unplaced`: a task needs a skill or level that not enough technicians
+        have, or fits no availability window (the message names the task and the skill), or no
+        order of the tasks fits them all into the shifts.
     HosplogiError
         The precedences form a cycle (named), an unknown objective or backend, a `seed`,
         `iterations`, `time_limit` or `workers` that is not a number of the kind stated (None,
@@ -332,8 +387,14 @@ def solve(
         raise HosplogiError(
             f"unknown objective {objective!r}; use 'weighted_tardiness' or 'makespan'"
         )
-    _check_budget(time_limit, seed, iterations, workers)
-    inst = compile_problem(problem)
+    check_budget(time_limit, seed, iterations, workers)
+    if not isinstance(allow_unplaced, bool):
+        raise HosplogiError(f"allow_unplaced must be True or False, got {brief(allow_unplaced)}")
+    if backend == "cp-sat" and allow_unplaced:
+        raise HosplogiError(
+            "allow_unplaced=True needs the heuristic backend; CP-SAT places every task or none"
+        )
+    inst = compile_problem(problem, allow_unplaced=allow_unplaced)
     if backend == "cp-sat":
         found = _cpsat.solve_cpsat(
             inst, objective, time_limit=time_limit, seed=seed, workers=workers
@@ -352,4 +413,6 @@ def solve(
             "lengthen the shifts, add technicians or move tasks to another day"
         )
     dec = result.decoded
-    return to_schedule(problem, inst, dec.starts, dec.teams, proven=result.proven)
+    return to_schedule(
+        problem, inst, dec.starts, dec.teams, proven=result.proven, placed=dec.placed
+    )
