@@ -53,6 +53,7 @@ def test_demo_tours_every_engine(capsys: pytest.CaptureFixture[str]) -> None:
         "Chain-of-custody audit",
         "Equipment reliability (hosplogi.assets",
         "The month's statement so far",
+        "Re-planned (hosplogi.scheduling.replan)",
     ):
         assert heading in out
 

@@ -21,6 +21,7 @@ pytest.importorskip("fastapi")
 uvicorn = pytest.importorskip("uvicorn")
 schemathesis = pytest.importorskip("schemathesis")
 
+import hosplogi as h  # noqa: E402
 from hosplogi import (  # noqa: E402
     Bid,
     Contract,
@@ -191,6 +192,13 @@ def samples() -> dict[str, dict[str, Any]]:
         "scheduling/recommend": {"order": orders[-1], "technicians": staff, "now": NOW},
         "scheduling/assign": {"orders": orders, "technicians": staff, "now": NOW},
         "scheduling/solve": {"problem": problem, "iterations": 50, "time_limit": 5, "seed": 1},
+        "scheduling/replan": {
+            "schedule": h.solve(problem, iterations=50, seed=1),
+            "problem": problem,
+            "now": 10,
+            "iterations": 50,
+            "time_limit": 5,
+        },
         "kpi/score": {
             "scorecard": scorecard,
             "values": {i.code: i.target for i in scorecard.indicators},
@@ -229,6 +237,7 @@ def samples() -> dict[str, dict[str, Any]]:
 
 
 SAMPLES = samples()
+BY_PATH = {e.path: e for e in ENDPOINTS}
 
 
 def as_json(value: Any, kind: Any) -> Any:
@@ -299,7 +308,9 @@ def test_a_body_over_the_limit_is_a_413(client: httpx.Client) -> None:
 
 def test_solve_gets_at_most_the_configured_seconds(client: httpx.Client) -> None:
     body = json.loads(
-        ENDPOINTS[5].request(**{**SAMPLES["scheduling/solve"], "time_limit": 60}).model_dump_json()
+        BY_PATH["scheduling/solve"]
+        .request(**{**SAMPLES["scheduling/solve"], "time_limit": 60})
+        .model_dump_json()
     )
     response = client.post("/v1/scheduling/solve", json=body)
     assert response.status_code == 422

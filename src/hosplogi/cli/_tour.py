@@ -15,6 +15,7 @@ from hosplogi.calendars import BusinessCalendar
 from hosplogi.cli._text import render_table
 from hosplogi.cli._tour_assets import assets_section
 from hosplogi.cli._tour_costs import costs_section
+from hosplogi.cli._tour_dispatch import dispatch_day_section
 from hosplogi.cli._tour_safety import safety_section
 from hosplogi.cli.demo import DEMO_DATE, DEMO_ZONE
 from hosplogi.contracts import (
@@ -359,6 +360,7 @@ TOUR = (
     sla_section,
     dispatch_section,
     plan_section,
+    dispatch_day_section,
     scorecard_section,
     contract_section,
     inspection_section,

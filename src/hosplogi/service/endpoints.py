@@ -137,6 +137,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "scheduling/solve", scheduling.solve, exclude=frozenset({"workers"}), prepare=_cap_solve
     ),
+    Endpoint(
+        "scheduling/replan", scheduling.replan, exclude=frozenset({"workers"}), prepare=_cap_solve
+    ),
     Endpoint("kpi/score", kpi.score),
     Endpoint("kpi/measures", kpi.measures),
     Endpoint("kpi/ahp", kpi.ahp),
