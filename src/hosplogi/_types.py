@@ -6,6 +6,8 @@ skill levels, timezone-aware instants or money lives in exactly one place.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
+    ValidationError,
     validate_call,
 )
 from pydantic_core import core_schema
@@ -41,6 +44,7 @@ __all__ = [
     "NonNegativeInt",
     "brief",
     "checked",
+    "guarded",
     "money_context",
     "require_aware",
     "require_finite",
@@ -208,6 +212,83 @@ def checked(function: _F) -> _F:
     ...
     """
     return validate_call(config=_ARGUMENTS)(function)
+
+
+_CRASHES = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError)
+_HUGE = 2**63
+
+
+def guarded(function: _F) -> _F:
+    """Explain a crash caused by a wrong argument: the ``ValidationError`` that names it.
+
+    The function runs as written, its own checks first (their messages are part of the API). Only
+    if it then fails with a non-library exception (``TypeError``, ``AttributeError``,
+    ``KeyError``, ``OverflowError``, ...) are the arguments checked against the annotations
+    (strictly, as :func:`checked` does): a wrong argument gets a ``ValidationError`` naming it,
+    a number too large for the machine a ``HosplogiError``. If every argument is of its type,
+    the original exception propagates: that is a bug, not bad input. Nothing is paid on success.
+
+    Examples
+    --------
+    >>> @guarded
+    ... def total(values: list[int]) -> int:
+    ...     return sum(values)
+    >>> total([1, 2])
+    3
+    >>> total(None)
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for total
+    values
+      Input should be a valid list [type=list_type, input_value=None, input_type=NoneType]
+    ...
+    """
+    validator: Callable[..., Any] | None = None
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        nonlocal validator
+        try:
+            return function(*args, **kwargs)
+        except (HosplogiError, ValidationError):
+            raise
+        except _CRASHES as crash:
+            try:
+                bound = inspect.signature(function).bind(*args, **kwargs)
+            except TypeError as wrong:
+                raise HosplogiError(f"{function.__name__}: {wrong}") from None
+            if validator is None:
+                validator = validate_call(config=_ARGUMENTS)(functools.wraps(function)(_nothing))
+            try:
+                validator(**bound.arguments)
+            except ValidationError as invalid:
+                raise invalid from None  # the wrong argument, named; the crash it caused is noise
+            if isinstance(crash, ArithmeticError):
+                huge = [
+                    f"{name}={brief(value)}"
+                    for name, value in bound.arguments.items()
+                    if isinstance(value, (int, float, Decimal))
+                    and not isinstance(value, bool)
+                    and _huge(value)
+                ]
+                if huge:
+                    raise HosplogiError(
+                        f"{function.__name__}: {', '.join(huge)} out of the supported range "
+                        f"(numbers below {_HUGE:.0e} in magnitude)"
+                    ) from None
+            raise
+
+    return run  # type: ignore[return-value]
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _huge(value: float | Decimal) -> bool:
+    if isinstance(value, Decimal) and not value.is_finite():
+        return True
+    return not math.isfinite(value) or abs(float(value)) >= _HUGE
 
 
 def brief(value: Any, limit: int = 40) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import hosplogi
+from hosplogi._types import guarded
 from hosplogi.errors import HosplogiError
 
 __all__ = ["exported_models", "write_schemas"]
@@ -32,6 +33,7 @@ def exported_models() -> dict[str, type[BaseModel]]:
     }
 
 
+@guarded
 def write_schemas(out: str | Path) -> list[Path]:
     """Write ``<Model>.schema.json`` for every exported model into the folder `out`.
 

@@ -19,6 +19,7 @@ from hosplogi._types import (
     FrozenModel,
     NonNegativeInt,
     checked,
+    guarded,
     require_aware,
     require_non_negative,
 )
@@ -177,6 +178,7 @@ def _check(start: datetime, end: datetime, by: str, repeat_window: timedelta) ->
     require_non_negative(repeat_window, "repeat_window")
 
 
+@guarded
 def reliability_report(
     register: AssetRegister,
     orders: Iterable[WorkOrder],
@@ -395,6 +397,7 @@ def _repeats(
     return np.bincount(a[1:][again], minlength=n)
 
 
+@guarded
 def reliability(
     register: AssetRegister,
     orders: Iterable[WorkOrder],

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from hosplogi import recurrence
-from hosplogi._types import FrozenDict, FrozenModel, Money, money_context
+from hosplogi._types import FrozenDict, FrozenModel, Money, guarded, money_context
 from hosplogi.contracts.models import (
     Complaint,
     Contract,
@@ -320,6 +320,7 @@ def _counted_lines(
     return [_line(deduction, Decimal(len(counted)), rule, counted, note)]
 
 
+@guarded
 def settle(
     contract: Contract,
     year: int,

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import Field
 
-from hosplogi._types import CENT, FrozenModel, Money, money_context
+from hosplogi._types import CENT, FrozenModel, Money, guarded, money_context
 from hosplogi.contracts.models import (
     Contract,
     Renewal,
@@ -234,6 +234,7 @@ def _renewal(
     return Renewal.KEEP, []
 
 
+@guarded
 def settle_year(
     contract: Contract,
     year: int,

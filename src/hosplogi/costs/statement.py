@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from pydantic import NonNegativeInt, model_validator
 
@@ -19,6 +19,7 @@ from hosplogi._types import (
     FrozenModel,
     Money,
     checked,
+    guarded,
     require_aware,
     require_unique,
     shift,
@@ -300,6 +301,7 @@ def _row(department: str, row: list[int], priced: bool, budget: int | None) -> D
     )
 
 
+@runtime_checkable
 class ValuedAsset(Protocol):
     """Anything with an `id` and a `replacement_value` (e.g. ``hosplogi.assets.Asset``)."""
 
@@ -310,6 +312,7 @@ class ValuedAsset(Protocol):
     def replacement_value(self) -> Decimal | None: ...
 
 
+@guarded
 def cost_of_maintenance_ratio(
     maintenance_cost: Decimal,
     assets: Iterable[ValuedAsset],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from hosplogi._types import Finite, FrozenModel
+from hosplogi._types import Finite, FrozenModel, guarded
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Scorecard, finite_value
 
@@ -42,6 +42,7 @@ class Trend(FrozenModel):
     improved: bool | None
 
 
+@guarded
 def trend(
     scorecard: Scorecard,
     current: Mapping[str, float],
@@ -97,6 +98,7 @@ def trend(
     return out
 
 
+@guarded
 def rate_change(current: float, previous: float) -> float:
     """Return the change from `previous` to `current` in percent (同比/环比).
 

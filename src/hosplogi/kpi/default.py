@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from hosplogi._types import guarded
 from hosplogi.kpi.scorecard import Band, Indicator, Perspective, Rule, Scorecard
 
 __all__ = ["default_scorecard"]
@@ -39,6 +40,7 @@ def _ind(
     )
 
 
+@guarded
 def default_scorecard(*, valid_from: date | None = None, equipment: bool = False) -> Scorecard:
     """Return a default balanced scorecard for a hospital logistics (maintenance) department.
 

@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from hosplogi._types import brief, require_aware, require_finite, require_non_negative, to_money
+from hosplogi._types import (
+    brief,
+    guarded,
+    require_aware,
+    require_finite,
+    require_non_negative,
+    to_money,
+)
 from hosplogi.assets import (
     AssetRegister,
     Criticality,
@@ -60,6 +67,7 @@ def _count(value: float | int | None, name: str) -> float | None:
     return number
 
 
+@guarded
 def measures(
     orders: Iterable[WorkOrder],
     *,

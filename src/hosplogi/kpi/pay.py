@@ -20,6 +20,7 @@ from hosplogi._types import (
     FrozenModel,
     Identifier,
     Money,
+    guarded,
     money_context,
     require_aware,
     require_unique,
@@ -53,6 +54,7 @@ def _share(key: str, value: float) -> Fraction:
     return Fraction(value)
 
 
+@guarded
 def allocate(pool: Decimal, shares: Mapping[str, float]) -> dict[str, Decimal]:
     """Split `pool` in proportion to `shares`, in whole cents that sum exactly to `pool`.
 
@@ -189,6 +191,7 @@ def _title(order: WorkOrder) -> str:
     return order.title
 
 
+@guarded
 def workload_points(
     orders: Iterable[WorkOrder],
     table: WorkloadTable,
@@ -366,6 +369,7 @@ def _fraction(value: Decimal | str | int, name: str, lo: Decimal, hi: Decimal) -
     return d
 
 
+@guarded
 def fund_value(asset: FundAsset | Asset, on: date) -> Decimal | None:
     """The purchase value `asset` brings to the maintenance fund on `on`, or None if none.
 
@@ -404,6 +408,7 @@ def fund_value(asset: FundAsset | Asset, on: date) -> Decimal | None:
     return asset.purchase_value
 
 
+@guarded
 def maintenance_fund(
     assets: Iterable[FundAsset | Asset] | AssetRegister,
     *,

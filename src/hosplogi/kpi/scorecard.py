@@ -14,7 +14,15 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, brief, require_unique
+from hosplogi._types import (
+    Finite,
+    FrozenDict,
+    FrozenModel,
+    Identifier,
+    brief,
+    guarded,
+    require_unique,
+)
 from hosplogi.errors import HosplogiError
 
 __all__ = [
@@ -496,6 +504,7 @@ def _score_one(
     )
 
 
+@guarded
 def score(
     scorecard: Scorecard, values: Mapping[str, float], *, strict: bool = True
 ) -> ScorecardResult:
@@ -543,6 +552,7 @@ def score(
     return _score_one(scorecard, _plan(scorecard), values, strict, None)
 
 
+@guarded
 def score_many(
     scorecard: Scorecard,
     units: Mapping[str, Mapping[str, float]],

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
-from hosplogi._types import Finite, FrozenDict, FrozenModel
+from hosplogi._types import Finite, FrozenDict, FrozenModel, guarded
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Perspective, Scorecard
 
@@ -163,6 +163,7 @@ def _check_matrix(matrix: Sequence[Sequence[Entry]]) -> list[list[float]]:
     return rows
 
 
+@guarded
 def ahp(matrix: Sequence[Sequence[Entry]], *, labels: Sequence[str] = ()) -> AhpResult:
     """Return the AHP priority weights and consistency of a pairwise-comparison matrix.
 
@@ -271,6 +272,7 @@ class AhpHierarchy(FrozenModel):
     consistent: bool
 
 
+@guarded
 def ahp_hierarchy(
     criteria: Sequence[str],
     matrix: Sequence[Sequence[Entry]],
@@ -375,6 +377,7 @@ def _minmax(col: list[float], higher: bool) -> list[float]:
     return [(x - lo) / (hi - lo) if higher else (hi - x) / (hi - lo) for x in col]
 
 
+@guarded
 def entropy_weights(
     matrix: Sequence[Sequence[float]],
     higher_is_better: Sequence[bool],
@@ -476,6 +479,7 @@ def entropy_weights(
     return tuple(x / total_d for x in d)
 
 
+@guarded
 def ahp_scorecard(
     scorecard: Scorecard,
     perspective_matrix: Sequence[Sequence[Entry]],

@@ -12,7 +12,15 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hosplogi import recurrence
-from hosplogi._types import Finite, FrozenModel, Identifier, NonNegativeInt, brief, require_aware
+from hosplogi._types import (
+    Finite,
+    FrozenModel,
+    Identifier,
+    NonNegativeInt,
+    brief,
+    guarded,
+    require_aware,
+)
 from hosplogi.assets import Meter, MeterReading, smrp_grace
 from hosplogi.errors import HosplogiError
 from hosplogi.maintenance.occurrences import due, next_due_after, plan_items
@@ -55,6 +63,7 @@ class MinimumCheck(FrozenModel):
         return self.done >= self.required
 
 
+@guarded
 def check_minimum(
     plan: MaintenancePlan,
     year: int,
@@ -117,6 +126,7 @@ class PmCompliance(FrozenModel):
         return self.due - self.done
 
 
+@guarded
 def pm_compliance(
     plans: Iterable[MaintenancePlan],
     start: datetime,

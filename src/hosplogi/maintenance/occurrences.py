@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from hosplogi import recurrence
-from hosplogi._types import require_aware, require_unique, shift
+from hosplogi._types import guarded, require_aware, require_unique, shift
 from hosplogi.assets import Meter, MeterReading, MeterSeries, meter_series
 from hosplogi.errors import HosplogiError
 from hosplogi.maintenance.plans import (
@@ -210,6 +210,7 @@ def _check_unique(plans: Sequence[MaintenancePlan]) -> None:
     require_unique((p.id for p in plans), "plan ids")
 
 
+@guarded
 def due(
     plans: Iterable[MaintenancePlan],
     start: datetime,
@@ -263,6 +264,7 @@ def due(
     return items
 
 
+@guarded
 def generate_orders(
     plans: Iterable[MaintenancePlan],
     start: datetime,

@@ -17,7 +17,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from hosplogi import recurrence
-from hosplogi._types import Finite, FrozenModel, Identifier, Instant, NonNegativeInt
+from hosplogi._types import Finite, FrozenModel, Identifier, Instant, NonNegativeInt, guarded
 from hosplogi.crews import SkillRequirement
 from hosplogi.orders import Action, Priority, WorkOrder
 from hosplogi.recurrence import TimeZoneName
@@ -195,6 +195,7 @@ class DueItem(FrozenModel):
     counted_from: Instant | None = None  # a meter rule's reference: last service or due time
 
 
+@guarded
 def completions(orders: Iterable[WorkOrder]) -> list[Completion]:
     """Completions recorded by preventive orders (`reference` = plan id, work done).
 

@@ -28,6 +28,7 @@ from hosplogi._types import (
     NonNegativeInt,
     brief,
     checked,
+    guarded,
     require_unique,
 )
 from hosplogi.errors import HosplogiError
@@ -260,6 +261,7 @@ def _slot_of(plan: EmergencyPlan, drill: Drill) -> Slot:
     return building, shift
 
 
+@guarded
 def drill_compliance(
     plans: Iterable[EmergencyPlan],
     drills: Iterable[Drill],

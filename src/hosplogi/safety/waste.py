@@ -39,6 +39,7 @@ from hosplogi._types import (
     Identifier,
     Instant,
     brief,
+    guarded,
     money_context,
     require_aware,
     require_non_negative,
@@ -104,6 +105,7 @@ _RANK = {stage: rank for rank, stage in enumerate(Stage)}
 _LEAVING = frozenset({Stage.DISPATCHED, Stage.DISPOSED})
 
 
+@guarded
 def to_weight(value: Any, *, name: str = "weight_kg") -> Decimal:
     """Return `value` as a Decimal number of kilograms, rounded half up to the gram.
 
@@ -392,6 +394,7 @@ def _hop_findings(
     return found
 
 
+@guarded
 def audit_waste(
     handovers: Iterable[Handover],
     *,
@@ -478,6 +481,7 @@ def audit_waste(
 _BY = ("department", "day", "all")
 
 
+@guarded
 def waste_totals(
     handovers: Iterable[Handover],
     *,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from hosplogi._types import guarded
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 
 __all__ = ["augment", "match", "team_for", "unfillable_slot"]
@@ -136,6 +137,7 @@ def unfillable_slot(slots: Sequence[Sequence[int]], free: Collection[int]) -> in
     return _owners(slots, free, range(len(slots)))[1]
 
 
+@guarded
 def team_for(
     requirements: Sequence[SkillRequirement],
     candidates: Sequence[Technician],

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from hosplogi._types import brief, require_aware, require_unique
+from hosplogi._types import brief, guarded, require_aware, require_unique
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder
@@ -95,6 +95,7 @@ def _member_score(
     return score, reasons
 
 
+@guarded
 def recommend(
     order: WorkOrder,
     technicians: Sequence[Technician],
@@ -282,6 +283,7 @@ def _fit_cost(tech: Technician, req: SkillRequirement, zone: str | None, load: i
     return 1000 * fit + load
 
 
+@guarded
 def assign(
     orders: Iterable[WorkOrder],
     technicians: Sequence[Technician],
@@ -333,6 +335,7 @@ def assign(
     return dict(report.assignment)
 
 
+@guarded
 def assign_report(
     orders: Iterable[WorkOrder],
     technicians: Sequence[Technician],

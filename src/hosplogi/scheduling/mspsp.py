@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hosplogi._types import guarded
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.scheduling.models import Problem, Task
@@ -30,6 +31,7 @@ def _dzn_list(raw: str, name: str) -> list[str]:
     return items
 
 
+@guarded
 def load_mspsp(path: str | Path) -> Problem:
     """Read an MSPSP benchmark instance (DataZinc ``.dzn``) as a :class:`Problem`.
 

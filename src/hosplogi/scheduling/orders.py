@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from hosplogi._types import FrozenDict, require_aware
+from hosplogi._types import FrozenDict, guarded, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.orders import Priority, Status, WorkOrder
 from hosplogi.scheduling.models import Problem, Task
@@ -48,6 +48,7 @@ def _minutes(delta: timedelta, *, up: bool) -> int:
     return math.ceil(value) if up else math.floor(value)
 
 
+@guarded
 def problem_from_orders(
     orders: Iterable[WorkOrder],
     technicians: Sequence[Technician],

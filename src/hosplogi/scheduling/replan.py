@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from hosplogi._types import brief
+from hosplogi._types import brief, guarded
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _search
 from hosplogi.scheduling._matching import match
@@ -88,6 +88,7 @@ def _started(schedule: Schedule, problem: Problem, now: int) -> dict[str, Entry]
     return started
 
 
+@guarded
 def replan(
     schedule: Schedule,
     problem: Problem,

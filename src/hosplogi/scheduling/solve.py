@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-from hosplogi._types import brief
+from hosplogi._types import brief, guarded
 from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _cpsat, _search
@@ -287,6 +287,7 @@ def check_budget(time_limit: float | None, seed: int, iterations: int | None, wo
         raise HosplogiError("give a time_limit, an iterations budget, or both")
 
 
+@guarded
 def solve(
     problem: Problem,
     *,

@@ -20,6 +20,7 @@ from hosplogi._types import (
     Money,
     brief,
     checked,
+    guarded,
     require_aware,
     shift,
 )
@@ -405,6 +406,7 @@ def reorder(
     return lines
 
 
+@guarded
 def stocktake(
     ledger: StockLedger,
     counts: Mapping[tuple[str, str], Decimal],

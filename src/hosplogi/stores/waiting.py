@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from hosplogi._types import brief, require_aware
+from hosplogi._types import brief, guarded, require_aware
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Status, WorkOrder
 from hosplogi.stores.ledger import StockLedger
@@ -28,6 +28,7 @@ def _material_hold_start(order: WorkOrder, at: datetime) -> datetime | None:
     return held if status is Status.ON_HOLD else None
 
 
+@guarded
 def waiting_for_stock(
     orders: Iterable[WorkOrder],
     ledger: StockLedger,
