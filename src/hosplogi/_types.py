@@ -243,11 +243,10 @@ def guarded(function: _F) -> _F:
       Input should be a valid list [type=list_type, input_value=None, input_type=NoneType]
     ...
     """
-    validator: Callable[..., Any] | None = None
+    validators: dict[tuple[str, ...], Callable[..., Any]] = {}
 
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
-        nonlocal validator
         try:
             return function(*args, **kwargs)
         except (HosplogiError, ValidationError):
@@ -257,12 +256,15 @@ def guarded(function: _F) -> _F:
                 bound = inspect.signature(function).bind(*args, **kwargs)
             except TypeError as wrong:
                 raise HosplogiError(f"{function.__name__}: {wrong}") from None
-            if validator is None:
-                validator = validate_call(config=_ARGUMENTS)(functools.wraps(function)(_nothing))
+            given = tuple(bound.arguments)
+            if given not in validators:
+                validators[given] = _validator(function, given)
             try:
-                validator(**bound.arguments)
+                _explain(function.__name__, bound.arguments, validators[given](**bound.arguments))
             except ValidationError as invalid:
                 raise invalid from None  # the wrong argument, named; the crash it caused is noise
+            except (TypeError, ValueError) as odd:  # e.g. a mapping with non-text keys for a model
+                raise HosplogiError(f"{function.__name__}: malformed argument: {odd}") from None
             if isinstance(crash, ArithmeticError):
                 huge = [
                     f"{name}={brief(value)}"
@@ -281,8 +283,35 @@ def guarded(function: _F) -> _F:
     return run  # type: ignore[return-value]
 
 
-def _nothing(*args: Any, **kwargs: Any) -> None:
-    return None
+def _validator(function: Callable[..., Any], given: tuple[str, ...]) -> Callable[..., Any]:
+    """A strict validator of the arguments `given` to `function` (defaults are not re-checked)."""
+    signature = inspect.signature(function)
+    parameters = [
+        p.replace(default=inspect.Parameter.empty, kind=inspect.Parameter.KEYWORD_ONLY)
+        for name, p in signature.parameters.items()
+        if name in given
+    ]
+
+    def nothing(**arguments: Any) -> dict[str, Any]:
+        return arguments
+
+    functools.update_wrapper(nothing, function)
+    nothing.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters, return_annotation=None
+    )
+    return validate_call(config=_ARGUMENTS)(nothing)
+
+
+def _explain(name: str, given: Mapping[str, Any], validated: Mapping[str, Any]) -> None:
+    """Raise for an argument pydantic would convert (a dict for a model) or a bad item inside."""
+    for parameter, value in validated.items():
+        if isinstance(value, BaseModel) and not isinstance(given[parameter], BaseModel):
+            raise HosplogiError(
+                f"{name}: {parameter} must be a {type(value).__name__}, got "
+                f"{type(given[parameter]).__name__} {brief(given[parameter])}"
+            )
+        if isinstance(value, Iterator) and not isinstance(value, str):
+            list(value)  # a lazily checked iterable: its items are checked here
 
 
 def _huge(value: float | Decimal) -> bool:
