@@ -11,8 +11,8 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,8 @@ import simpy
 from hosplogi._types import brief, fixed_zone
 from hosplogi.calendars import BusinessCalendar, china_official_years
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
+from hosplogi.orders import Action, HoldReason, Priority, Source, WorkOrder
+from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.bounds import MAX_ARRIVALS, require_days, require_seed
 from hosplogi.simulation.parts import Demand, Profile, Rounds, Shift
 from hosplogi.simulation.policies import Assignment, Policy, named_policy
@@ -74,7 +75,7 @@ class _Job:
     """The engine's mutable state for one order; the order itself stays a frozen value."""
 
     index: int
-    order: WorkOrder
+    history: OrderLog
     work_left: float
     travel: float
     hold_pending: bool
@@ -182,11 +183,17 @@ def _draw_work(stream: Demand, rng: random.Random) -> float:
 
 @dataclass(frozen=True)
 class _Clock:
-    """Engine minutes ↔ aware datetimes, exact across daylight-saving changes."""
+    """Engine minutes ↔ aware datetimes, exact across daylight-saving changes.
+
+    The UTC offset is looked up once per hour of engine time: when the zone has the same offset
+    at both ends of the hour it holds throughout (no zone changes its offset twice within an
+    hour), otherwise each instant in that hour asks the zone.
+    """
 
     start: date
     zone: ZoneInfo
     origin_utc: datetime
+    hours: dict[int, timezone | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, start: date, zone_name: str) -> _Clock:
@@ -194,11 +201,19 @@ class _Clock:
         origin = datetime.combine(start, time(0), zone)
         return cls(start, zone, origin.astimezone(UTC))
 
+    def _offset(self, utc: datetime) -> timezone:
+        return fixed_zone(utc.astimezone(self.zone).utcoffset() or timedelta(0))
+
     def instant(self, minutes: float) -> datetime:
         """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
         utc = self.origin_utc + timedelta(minutes=minutes)
-        offset = utc.astimezone(self.zone).utcoffset() or timedelta(0)
-        return utc.astimezone(fixed_zone(offset))
+        hour = math.floor(minutes / 60)
+        if hour not in self.hours:
+            a = self._offset(self.origin_utc + timedelta(hours=hour))
+            b = self._offset(self.origin_utc + timedelta(hours=hour + 1))
+            self.hours[hour] = a if a == b else None
+        zone = self.hours[hour] or self._offset(utc)
+        return utc.astimezone(zone)
 
     def local(self, minutes: float) -> datetime:
         return self.instant(minutes)
@@ -263,11 +278,14 @@ class _Run:
         self.busy_from: dict[str, float] = {}
         self.busy_minutes: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
         self.shift_state: dict[str, tuple[bool, float]] = {}
+        self.free: list[str] | None = None
+        self.free_until = -math.inf
         self.waiting: dict[str, _Job] = {}
         self.jobs: list[_Job] = []
         self.in_system = 0
         self.area = 0.0
         self.last_change = 0.0
+        self.last_instant = (math.nan, self.clock.instant(0.0))
 
     # state changes ---------------------------------------------------------------------------
 
@@ -275,7 +293,10 @@ class _Run:
         return float(self.env.now)
 
     def at(self) -> datetime:
-        return self.clock.instant(self.now())
+        now = self.now()
+        if now != self.last_instant[0]:  # several events often share one instant
+            self.last_instant = (now, self.clock.instant(now))
+        return self.last_instant[1]
 
     def _count(self, delta: int) -> None:
         now = self.now()
@@ -290,11 +311,13 @@ class _Run:
         self._count(-1)
 
     def take(self, team: tuple[str, ...]) -> None:
+        self.free = None
         for tid in team:
             del self.idle_since[tid]
             self.busy_from[tid] = self.now()
 
     def release(self, team: tuple[str, ...]) -> None:
+        self.free = None
         for tid in team:
             self.busy_minutes[tid] += self.now() - self.busy_from.pop(tid)
             self.idle_since[tid] = self.now()
@@ -304,14 +327,10 @@ class _Run:
     def dispatch_pass(self) -> None:
         if not self.waiting or not self.idle_since:
             return
-        now = self.now()
-        free_ids = sorted(
-            (tid for tid in self.idle_since if self.on_shift(tid, now)),
-            key=lambda tid: (self.idle_since[tid], tid),
-        )
+        free_ids = self.free_now(self.now())
         if not free_ids:
             return
-        waiting = [j.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
+        waiting = [j.history.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
         free = [self.staff[tid] for tid in free_ids]
         choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
@@ -327,6 +346,21 @@ class _Run:
             self.take(team)
             self.env.process(self.work(job, team))
 
+    def free_now(self, now: float) -> list[str]:
+        """Idle technicians on shift now, the longest idle first (do not change the list).
+
+        Kept until someone is taken or released, or an idle technician's shift starts or ends.
+        """
+        if self.free is None or now >= self.free_until:
+            free, until = [], math.inf
+            for tid in self.idle_since:
+                if self.on_shift(tid, now):
+                    free.append(tid)
+                until = min(until, self.shift_state[tid][1])
+            free.sort(key=lambda tid: (self.idle_since[tid], tid))
+            self.free, self.free_until = free, until
+        return self.free
+
     def on_shift(self, tid: str, now: float) -> bool:
         on, until = self.shift_state.get(tid, (False, -math.inf))
         if now >= until:  # the cached answer holds until `until`; time only moves on
@@ -335,7 +369,7 @@ class _Run:
         return on
 
     def queue(self, job: _Job) -> None:
-        self.waiting[job.order.id] = job
+        self.waiting[job.history.fixed.id] = job
         if not self.batch:
             self.dispatch_pass()
 
@@ -369,7 +403,7 @@ class _Run:
             s = self.scenario
             job = _Job(
                 index=k,
-                order=order,
+                history=OrderLog(order),
                 work_left=work,
                 travel=rng.uniform(low, high) if high > 0 else 0.0,
                 hold_pending=rng.random() < s.hold_probability,
@@ -388,10 +422,10 @@ class _Run:
 
     def work(self, job: _Job, team: tuple[str, ...]) -> Generator[simpy.Event, Any, None]:
         lead = team[0]
-        job.order = job.order.dispatch(team, at=self.at(), by="desk")
+        job.history.move(Action.DISPATCH, self.at(), by="desk", assignees=team)
         if job.travel:
             yield self.env.timeout(job.travel)
-        job.order = job.order.start(at=self.at(), by=lead)
+        job.history.move(Action.START, self.at(), by=lead)
         if job.first_start is None:
             job.first_start = self.now()
         if job.hold_pending:
@@ -399,18 +433,22 @@ class _Run:
             part = job.work_left * job.hold_at
             yield self.env.timeout(part)
             job.work_left -= part
-            job.order = job.order.hold(
-                HoldReason.AWAITING_MATERIAL, at=self.at(), by=lead, note="part out of stock"
+            job.history.move(
+                Action.HOLD,
+                self.at(),
+                by=lead,
+                note="part out of stock",
+                hold_reason=HoldReason.AWAITING_MATERIAL,
             )
             self.release(team)
             self.dispatch_pass()
             yield self.env.timeout(job.hold_minutes)
-            job.order = job.order.resume(at=self.at(), by="stores")
+            job.history.move(Action.RESUME, self.at(), by="stores")
             self.queue(job)
             return
         yield self.env.timeout(job.work_left)
         job.work_left = 0.0
-        job.order = job.order.complete(at=self.at(), by=lead)
+        job.history.move(Action.COMPLETE, self.at(), by=lead, note=None)
         self.leave()
         self.release(team)
         if self.scenario.acceptance:
@@ -419,17 +457,17 @@ class _Run:
 
     def acceptance(self, job: _Job) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(job.verify_delay)
-        verifier = job.order.department or "requester"
+        verifier = job.history.fixed.department or "requester"
         if job.reject_pending:
             job.reject_pending = False
-            job.order = job.order.verify(at=self.at(), by=verifier, accepted=False, rating=2)
+            job.history.move(Action.REJECT, self.at(), by=verifier, note=None, rating=2)
             job.work_left = job.rework
             self.enter()
             self.queue(job)
             return
-        job.order = job.order.verify(at=self.at(), by=verifier, rating=job.rating)
+        job.history.move(Action.VERIFY, self.at(), by=verifier, note=None, rating=job.rating)
         yield self.env.timeout(job.followup_delay)
-        job.order = job.order.close(at=self.at(), by="desk")
+        job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
 
     def progress(self, report: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
         while self.now() < self.horizon:
@@ -577,7 +615,7 @@ def run(
         start=sim.clock.instant(0.0),
         end=sim.clock.instant(sim.horizon),
         horizon=sim.horizon,
-        orders=tuple(j.order for j in sim.jobs),
+        orders=tuple(j.history.order for j in sim.jobs),
         reported=tuple(j.reported for j in sim.jobs),
         first_start=tuple(j.first_start for j in sim.jobs),
         area=sim.area,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol, get_args
 
-from hosplogi.crews import Technician
+from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import WorkOrder
 from hosplogi.scheduling import assign, recommend, team_for
@@ -58,21 +58,63 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
     return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
 
 
+class _Eligible:
+    """Who among `free` may fill each requirement on `day` (:meth:`Technician.may_work`), asked
+    once per requirement and pass rather than once per waiting order and technician."""
+
+    def __init__(self, free: Sequence[Technician], day: date) -> None:
+        self.free = free
+        self.day = day
+        self.able: dict[SkillRequirement, frozenset[str]] = {}
+
+    def candidates(
+        self, needs: Sequence[SkillRequirement], left: list[Technician], left_ids: set[str]
+    ) -> list[Technician] | None:
+        """The people in `left` able to fill some requirement of `needs`, in `left`'s order; None
+        when some requirement has fewer such people than it needs (then no team exists).
+
+        The matching and :func:`scheduling.recommend` ignore everyone else and break ties by
+        position, so they choose the same team from these people as from all of `left`.
+        """
+        wanted: set[str] = set()
+        for req in needs:
+            able = self.able.get(req)
+            if able is None:
+                able = frozenset(t.id for t in self.free if t.may_work(req, self.day))
+                self.able[req] = able
+            here = able & left_ids
+            if len(here) < req.count:
+                return None
+            wanted |= here
+        return [t for t in left if t.id in wanted]
+
+
 def _in_turn(
     orders: Sequence[WorkOrder],
     free: Sequence[Technician],
+    day: date,
     pick: Callable[[WorkOrder, list[Technician]], tuple[str, ...] | None],
 ) -> list[Assignment]:
-    """Staff `orders` one after another from whoever is still free."""
+    """Staff `orders` one after another from whoever is still free and able.
+
+    `pick` gets the people still free who may fill some requirement of the order; an order that
+    cannot be staffed from them is passed over without asking `pick`.
+    """
     left = list(free)
+    left_ids = {t.id for t in left}
+    eligible = _Eligible(free, day)
     chosen: list[Assignment] = []
     for order in orders:
         if not left:
             break
-        team = pick(order, left)
+        able = eligible.candidates(order.needs, left, left_ids)
+        if able is None:
+            continue
+        team = pick(order, able)
         if team:
             chosen.append((order.id, team))
             left = [t for t in left if t.id not in team]
+            left_ids.difference_update(team)
     return chosen
 
 
@@ -91,7 +133,9 @@ class _Greedy:
     ) -> list[Assignment]:
         day = now.date()
         queue = _urgent_first(waiting) if self.by_priority else waiting
-        return _in_turn(queue, free, lambda order, left: team_for(order.requirements, left, on=day))
+        return _in_turn(
+            queue, free, day, lambda order, left: team_for(order.requirements, left, on=day)
+        )
 
 
 @dataclass
@@ -108,7 +152,7 @@ class _Recommend:
                 return None
             return tuple(top[0].technician_ids) if top else None
 
-        return _in_turn(_urgent_first(waiting), free, best)
+        return _in_turn(_urgent_first(waiting), free, now.date(), best)
 
 
 @dataclass

@@ -254,9 +254,9 @@ def assemble(
         scorecard_total=card.total if card else None,
         labour_cost=labour,
     )
-    return SimulationResult(
+    result = SimulationResult(
         summary=summary,
-        orders=orders,
+        orders=(),
         utilisation=utilisation,
         utilisation_by_trade=by_trade,
         sla=sla,
@@ -266,6 +266,10 @@ def assemble(
         labour_cost=labour,
         end=end,
     )
+    # The engine built every order through WorkOrder's validator, which replayed its log; pydantic
+    # would replay all of them again here (it re-runs a model's after-validators on instances), a
+    # tenth of a year's run, so the checked orders are set on the checked result as they are.
+    return result.model_copy(update={"orders": orders})
 
 
 def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:
