@@ -17,15 +17,18 @@ and reads back from its own JSON (which replays and validates the whole log).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from hosplogi._types import shared_fields_set
+from hosplogi._types import FrozenModel, shared_fields_set
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Event, Status, WorkOrder
 from hosplogi.orders.lifecycle import next_status
 
 __all__ = ["OrderLog"]
+
+_M = TypeVar("_M", bound=FrozenModel)
 
 _EVENT_DEFAULTS: dict[str, Any] = {
     name: None if field.is_required() else field.default
@@ -34,14 +37,14 @@ _EVENT_DEFAULTS: dict[str, Any] = {
 """Every field of an event, in declaration order, with its default (None for the required ones)."""
 
 
-def _event(values: dict[str, Any]) -> Event:
-    """An event from already-valid `values` (as the lifecycle would give them), not re-checked."""
-    event = Event.__new__(Event)
-    object.__setattr__(event, "__dict__", {**_EVENT_DEFAULTS, **values})
-    object.__setattr__(event, "__pydantic_fields_set__", shared_fields_set(values))
-    object.__setattr__(event, "__pydantic_extra__", None)
-    object.__setattr__(event, "__pydantic_private__", None)
-    return event
+def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
+    """A `cls` from already-valid `values` (every field), not re-checked; `given` as if passed."""
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", shared_fields_set(given))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
 
 
 class OrderLog:
@@ -91,7 +94,9 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
                     update["assignees"] = event.assignees
                 if event.priority is not None:
                     update["priority"] = event.priority
-            self._order = self._order.model_copy(update=update)
+            before = self._order
+            given = (*before.model_fields_set, *update)
+            self._order = _valid(WorkOrder, {**before.__dict__, **update}, given)
             self._built = len(self._events)
         return self._order
 
@@ -114,5 +119,6 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
         if action is Action.HOLD:
             self._before_hold = self.status
         target = next_status(self._order.id, self.status, action, self._before_hold)
-        self._events.append(_event({"action": action, "status": target, "at": at, **fields}))
+        given = {"action": action, "status": target, "at": at, **fields}
+        self._events.append(_valid(Event, {**_EVENT_DEFAULTS, **given}, given))
         self.status = target

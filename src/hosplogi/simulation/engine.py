@@ -118,6 +118,7 @@ def _arrivals(
     rounds = scenario.rounds
     round_times = _round_times(rounds, clock, horizon) if rounds else []
     found: list[_Arrival] = []
+    factors: dict[int, float] = {}  # engine hour → the profile's weight, when steady
     for i, stream in enumerate(hospital.demand):
         rng = random.Random(f"{seed}:arrivals:{i}")
         found_early = random.Random(f"{seed}:rounds:{i}")  # apart, so arrivals stay the same
@@ -128,7 +129,14 @@ def _arrivals(
             t += rng.expovariate(top)
             if t >= horizon:
                 break
-            rate = base * scale * _local_weights(profile, clock.local(t), holidays)
+            hour = math.floor(t / 60)
+            factor = factors.get(hour)
+            if factor is None:
+                steady = clock.steady_hour(t)
+                factor = _local_weights(profile, steady or clock.local(t), holidays)
+                if steady is not None:  # the same for every instant of this hour
+                    factors[hour] = factor
+            rate = base * scale * factor
             if rng.random() * top >= rate:
                 continue
             arrival = _Arrival(t, i, _source_of(rng), stream.priority, 1.0)
@@ -204,16 +212,31 @@ class _Clock:
     def _offset(self, utc: datetime) -> timezone:
         return fixed_zone(utc.astimezone(self.zone).utcoffset() or timedelta(0))
 
-    def instant(self, minutes: float) -> datetime:
-        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
-        utc = self.origin_utc + timedelta(minutes=minutes)
-        hour = math.floor(minutes / 60)
+    def _hour_zone(self, hour: int) -> timezone | None:
+        """The offset throughout engine hour `hour`, or None if it changes within the hour."""
         if hour not in self.hours:
             a = self._offset(self.origin_utc + timedelta(hours=hour))
             b = self._offset(self.origin_utc + timedelta(hours=hour + 1))
             self.hours[hour] = a if a == b else None
-        zone = self.hours[hour] or self._offset(utc)
+        return self.hours[hour]
+
+    def instant(self, minutes: float) -> datetime:
+        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
+        utc = self.origin_utc + timedelta(minutes=minutes)
+        zone = self._hour_zone(math.floor(minutes / 60)) or self._offset(utc)
         return utc.astimezone(zone)
+
+    def steady_hour(self, minutes: float) -> datetime | None:
+        """The local start of the engine hour holding `minutes` when every instant of that hour
+        (as :meth:`instant` rounds it) has the same local date and hour, else None."""
+        hour = math.floor(minutes / 60)
+        if (hour + 1) * 60 - minutes < 1e-6:  # may round up into the next hour
+            return None
+        zone = self._hour_zone(hour)
+        if zone is None:
+            return None
+        start = (self.origin_utc + timedelta(hours=hour)).astimezone(zone)
+        return start if start.minute == start.second == start.microsecond == 0 else None
 
     def local(self, minutes: float) -> datetime:
         return self.instant(minutes)
@@ -270,6 +293,9 @@ class _Run:
         self.batch = policy is None and scenario.policy == "assign"
         self.env = simpy.Environment()
         self.staff = {t.id: t for t in self.hospital.technicians}
+        # one requirements tuple per stream, shared by its orders (a policy can tell them apart
+        # by identity instead of comparing models)
+        self.needs = [stream.needs for stream in self.hospital.demand]
         self.windows = {
             t.id: _shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
             for t in self.hospital.technicians
@@ -311,16 +337,21 @@ class _Run:
         self._count(-1)
 
     def take(self, team: tuple[str, ...]) -> None:
-        self.free = None
+        if self.free is not None:
+            self.free = [tid for tid in self.free if tid not in team]
         for tid in team:
             del self.idle_since[tid]
             self.busy_from[tid] = self.now()
 
     def release(self, team: tuple[str, ...]) -> None:
-        self.free = None
+        now = self.now()
         for tid in team:
-            self.busy_minutes[tid] += self.now() - self.busy_from.pop(tid)
-            self.idle_since[tid] = self.now()
+            self.busy_minutes[tid] += now - self.busy_from.pop(tid)
+            self.idle_since[tid] = now
+            if self.free is not None and self.on_shift(tid, now):
+                bisect.insort(self.free, tid, key=self.idle_key)
+            if self.free is not None:
+                self.free_until = min(self.free_until, self.shift_state[tid][1])
 
     # dispatching -----------------------------------------------------------------------------
 
@@ -349,7 +380,8 @@ class _Run:
     def free_now(self, now: float) -> list[str]:
         """Idle technicians on shift now, the longest idle first (do not change the list).
 
-        Kept until someone is taken or released, or an idle technician's shift starts or ends.
+        Built when an idle technician's shift starts or ends, and kept up to date by
+        :meth:`take` and :meth:`release` in between.
         """
         if self.free is None or now >= self.free_until:
             free, until = [], math.inf
@@ -357,9 +389,12 @@ class _Run:
                 if self.on_shift(tid, now):
                     free.append(tid)
                 until = min(until, self.shift_state[tid][1])
-            free.sort(key=lambda tid: (self.idle_since[tid], tid))
+            free.sort(key=self.idle_key)
             self.free, self.free_until = free, until
         return self.free
+
+    def idle_key(self, tid: str) -> tuple[float, str]:
+        return self.idle_since[tid], tid
 
     def on_shift(self, tid: str, now: float) -> bool:
         on, until = self.shift_state.get(tid, (False, -math.inf))
@@ -395,7 +430,7 @@ class _Run:
                 location=rng.choice(locations),
                 department=rng.choice(departments),
                 asset_id=_asset(self.hospital.assets, stream.trade, rng),
-                requirements=stream.needs,
+                requirements=self.needs[a.stream],
                 estimated_minutes=round(stream.work_minutes * a.work_factor),
                 source=a.source,
                 by="desk",
