@@ -44,7 +44,7 @@ from hosplogi.simulation.parts import (
     Shift,
 )
 from hosplogi.simulation.policies import Policy
-from hosplogi.simulation.results import Replication, RunSummary, SimulationResult
+from hosplogi.simulation.results import Replication, RunSummary, SimulationResult, sweep_frame
 from hosplogi.simulation.scenario import Hospital, Scenario
 
 __all__ = [
@@ -64,4 +64,5 @@ __all__ = [
     "replicate",
     "simulate",
     "sweep",
+    "sweep_frame",
 ]
