@@ -8,11 +8,12 @@ per move, the larger part of a simulated year. The engine makes its moves throug
 the lifecycle methods check it, and the order value is built once when someone reads it — a policy
 choosing among waiting orders, or the results.
 
-The events are built without validation from values the engine makes valid by construction
-(aware fixed-offset instants from its clock, technician ids, the hospital's department names,
-``"desk"``, ``"stores"``, ratings 2, 4 or 5). The tests check the result against the reference:
-every order of runs with each policy equals the order the lifecycle methods give for the same moves,
-and reads back from its own JSON (which replays and validates the whole log).
+The orders and events are built without validation, from values the engine makes valid by
+construction: the scenario's validated fields, aware fixed-offset instants from its clock,
+technician ids, the hospital's department names (identifiers), ``"desk"``, ``"stores"``, ratings
+2, 4 or 5. The tests check the result against the reference: every order of runs with each policy
+equals the order :meth:`WorkOrder.report` and the lifecycle methods give for the same moves, and
+reads back from its own JSON (which validates every field and replays the whole log).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ _EVENT_DEFAULTS: dict[str, Any] = {
     for name, field in Event.model_fields.items()
 }
 """Every field of an event, in declaration order, with its default (None for the required ones)."""
+
+_ORDER_DEFAULTS: dict[str, Any] = {
+    name: None if field.is_required() else field.default
+    for name, field in WorkOrder.model_fields.items()
+}
 
 
 def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
@@ -77,6 +83,25 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
         self._built = len(self._events)
         self.status = order.status
         self._before_hold = Status.REPORTED
+
+    @classmethod
+    def report(cls, *, by: str, **fields: Any) -> OrderLog:
+        """A new request as :meth:`WorkOrder.report` takes it, from `fields` the engine made valid.
+
+        `fields` are those of :class:`~hosplogi.orders.WorkOrder` but the log and the status,
+        with `priority` and `reported_at`; `by` is who took the request.
+        """
+        taken = {
+            "action": Action.REPORT,
+            "status": Status.REPORTED,
+            "at": fields["reported_at"],
+            "by": by,
+            "note": None,
+            "priority": fields["priority"],
+        }
+        event = _valid(Event, {**_EVENT_DEFAULTS, **taken}, taken)
+        given = {**fields, "events": (event,), "status": Status.REPORTED}
+        return cls(_valid(WorkOrder, {**_ORDER_DEFAULTS, **given}, given))
 
     @property
     def fixed(self) -> WorkOrder:

@@ -421,7 +421,7 @@ class _Run:
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
             low, high = self.scenario.travel_minutes
-            order = WorkOrder.report(
+            history = OrderLog.report(
                 id=f"SIM-{k + 1:06d}",
                 title=f"{stream.trade} request",
                 trade=stream.trade,
@@ -438,7 +438,7 @@ class _Run:
             s = self.scenario
             job = _Job(
                 index=k,
-                history=OrderLog(order),
+                history=history,
                 work_left=work,
                 travel=rng.uniform(low, high) if high > 0 else 0.0,
                 hold_pending=rng.random() < s.hold_probability,
