@@ -45,7 +45,7 @@ _ORDER_DEFAULTS: dict[str, Any] = {
 
 def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
     """A `cls` from already-valid `values` (every field), not re-checked; `given` as if passed."""
-    model = cls.__new__(cls)
+    model: _M = object.__new__(cls)
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", shared_fields_set(given))
     object.__setattr__(model, "__pydantic_extra__", None)
