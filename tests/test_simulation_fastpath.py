@@ -14,6 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hosplogi.crews import Technician
@@ -229,3 +231,35 @@ def test_clock_gives_the_zone_offset_of_every_instant(zone: str) -> None:
             steady = clock.steady_hour(minutes)
             if steady is not None:
                 assert (got.date(), got.hour) == (steady.date(), steady.hour)
+
+
+# -- the event loop: SimPy's order without SimPy's event objects ----------------------------------
+
+
+def _trace(plan: list[list[int]], loop: Any, wait: Any) -> list[tuple[float, int, int]]:
+    """Run processes that wait the minutes of `plan` (ties on purpose), each starting a child
+    process at its second step; return (time, process, step) in the order the loop ran them."""
+    seen: list[tuple[float, int, int]] = []
+
+    def process(number: int, waits: list[int]) -> Any:
+        for step, minutes in enumerate(waits):
+            seen.append((float(loop.now), number, step))
+            if step == 1 and number < 100:  # children start no children
+                loop.process(process(number + 100, waits[:2]))
+            yield wait(minutes)
+        seen.append((float(loop.now), number, len(waits)))
+
+    for number, waits in enumerate(plan):
+        loop.process(process(number, waits))
+    loop.run(until=20)
+    return seen
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=6), max_size=6))
+def test_event_loop_runs_processes_in_simpys_order(plan: list[list[int]]) -> None:
+    simpy = pytest.importorskip("simpy")
+    env = simpy.Environment()
+    reference = _trace(plan, env, env.timeout)
+    loop = engine._Loop()
+    assert _trace(plan, loop, lambda minutes: minutes) == reference
+    assert loop.now == 20

@@ -4,7 +4,8 @@ Requests arrive, a dispatch policy assigns technicians, technicians travel and w
 hold for material and are sometimes refused at acceptance — and everything is recorded as real
 :class:`~hosplogi.orders.WorkOrder` histories, so the answers come out of the library's own engines
 (lifecycle, SLA clocks, recommend/assign, KPI measures and scorecards, contract settlement), never
-a parallel re-implementation. The event engine is SimPy.
+a parallel re-implementation. The event engine is a small loop of generator processes that keeps
+SimPy's event order (it replaced ``simpy.Environment``, whose event objects cost a tenth of a run).
 
 The package, bottom up: :mod:`~hosplogi.simulation.stats` (confidence intervals, Erlang C),
 :mod:`~hosplogi.simulation.parts` (shifts, demand, profiles, defaults),

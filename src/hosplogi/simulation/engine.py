@@ -1,4 +1,4 @@
-"""The discrete-event engine behind :func:`hosplogi.simulation.simulate` (SimPy).
+"""The discrete-event engine behind :func:`hosplogi.simulation.simulate`.
 
 Time inside the engine is float minutes from local midnight of the scenario's start date; every
 order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lifecycle methods.
@@ -7,6 +7,7 @@ order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lif
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 import random
@@ -15,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import simpy
 
 from hosplogi._types import brief, fixed_zone
 from hosplogi.calendars import BusinessCalendar, china_official_years
@@ -279,6 +278,43 @@ def _shift_overlap(windows: list[tuple[float, float]], a: float, b: float) -> fl
     return sum(max(0.0, min(b, w1) - max(a, w0)) for w0, w1 in windows)
 
 
+# -- the event loop -------------------------------------------------------------------------------
+
+_URGENT, _NORMAL = 0, 1
+
+
+class _Loop:
+    """A discrete-event loop of generator processes, each yielding the minutes it waits.
+
+    Events are taken in SimPy's order — by time, then a process's start before a wait ending at
+    the same time, then in order of scheduling — so a run gives what it gave on
+    ``simpy.Environment`` with ``env.timeout``, without an event object per wait.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.queue: list[tuple[float, int, int, Generator[float, None, None]]] = []
+        self.ids = itertools.count()
+
+    def process(self, process: Generator[float, None, None]) -> None:
+        """Start `process` now, before any wait that ends now."""
+        heapq.heappush(self.queue, (self.now, _URGENT, next(self.ids), process))
+
+    def run(self, until: float) -> None:
+        """Run every event before `until`, then set the clock to `until`."""
+        queue = self.queue
+        while queue and queue[0][0] < until:
+            self.now, _, _, process = heapq.heappop(queue)
+            try:
+                wait = next(process)
+            except StopIteration:
+                continue
+            if not wait >= 0:
+                raise HosplogiError(f"the engine cannot wait {wait!r} minutes")
+            heapq.heappush(queue, (self.now + wait, _NORMAL, next(self.ids), process))
+        self.now = until
+
+
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -291,7 +327,7 @@ class _Run:
         self.clock = _Clock.at(scenario.start, self.hospital.timezone)
         self.policy = policy or named_policy(scenario.policy)
         self.batch = policy is None and scenario.policy == "assign"
-        self.env = simpy.Environment()
+        self.env = _Loop()
         self.staff = {t.id: t for t in self.hospital.technicians}
         # one requirements tuple per stream, shared by its orders (a policy can tell them apart
         # by identity instead of comparing models)
@@ -316,7 +352,7 @@ class _Run:
     # state changes ---------------------------------------------------------------------------
 
     def now(self) -> float:
-        return float(self.env.now)
+        return self.env.now
 
     def at(self) -> datetime:
         now = self.now()
@@ -410,13 +446,13 @@ class _Run:
 
     # processes -------------------------------------------------------------------------------
 
-    def arrivals(self, arrivals: list[_Arrival]) -> Generator[simpy.Event, Any, None]:
+    def arrivals(self, arrivals: list[_Arrival]) -> Generator[float, None, None]:
         demand = self.hospital.demand
         departments = self.hospital.departments or ("Wards",)
         locations = self.hospital.locations or ("Main building",)
         for k, a in enumerate(arrivals):
             if a.at > self.now():
-                yield self.env.timeout(a.at - self.now())
+                yield a.at - self.now()
             stream = demand[a.stream]
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
@@ -455,18 +491,18 @@ class _Run:
             self.enter()
             self.queue(job)
 
-    def work(self, job: _Job, team: tuple[str, ...]) -> Generator[simpy.Event, Any, None]:
+    def work(self, job: _Job, team: tuple[str, ...]) -> Generator[float, None, None]:
         lead = team[0]
         job.history.move(Action.DISPATCH, self.at(), by="desk", assignees=team)
         if job.travel:
-            yield self.env.timeout(job.travel)
+            yield job.travel
         job.history.move(Action.START, self.at(), by=lead)
         if job.first_start is None:
             job.first_start = self.now()
         if job.hold_pending:
             job.hold_pending = False
             part = job.work_left * job.hold_at
-            yield self.env.timeout(part)
+            yield part
             job.work_left -= part
             job.history.move(
                 Action.HOLD,
@@ -477,11 +513,11 @@ class _Run:
             )
             self.release(team)
             self.dispatch_pass()
-            yield self.env.timeout(job.hold_minutes)
+            yield job.hold_minutes
             job.history.move(Action.RESUME, self.at(), by="stores")
             self.queue(job)
             return
-        yield self.env.timeout(job.work_left)
+        yield job.work_left
         job.work_left = 0.0
         job.history.move(Action.COMPLETE, self.at(), by=lead, note=None)
         self.leave()
@@ -490,8 +526,8 @@ class _Run:
             self.env.process(self.acceptance(job))
         self.dispatch_pass()
 
-    def acceptance(self, job: _Job) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(job.verify_delay)
+    def acceptance(self, job: _Job) -> Generator[float, None, None]:
+        yield job.verify_delay
         verifier = job.history.fixed.department or "requester"
         if job.reject_pending:
             job.reject_pending = False
@@ -501,23 +537,23 @@ class _Run:
             self.queue(job)
             return
         job.history.move(Action.VERIFY, self.at(), by=verifier, note=None, rating=job.rating)
-        yield self.env.timeout(job.followup_delay)
+        yield job.followup_delay
         job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
 
-    def progress(self, report: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
+    def progress(self, report: Callable[[float], None]) -> Generator[float, None, None]:
         while self.now() < self.horizon:
             report(self.now() / self.horizon)
-            yield self.env.timeout(min(1440.0, self.horizon - self.now()))
+            yield min(1440.0, self.horizon - self.now())
 
-    def ticker(self, every: float) -> Generator[simpy.Event, Any, None]:
+    def ticker(self, every: float) -> Generator[float, None, None]:
         while True:
             self.dispatch_pass()
-            yield self.env.timeout(every)
+            yield every
 
-    def shift_starts(self) -> Generator[simpy.Event, Any, None]:
+    def shift_starts(self) -> Generator[float, None, None]:
         starts = sorted({a for ws in self.windows.values() for a, _ in ws if 0 < a < self.horizon})
         for a in starts:
-            yield self.env.timeout(a - self.now())
+            yield a - self.now()
             if not self.batch:
                 self.dispatch_pass()
 
