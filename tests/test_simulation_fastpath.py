@@ -22,7 +22,7 @@ from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
 from hosplogi.orders import Action, WorkOrder
 from hosplogi.scheduling import recommend, team_for
-from hosplogi.simulation import Demand, Hospital, Scenario, engine, simulate
+from hosplogi.simulation import Demand, Hospital, Scenario, _clock, simulate
 from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.policies import POLICY_NAMES, Assignment, named_policy
 
@@ -218,7 +218,7 @@ def test_one_person_orders_only_one_person_may_take_go_to_that_person() -> None:
     ["Asia/Shanghai", "Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu"],
 )
 def test_clock_gives_the_zone_offset_of_every_instant(zone: str) -> None:
-    clock = engine._Clock.at(date(2026, 1, 1), zone)
+    clock = _clock.Clock.at(date(2026, 1, 1), zone)
     tz = ZoneInfo(zone)
     for step in range(0, 366 * 1440, 17):
         for minutes in (step + 0.37, step + 59.9999999):
@@ -260,6 +260,6 @@ def test_event_loop_runs_processes_in_simpys_order(plan: list[list[int]]) -> Non
     simpy = pytest.importorskip("simpy")
     env = simpy.Environment()
     reference = _trace(plan, env, env.timeout)
-    loop = engine._Loop()
+    loop = _clock.EventLoop()
     assert _trace(plan, loop, lambda minutes: minutes) == reference
     assert loop.now == 20

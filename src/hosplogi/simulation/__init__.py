@@ -12,7 +12,8 @@ The package, bottom up: :mod:`~hosplogi.simulation.stats` (confidence intervals,
 :mod:`~hosplogi.simulation.synthetic` (a realistic hospital from a few numbers),
 :mod:`~hosplogi.simulation.policies` (dispatch policies), :mod:`~hosplogi.simulation.scenario`
 (:class:`Hospital`, :class:`Scenario`), :mod:`~hosplogi.simulation.engine` (the event engine, which
-leaves a typed run state), :mod:`~hosplogi.simulation.results` (the figures read from it) and
+leaves a typed run state; its clock and event loop in ``_clock``, its order logs in ``_log``),
+:mod:`~hosplogi.simulation.results` (the figures read from it) and
 :mod:`~hosplogi.simulation.experiments` (:func:`simulate`, :func:`replicate`, :func:`sweep`).
 
 A question such as "how many electricians does an 800-bed hospital need?" is a short script:

@@ -7,23 +7,22 @@ order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lif
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import math
 import random
 from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from hosplogi._types import brief, fixed_zone
+from hosplogi._types import brief
 from hosplogi.calendars import BusinessCalendar, china_official_years
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, Source, WorkOrder
+from hosplogi.simulation._clock import Clock, EventLoop, on_shift, shift_overlap, shift_windows
 from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.bounds import MAX_ARRIVALS, require_days, require_seed
-from hosplogi.simulation.parts import Demand, Profile, Rounds, Shift
+from hosplogi.simulation.parts import Demand, Profile, Rounds
 from hosplogi.simulation.policies import Assignment, Policy, named_policy
 from hosplogi.simulation.scenario import Hospital, Scenario
 
@@ -104,7 +103,7 @@ def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date])
 
 
 def _arrivals(
-    scenario: Scenario, clock: _Clock, horizon: float, seed: int, holidays: frozenset[date]
+    scenario: Scenario, clock: Clock, horizon: float, seed: int, holidays: frozenset[date]
 ) -> list[_Arrival]:
     """Non-homogeneous Poisson arrivals per stream by thinning; rounds may catch some early."""
     hospital = scenario.hospital
@@ -156,7 +155,7 @@ def _source_of(rng: random.Random) -> Source:
     return Source.PHONE if rng.random() < 0.7 else Source.APP
 
 
-def _round_times(rounds: Rounds, clock: _Clock, horizon: float) -> list[float]:
+def _round_times(rounds: Rounds, clock: Clock, horizon: float) -> list[float]:
     times: list[float] = []
     day = 0
     while True:
@@ -185,136 +184,6 @@ def _draw_work(stream: Demand, rng: random.Random) -> float:
     return rng.lognormvariate(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
 
 
-# -- time ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Clock:
-    """Engine minutes ↔ aware datetimes, exact across daylight-saving changes.
-
-    The UTC offset is looked up once per hour of engine time: when the zone has the same offset
-    at both ends of the hour it holds throughout (no zone changes its offset twice within an
-    hour), otherwise each instant in that hour asks the zone.
-    """
-
-    start: date
-    zone: ZoneInfo
-    origin_utc: datetime
-    hours: dict[int, timezone | None] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def at(cls, start: date, zone_name: str) -> _Clock:
-        zone = ZoneInfo(zone_name)
-        origin = datetime.combine(start, time(0), zone)
-        return cls(start, zone, origin.astimezone(UTC))
-
-    def _offset(self, utc: datetime) -> timezone:
-        return fixed_zone(utc.astimezone(self.zone).utcoffset() or timedelta(0))
-
-    def _hour_zone(self, hour: int) -> timezone | None:
-        """The offset throughout engine hour `hour`, or None if it changes within the hour."""
-        if hour not in self.hours:
-            a = self._offset(self.origin_utc + timedelta(hours=hour))
-            b = self._offset(self.origin_utc + timedelta(hours=hour + 1))
-            self.hours[hour] = a if a == b else None
-        return self.hours[hour]
-
-    def instant(self, minutes: float) -> datetime:
-        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
-        utc = self.origin_utc + timedelta(minutes=minutes)
-        zone = self._hour_zone(math.floor(minutes / 60)) or self._offset(utc)
-        return utc.astimezone(zone)
-
-    def steady_hour(self, minutes: float) -> datetime | None:
-        """The local start of the engine hour holding `minutes` when every instant of that hour
-        (as :meth:`instant` rounds it) has the same local date and hour, else None."""
-        hour = math.floor(minutes / 60)
-        if (hour + 1) * 60 - minutes < 1e-6:  # may round up into the next hour
-            return None
-        zone = self._hour_zone(hour)
-        if zone is None:
-            return None
-        start = (self.origin_utc + timedelta(hours=hour)).astimezone(zone)
-        return start if start.minute == start.second == start.microsecond == 0 else None
-
-    def local(self, minutes: float) -> datetime:
-        return self.instant(minutes)
-
-    def minutes(self, at: datetime) -> float:
-        return (at - self.origin_utc).total_seconds() / 60
-
-
-def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[tuple[float, float]]:
-    """On-shift windows in engine minutes over the horizon (from the day before, for nights)."""
-    if shift is None or (shift.minutes == 1440 and len(shift.weekdays) == 7):
-        return [(-math.inf, math.inf)]
-    windows: list[tuple[float, float]] = []
-    days = int(horizon // 1440) + 2
-    for d in range(-1, days):
-        day = clock.start + timedelta(days=d)
-        if day.weekday() not in shift.weekdays:
-            continue
-        begin = datetime.combine(day, shift.start, clock.zone)
-        end = datetime.combine(day, shift.end, clock.zone)
-        if end <= begin:
-            end = datetime.combine(day + timedelta(days=1), shift.end, clock.zone)
-        a, b = clock.minutes(begin), clock.minutes(end)
-        if windows and a <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
-        else:
-            windows.append((a, b))
-    return windows
-
-
-def _on_shift(windows: list[tuple[float, float]], t: float) -> tuple[bool, float]:
-    """Whether `t` lies in a window, and until when that answer holds."""
-    i = bisect.bisect_right(windows, (t, math.inf)) - 1
-    if i >= 0 and windows[i][0] <= t < windows[i][1]:
-        return True, windows[i][1]
-    return False, windows[i + 1][0] if i + 1 < len(windows) else math.inf
-
-
-def _shift_overlap(windows: list[tuple[float, float]], a: float, b: float) -> float:
-    return sum(max(0.0, min(b, w1) - max(a, w0)) for w0, w1 in windows)
-
-
-# -- the event loop -------------------------------------------------------------------------------
-
-_URGENT, _NORMAL = 0, 1
-
-
-class _Loop:
-    """A discrete-event loop of generator processes, each yielding the minutes it waits.
-
-    Events are taken in SimPy's order — by time, then a process's start before a wait ending at
-    the same time, then in order of scheduling — so a run gives what it gave on
-    ``simpy.Environment`` with ``env.timeout``, without an event object per wait.
-    """
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.queue: list[tuple[float, int, int, Generator[float, None, None]]] = []
-        self.ids = itertools.count()
-
-    def process(self, process: Generator[float, None, None]) -> None:
-        """Start `process` now, before any wait that ends now."""
-        heapq.heappush(self.queue, (self.now, _URGENT, next(self.ids), process))
-
-    def run(self, until: float) -> None:
-        """Run every event before `until`, then set the clock to `until`."""
-        queue = self.queue
-        while queue and queue[0][0] < until:
-            self.now, _, _, process = heapq.heappop(queue)
-            try:
-                wait = next(process)
-            except StopIteration:
-                continue
-            if not wait >= 0:
-                raise HosplogiError(f"the engine cannot wait {wait!r} minutes")
-            heapq.heappush(queue, (self.now + wait, _NORMAL, next(self.ids), process))
-        self.now = until
-
-
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -324,16 +193,16 @@ class _Run:
         self.hospital: Hospital = scenario.hospital
         self.horizon = days * 1440
         self.seed = seed
-        self.clock = _Clock.at(scenario.start, self.hospital.timezone)
+        self.clock = Clock.at(scenario.start, self.hospital.timezone)
         self.policy = policy or named_policy(scenario.policy)
         self.batch = policy is None and scenario.policy == "assign"
-        self.env = _Loop()
+        self.env = EventLoop()
         self.staff = {t.id: t for t in self.hospital.technicians}
         # one requirements tuple per stream, shared by its orders (a policy can tell them apart
         # by identity instead of comparing models)
         self.needs = [stream.needs for stream in self.hospital.demand]
         self.windows = {
-            t.id: _shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
+            t.id: shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
             for t in self.hospital.technicians
         }
         self.idle_since: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
@@ -435,7 +304,7 @@ class _Run:
     def on_shift(self, tid: str, now: float) -> bool:
         on, until = self.shift_state.get(tid, (False, -math.inf))
         if now >= until:  # the cached answer holds until `until`; time only moves on
-            on, until = _on_shift(self.windows[tid], now)
+            on, until = on_shift(self.windows[tid], now)
             self.shift_state[tid] = (on, until)
         return on
 
@@ -692,7 +561,7 @@ def run(
         area=sim.area,
         busy_minutes=dict(sim.busy_minutes),
         on_shift_minutes={
-            tid: float(_shift_overlap(windows, 0.0, sim.horizon))
+            tid: float(shift_overlap(windows, 0.0, sim.horizon))
             for tid, windows in sim.windows.items()
         },
     )
