@@ -1,4 +1,4 @@
-"""The discrete-event engine behind :func:`hosplogi.simulation.simulate` (SimPy).
+"""The discrete-event engine behind :func:`hosplogi.simulation.simulate`.
 
 Time inside the engine is float minutes from local midnight of the scenario's start date; every
 order event is recorded through the real :class:`~hosplogi.orders.WorkOrder` lifecycle methods.
@@ -12,18 +12,17 @@ import math
 import random
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import simpy
-
-from hosplogi._types import brief, fixed_zone
+from hosplogi._types import brief
 from hosplogi.calendars import BusinessCalendar, china_official_years
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import HoldReason, Priority, Source, WorkOrder
+from hosplogi.orders import Action, HoldReason, Priority, Source, WorkOrder
+from hosplogi.simulation._clock import Clock, EventLoop, on_shift, shift_overlap, shift_windows
+from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.bounds import MAX_ARRIVALS, require_days, require_seed
-from hosplogi.simulation.parts import Demand, Profile, Rounds, Shift
+from hosplogi.simulation.parts import Demand, Profile, Rounds
 from hosplogi.simulation.policies import Assignment, Policy, named_policy
 from hosplogi.simulation.scenario import Hospital, Scenario
 
@@ -74,7 +73,7 @@ class _Job:
     """The engine's mutable state for one order; the order itself stays a frozen value."""
 
     index: int
-    order: WorkOrder
+    history: OrderLog
     work_left: float
     travel: float
     hold_pending: bool
@@ -104,7 +103,7 @@ def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date])
 
 
 def _arrivals(
-    scenario: Scenario, clock: _Clock, horizon: float, seed: int, holidays: frozenset[date]
+    scenario: Scenario, clock: Clock, horizon: float, seed: int, holidays: frozenset[date]
 ) -> list[_Arrival]:
     """Non-homogeneous Poisson arrivals per stream by thinning; rounds may catch some early."""
     hospital = scenario.hospital
@@ -117,6 +116,7 @@ def _arrivals(
     rounds = scenario.rounds
     round_times = _round_times(rounds, clock, horizon) if rounds else []
     found: list[_Arrival] = []
+    factors: dict[int, float] = {}  # engine hour → the profile's weight, when steady
     for i, stream in enumerate(hospital.demand):
         rng = random.Random(f"{seed}:arrivals:{i}")
         found_early = random.Random(f"{seed}:rounds:{i}")  # apart, so arrivals stay the same
@@ -127,7 +127,14 @@ def _arrivals(
             t += rng.expovariate(top)
             if t >= horizon:
                 break
-            rate = base * scale * _local_weights(profile, clock.local(t), holidays)
+            hour = math.floor(t / 60)
+            factor = factors.get(hour)
+            if factor is None:
+                steady = clock.steady_hour(t)
+                factor = _local_weights(profile, steady or clock.local(t), holidays)
+                if steady is not None:  # the same for every instant of this hour
+                    factors[hour] = factor
+            rate = base * scale * factor
             if rng.random() * top >= rate:
                 continue
             arrival = _Arrival(t, i, _source_of(rng), stream.priority, 1.0)
@@ -148,7 +155,7 @@ def _source_of(rng: random.Random) -> Source:
     return Source.PHONE if rng.random() < 0.7 else Source.APP
 
 
-def _round_times(rounds: Rounds, clock: _Clock, horizon: float) -> list[float]:
+def _round_times(rounds: Rounds, clock: Clock, horizon: float) -> list[float]:
     times: list[float] = []
     day = 0
     while True:
@@ -177,70 +184,6 @@ def _draw_work(stream: Demand, rng: random.Random) -> float:
     return rng.lognormvariate(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
 
 
-# -- time ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Clock:
-    """Engine minutes ↔ aware datetimes, exact across daylight-saving changes."""
-
-    start: date
-    zone: ZoneInfo
-    origin_utc: datetime
-
-    @classmethod
-    def at(cls, start: date, zone_name: str) -> _Clock:
-        zone = ZoneInfo(zone_name)
-        origin = datetime.combine(start, time(0), zone)
-        return cls(start, zone, origin.astimezone(UTC))
-
-    def instant(self, minutes: float) -> datetime:
-        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
-        utc = self.origin_utc + timedelta(minutes=minutes)
-        offset = utc.astimezone(self.zone).utcoffset() or timedelta(0)
-        return utc.astimezone(fixed_zone(offset))
-
-    def local(self, minutes: float) -> datetime:
-        return self.instant(minutes)
-
-    def minutes(self, at: datetime) -> float:
-        return (at - self.origin_utc).total_seconds() / 60
-
-
-def _shift_windows(shift: Shift | None, clock: _Clock, horizon: float) -> list[tuple[float, float]]:
-    """On-shift windows in engine minutes over the horizon (from the day before, for nights)."""
-    if shift is None or (shift.minutes == 1440 and len(shift.weekdays) == 7):
-        return [(-math.inf, math.inf)]
-    windows: list[tuple[float, float]] = []
-    days = int(horizon // 1440) + 2
-    for d in range(-1, days):
-        day = clock.start + timedelta(days=d)
-        if day.weekday() not in shift.weekdays:
-            continue
-        begin = datetime.combine(day, shift.start, clock.zone)
-        end = datetime.combine(day, shift.end, clock.zone)
-        if end <= begin:
-            end = datetime.combine(day + timedelta(days=1), shift.end, clock.zone)
-        a, b = clock.minutes(begin), clock.minutes(end)
-        if windows and a <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(b, windows[-1][1]))
-        else:
-            windows.append((a, b))
-    return windows
-
-
-def _on_shift(windows: list[tuple[float, float]], t: float) -> tuple[bool, float]:
-    """Whether `t` lies in a window, and until when that answer holds."""
-    i = bisect.bisect_right(windows, (t, math.inf)) - 1
-    if i >= 0 and windows[i][0] <= t < windows[i][1]:
-        return True, windows[i][1]
-    return False, windows[i + 1][0] if i + 1 < len(windows) else math.inf
-
-
-def _shift_overlap(windows: list[tuple[float, float]], a: float, b: float) -> float:
-    return sum(max(0.0, min(b, w1) - max(a, w0)) for w0, w1 in windows)
-
-
 # -- the run ------------------------------------------------------------------------------------
 
 
@@ -250,32 +193,41 @@ class _Run:
         self.hospital: Hospital = scenario.hospital
         self.horizon = days * 1440
         self.seed = seed
-        self.clock = _Clock.at(scenario.start, self.hospital.timezone)
+        self.clock = Clock.at(scenario.start, self.hospital.timezone)
         self.policy = policy or named_policy(scenario.policy)
         self.batch = policy is None and scenario.policy == "assign"
-        self.env = simpy.Environment()
+        self.env = EventLoop()
         self.staff = {t.id: t for t in self.hospital.technicians}
+        # one requirements tuple per stream, shared by its orders (a policy can tell them apart
+        # by identity instead of comparing models)
+        self.needs = [stream.needs for stream in self.hospital.demand]
         self.windows = {
-            t.id: _shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
+            t.id: shift_windows(self.hospital.shifts.get(t.id), self.clock, self.horizon)
             for t in self.hospital.technicians
         }
         self.idle_since: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
         self.busy_from: dict[str, float] = {}
         self.busy_minutes: dict[str, float] = {t.id: 0.0 for t in self.hospital.technicians}
         self.shift_state: dict[str, tuple[bool, float]] = {}
+        self.free: list[str] | None = None
+        self.free_until = -math.inf
         self.waiting: dict[str, _Job] = {}
         self.jobs: list[_Job] = []
         self.in_system = 0
         self.area = 0.0
         self.last_change = 0.0
+        self.last_instant = (math.nan, self.clock.instant(0.0))
 
     # state changes ---------------------------------------------------------------------------
 
     def now(self) -> float:
-        return float(self.env.now)
+        return self.env.now
 
     def at(self) -> datetime:
-        return self.clock.instant(self.now())
+        now = self.now()
+        if now != self.last_instant[0]:  # several events often share one instant
+            self.last_instant = (now, self.clock.instant(now))
+        return self.last_instant[1]
 
     def _count(self, delta: int) -> None:
         now = self.now()
@@ -290,28 +242,31 @@ class _Run:
         self._count(-1)
 
     def take(self, team: tuple[str, ...]) -> None:
+        if self.free is not None:
+            self.free = [tid for tid in self.free if tid not in team]
         for tid in team:
             del self.idle_since[tid]
             self.busy_from[tid] = self.now()
 
     def release(self, team: tuple[str, ...]) -> None:
+        now = self.now()
         for tid in team:
-            self.busy_minutes[tid] += self.now() - self.busy_from.pop(tid)
-            self.idle_since[tid] = self.now()
+            self.busy_minutes[tid] += now - self.busy_from.pop(tid)
+            self.idle_since[tid] = now
+            if self.free is not None and self.on_shift(tid, now):
+                bisect.insort(self.free, tid, key=self.idle_key)
+            if self.free is not None:
+                self.free_until = min(self.free_until, self.shift_state[tid][1])
 
     # dispatching -----------------------------------------------------------------------------
 
     def dispatch_pass(self) -> None:
         if not self.waiting or not self.idle_since:
             return
-        now = self.now()
-        free_ids = sorted(
-            (tid for tid in self.idle_since if self.on_shift(tid, now)),
-            key=lambda tid: (self.idle_since[tid], tid),
-        )
+        free_ids = self.free_now(self.now())
         if not free_ids:
             return
-        waiting = [j.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
+        waiting = [j.history.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
         free = [self.staff[tid] for tid in free_ids]
         choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
@@ -327,32 +282,51 @@ class _Run:
             self.take(team)
             self.env.process(self.work(job, team))
 
+    def free_now(self, now: float) -> list[str]:
+        """Idle technicians on shift now, the longest idle first (do not change the list).
+
+        Built when an idle technician's shift starts or ends, and kept up to date by
+        :meth:`take` and :meth:`release` in between.
+        """
+        if self.free is None or now >= self.free_until:
+            free, until = [], math.inf
+            for tid in self.idle_since:
+                if self.on_shift(tid, now):
+                    free.append(tid)
+                until = min(until, self.shift_state[tid][1])
+            free.sort(key=self.idle_key)
+            self.free, self.free_until = free, until
+        return self.free
+
+    def idle_key(self, tid: str) -> tuple[float, str]:
+        return self.idle_since[tid], tid
+
     def on_shift(self, tid: str, now: float) -> bool:
         on, until = self.shift_state.get(tid, (False, -math.inf))
         if now >= until:  # the cached answer holds until `until`; time only moves on
-            on, until = _on_shift(self.windows[tid], now)
+            on, until = on_shift(self.windows[tid], now)
             self.shift_state[tid] = (on, until)
         return on
 
     def queue(self, job: _Job) -> None:
-        self.waiting[job.order.id] = job
+        self.waiting[job.history.fixed.id] = job
         if not self.batch:
             self.dispatch_pass()
 
     # processes -------------------------------------------------------------------------------
 
-    def arrivals(self, arrivals: list[_Arrival]) -> Generator[simpy.Event, Any, None]:
+    def arrivals(self, arrivals: list[_Arrival]) -> Generator[float, None, None]:
         demand = self.hospital.demand
         departments = self.hospital.departments or ("Wards",)
         locations = self.hospital.locations or ("Main building",)
         for k, a in enumerate(arrivals):
             if a.at > self.now():
-                yield self.env.timeout(a.at - self.now())
+                yield a.at - self.now()
             stream = demand[a.stream]
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
             low, high = self.scenario.travel_minutes
-            order = WorkOrder.report(
+            history = OrderLog.report(
                 id=f"SIM-{k + 1:06d}",
                 title=f"{stream.trade} request",
                 trade=stream.trade,
@@ -361,7 +335,7 @@ class _Run:
                 location=rng.choice(locations),
                 department=rng.choice(departments),
                 asset_id=_asset(self.hospital.assets, stream.trade, rng),
-                requirements=stream.needs,
+                requirements=self.needs[a.stream],
                 estimated_minutes=round(stream.work_minutes * a.work_factor),
                 source=a.source,
                 by="desk",
@@ -369,7 +343,7 @@ class _Run:
             s = self.scenario
             job = _Job(
                 index=k,
-                order=order,
+                history=history,
                 work_left=work,
                 travel=rng.uniform(low, high) if high > 0 else 0.0,
                 hold_pending=rng.random() < s.hold_probability,
@@ -386,65 +360,69 @@ class _Run:
             self.enter()
             self.queue(job)
 
-    def work(self, job: _Job, team: tuple[str, ...]) -> Generator[simpy.Event, Any, None]:
+    def work(self, job: _Job, team: tuple[str, ...]) -> Generator[float, None, None]:
         lead = team[0]
-        job.order = job.order.dispatch(team, at=self.at(), by="desk")
+        job.history.move(Action.DISPATCH, self.at(), by="desk", assignees=team)
         if job.travel:
-            yield self.env.timeout(job.travel)
-        job.order = job.order.start(at=self.at(), by=lead)
+            yield job.travel
+        job.history.move(Action.START, self.at(), by=lead)
         if job.first_start is None:
             job.first_start = self.now()
         if job.hold_pending:
             job.hold_pending = False
             part = job.work_left * job.hold_at
-            yield self.env.timeout(part)
+            yield part
             job.work_left -= part
-            job.order = job.order.hold(
-                HoldReason.AWAITING_MATERIAL, at=self.at(), by=lead, note="part out of stock"
+            job.history.move(
+                Action.HOLD,
+                self.at(),
+                by=lead,
+                note="part out of stock",
+                hold_reason=HoldReason.AWAITING_MATERIAL,
             )
             self.release(team)
             self.dispatch_pass()
-            yield self.env.timeout(job.hold_minutes)
-            job.order = job.order.resume(at=self.at(), by="stores")
+            yield job.hold_minutes
+            job.history.move(Action.RESUME, self.at(), by="stores")
             self.queue(job)
             return
-        yield self.env.timeout(job.work_left)
+        yield job.work_left
         job.work_left = 0.0
-        job.order = job.order.complete(at=self.at(), by=lead)
+        job.history.move(Action.COMPLETE, self.at(), by=lead, note=None)
         self.leave()
         self.release(team)
         if self.scenario.acceptance:
             self.env.process(self.acceptance(job))
         self.dispatch_pass()
 
-    def acceptance(self, job: _Job) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(job.verify_delay)
-        verifier = job.order.department or "requester"
+    def acceptance(self, job: _Job) -> Generator[float, None, None]:
+        yield job.verify_delay
+        verifier = job.history.fixed.department or "requester"
         if job.reject_pending:
             job.reject_pending = False
-            job.order = job.order.verify(at=self.at(), by=verifier, accepted=False, rating=2)
+            job.history.move(Action.REJECT, self.at(), by=verifier, note=None, rating=2)
             job.work_left = job.rework
             self.enter()
             self.queue(job)
             return
-        job.order = job.order.verify(at=self.at(), by=verifier, rating=job.rating)
-        yield self.env.timeout(job.followup_delay)
-        job.order = job.order.close(at=self.at(), by="desk")
+        job.history.move(Action.VERIFY, self.at(), by=verifier, note=None, rating=job.rating)
+        yield job.followup_delay
+        job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
 
-    def progress(self, report: Callable[[float], None]) -> Generator[simpy.Event, Any, None]:
+    def progress(self, report: Callable[[float], None]) -> Generator[float, None, None]:
         while self.now() < self.horizon:
             report(self.now() / self.horizon)
-            yield self.env.timeout(min(1440.0, self.horizon - self.now()))
+            yield min(1440.0, self.horizon - self.now())
 
-    def ticker(self, every: float) -> Generator[simpy.Event, Any, None]:
+    def ticker(self, every: float) -> Generator[float, None, None]:
         while True:
             self.dispatch_pass()
-            yield self.env.timeout(every)
+            yield every
 
-    def shift_starts(self) -> Generator[simpy.Event, Any, None]:
+    def shift_starts(self) -> Generator[float, None, None]:
         starts = sorted({a for ws in self.windows.values() for a, _ in ws if 0 < a < self.horizon})
         for a in starts:
-            yield self.env.timeout(a - self.now())
+            yield a - self.now()
             if not self.batch:
                 self.dispatch_pass()
 
@@ -577,13 +555,13 @@ def run(
         start=sim.clock.instant(0.0),
         end=sim.clock.instant(sim.horizon),
         horizon=sim.horizon,
-        orders=tuple(j.order for j in sim.jobs),
+        orders=tuple(j.history.order for j in sim.jobs),
         reported=tuple(j.reported for j in sim.jobs),
         first_start=tuple(j.first_start for j in sim.jobs),
         area=sim.area,
         busy_minutes=dict(sim.busy_minutes),
         on_shift_minutes={
-            tid: float(_shift_overlap(windows, 0.0, sim.horizon))
+            tid: float(shift_overlap(windows, 0.0, sim.horizon))
             for tid, windows in sim.windows.items()
         },
     )

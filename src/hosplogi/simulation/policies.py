@@ -9,11 +9,11 @@ Each built-in policy asks the library's own dispatching for its teams — the ma
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Literal, Protocol, get_args
 
-from hosplogi.crews import Technician
+from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import WorkOrder
 from hosplogi.scheduling import assign, recommend, team_for
@@ -58,21 +58,75 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
     return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
 
 
+class _MayWork:
+    """:meth:`Technician.may_work` answers for one day, kept per requirement and technician.
+
+    A dispatch pass asks about the same few requirements and people again and again; the answers
+    change only with the day (certificates expire by the day). Requirements and technicians are
+    told apart by identity (orders of one demand stream share their requirement objects) and held
+    while the day lasts, so an answer is never read for another object.
+    """
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.answers: dict[int, tuple[SkillRequirement, dict[int, tuple[Technician, bool]]]] = {}
+
+    def able(self, req: SkillRequirement, free: Sequence[Technician], day: date) -> set[str]:
+        """The ids of the people in `free` who may fill `req` on `day`."""
+        if day != self.day:
+            self.day, self.answers = day, {}
+        known = self.answers.setdefault(id(req), (req, {}))[1]
+        able = set()
+        for tech in free:
+            seen = known.get(id(tech))
+            if seen is None:
+                seen = known[id(tech)] = (tech, tech.may_work(req, day))
+            if seen[1]:
+                able.add(tech.id)
+        return able
+
+
 def _in_turn(
     orders: Sequence[WorkOrder],
     free: Sequence[Technician],
+    day: date,
+    may_work: _MayWork,
     pick: Callable[[WorkOrder, list[Technician]], tuple[str, ...] | None],
 ) -> list[Assignment]:
-    """Staff `orders` one after another from whoever is still free."""
+    """Staff `orders` one after another from whoever is still free and able.
+
+    `pick` gets the people still free who may fill some requirement of the order, in the order
+    of `free`: the matching and :func:`scheduling.recommend` ignore everyone else and break ties
+    by position, so they choose the same team from these people as from all who are free. An
+    order some requirement of which has too few such people has no team and is passed over; a
+    one-person order only one person may take gets that person.
+    """
     left = list(free)
+    left_ids = {t.id for t in left}
+    able: dict[int, set[str]] = {}  # id(requirement) → who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
         if not left:
             break
-        team = pick(order, left)
-        if team:
-            chosen.append((order.id, team))
-            left = [t for t in left if t.id not in team]
+        needs = order.needs
+        wanted: set[str] = set()
+        for req in needs:
+            key = id(req)
+            if key not in able:
+                able[key] = may_work.able(req, free, day)
+            here = able[key] & left_ids
+            if len(here) < req.count:
+                break
+            wanted |= here
+        else:
+            if len(needs) == 1 and needs[0].count == 1 and len(wanted) == 1:
+                team: tuple[str, ...] | None = tuple(wanted)
+            else:
+                team = pick(order, [t for t in left if t.id in wanted])
+            if team:
+                chosen.append((order.id, team))
+                left = [t for t in left if t.id not in team]
+                left_ids.difference_update(team)
     return chosen
 
 
@@ -80,23 +134,31 @@ def _in_turn(
 class _Greedy:
     """First come first served (``fifo``) or most urgent first (``priority``).
 
-    Every order the simulation makes lists its requirements (a demand stream's `needs`), so the
-    matching gets them as they are.
+    The matching gets each order's :attr:`~hosplogi.orders.WorkOrder.needs`.
     """
 
     by_priority: bool
+    may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
 
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
         day = now.date()
         queue = _urgent_first(waiting) if self.by_priority else waiting
-        return _in_turn(queue, free, lambda order, left: team_for(order.requirements, left, on=day))
+        return _in_turn(
+            queue,
+            free,
+            day,
+            self.may_work,
+            lambda order, left: team_for(order.needs, left, on=day),
+        )
 
 
 @dataclass
 class _Recommend:
     """Most urgent first, each order given the top team of :func:`scheduling.recommend`."""
+
+    may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
 
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
@@ -108,7 +170,7 @@ class _Recommend:
                 return None
             return tuple(top[0].technician_ids) if top else None
 
-        return _in_turn(_urgent_first(waiting), free, best)
+        return _in_turn(_urgent_first(waiting), free, now.date(), self.may_work, best)
 
 
 @dataclass

@@ -8,15 +8,24 @@ reads the figures out of it with the library's own engines — SLA compliance fr
 
 from __future__ import annotations
 
+import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field
 
-from hosplogi._types import Finite, FrozenDict, FrozenModel, Instant, Money, NonNegativeInt
+from hosplogi._types import (
+    Finite,
+    FrozenDict,
+    FrozenModel,
+    Instant,
+    Money,
+    NonNegativeInt,
+    brief,
+)
 from hosplogi.contracts import (
     Contract,
     DeductionKind,
@@ -26,6 +35,7 @@ from hosplogi.contracts import (
     settle,
 )
 from hosplogi.crews import Employment
+from hosplogi.errors import HosplogiError
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
 from hosplogi.orders import Action, Status, WorkOrder
 from hosplogi.simulation.bounds import MAX_DAYS, MAX_SEED, MIN_SEED
@@ -36,12 +46,15 @@ from hosplogi.simulation.stats import mean_confidence_interval
 from hosplogi.sla import ComplianceReport, compliance
 
 __all__ = [
+    "ORDER_COLUMNS",
     "Replication",
     "RunSummary",
     "SimulationResult",
     "assemble",
+    "data_frame",
     "outsourcing_contract",
     "summarise",
+    "sweep_frame",
 ]
 
 
@@ -164,6 +177,63 @@ class SimulationResult(FrozenModel):
             )
         return rows
 
+    def to_frame(self) -> Any:
+        """The rows of :meth:`to_records` as a ``pandas.DataFrame``, one row per order.
+
+        The columns are those of :meth:`to_records`, in its order (an empty run has them too);
+        a time that did not happen (an order never started or completed) is NaN. pandas is an
+        optional dependency, imported only here.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed (``pip install pandas``).
+
+        Examples
+        --------
+        >>> from hosplogi.simulation import simulate
+        >>> frame = simulate(Scenario.mmc(2, 3, 1), days=1, seed=2).to_frame()
+        >>> list(frame.columns[:3]), len(frame) > 0
+        (['id', 'trade', 'priority'], True)
+        """
+        return data_frame(self.to_records(), ORDER_COLUMNS)
+
+
+ORDER_COLUMNS = (
+    "id",
+    "trade",
+    "priority",
+    "source",
+    "status",
+    "reported_at",
+    "wait_minutes",
+    "completed_minutes",
+    "assignees",
+)
+"""The columns of :meth:`SimulationResult.to_records`, in order."""
+
+
+def data_frame(rows: list[dict[str, Any]], columns: Sequence[str]) -> Any:
+    """`rows` as a ``pandas.DataFrame`` with `columns`; pandas is imported here, when asked for.
+
+    Raises
+    ------
+    ImportError
+        If pandas is not installed, naming ``pip install pandas``.
+
+    Examples
+    --------
+    >>> data_frame([{"a": 1, "b": None}], ["a", "b"]).shape
+    (1, 2)
+    """
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError(
+            "a DataFrame needs pandas, an optional dependency of hosplogi: pip install pandas"
+        ) from None
+    return pandas.DataFrame.from_records(rows, columns=list(columns))
+
 
 def _minutes(a: datetime, b: datetime | None) -> float | None:
     return None if b is None else (b - a).total_seconds() / 60
@@ -189,6 +259,58 @@ class Replication(FrozenModel):
     def to_records(self) -> list[dict[str, Any]]:
         """One row per run."""
         return [r.to_record() for r in self.runs]
+
+    def to_frame(self) -> Any:
+        """The rows of :meth:`to_records` as a ``pandas.DataFrame``, one row per run.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed (``pip install pandas``).
+
+        Examples
+        --------
+        >>> from hosplogi.simulation import replicate
+        >>> frame = replicate(Scenario.mmc(2, 3, 1), 2, days=1, seed=1).to_frame()
+        >>> list(frame["seed"])
+        [1, 2]
+        """
+        return sweep_frame(self.runs)
+
+
+def sweep_frame(runs: Iterable[RunSummary]) -> Any:
+    """Run summaries — what :func:`~hosplogi.simulation.sweep` returns — as a ``pandas.DataFrame``.
+
+    One row per summary, the columns of :meth:`RunSummary.to_record` (the per-priority response
+    rates of every row, in order of first appearance; NaN where a run had no such orders).
+
+    Raises
+    ------
+    ImportError
+        If pandas is not installed (``pip install pandas``).
+    HosplogiError
+        If `runs` is not an iterable of RunSummary.
+
+    Examples
+    --------
+    >>> from hosplogi.simulation import sweep
+    >>> runs = sweep([Scenario.mmc(2, 3, 1), Scenario.mmc(2, 3, 2)], days=1, seed=1)
+    >>> sweep_frame(runs)[["scenario", "arrivals"]].shape
+    (2, 2)
+    """
+    try:
+        items = list(runs)
+    except TypeError:
+        raise HosplogiError(f"runs must be an iterable of RunSummary, got {brief(runs)}") from None
+    for item in items:
+        if not isinstance(item, RunSummary):
+            raise HosplogiError(f"runs must hold RunSummary values, got {brief(item)}")
+    rows = [r.to_record() for r in items]
+    columns = list(RunSummary.model_fields)
+    columns.remove("response_met_by_priority")
+    for row in rows:
+        columns.extend(name for name in row if name not in columns)
+    return data_frame(rows, columns)
 
 
 _NUMERIC = (
@@ -254,9 +376,9 @@ def assemble(
         scorecard_total=card.total if card else None,
         labour_cost=labour,
     )
-    return SimulationResult(
+    result = SimulationResult(
         summary=summary,
-        orders=orders,
+        orders=(),
         utilisation=utilisation,
         utilisation_by_trade=by_trade,
         sla=sla,
@@ -266,6 +388,10 @@ def assemble(
         labour_cost=labour,
         end=end,
     )
+    # The engine built every order through WorkOrder's validator, which replayed its log; pydantic
+    # would replay all of them again here (it re-runs a model's after-validators on instances), a
+    # tenth of a year's run, so the checked orders are set on the checked result as they are.
+    return result.model_copy(update={"orders": orders})
 
 
 def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:

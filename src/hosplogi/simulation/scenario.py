@@ -75,7 +75,8 @@ class Hospital(FrozenModel):
     name: str = "hospital"
     beds: int = Field(default=0, ge=0, strict=True)
     timezone: str = "Asia/Shanghai"
-    departments: tuple[str, ...] = ()
+    departments: tuple[Identifier, ...] = ()
+    """Who verifies completed work (the `by` of acceptance events): identifiers, never blank."""
     locations: tuple[str, ...] = ()
     assets: FrozenDict[Identifier, _AssetCount] = Field(default_factory=FrozenDict)
     """Trade → number of assets (设备台账) a request of that trade may concern; ids are

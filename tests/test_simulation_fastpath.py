@@ -1,0 +1,265 @@
+"""The simulation's fast paths against their references.
+
+The engine writes orders through :class:`~hosplogi.simulation._log.OrderLog` (checked moves, the
+order built once) instead of a lifecycle call per event; the built-in policies skip orders nobody
+free may staff and hand the matching only the people able to help; the clock looks offsets up once
+an hour. Each is checked here against the plain path it replaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from hosplogi.crews import Technician
+from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
+from hosplogi.orders import Action, WorkOrder
+from hosplogi.scheduling import recommend, team_for
+from hosplogi.simulation import Demand, Hospital, Scenario, _clock, simulate
+from hosplogi.simulation._log import OrderLog
+from hosplogi.simulation.policies import POLICY_NAMES, Assignment, named_policy
+
+# -- orders: OrderLog against the lifecycle methods ------------------------------------------------
+
+
+def _by_lifecycle(order: WorkOrder) -> WorkOrder:
+    """The same history made by WorkOrder.report and one lifecycle call per event."""
+    first = order.events[0]
+    built = WorkOrder.report(
+        id=order.id,
+        title=order.title,
+        trade=order.trade,
+        priority=order.priority,
+        reported_at=order.reported_at,
+        location=order.location,
+        department=order.department,
+        asset_id=order.asset_id,
+        requirements=order.requirements,
+        estimated_minutes=order.estimated_minutes,
+        source=order.source,
+        by=first.by,
+    )
+    for e in order.events[1:]:
+        if e.action is Action.DISPATCH:
+            built = built.dispatch(e.assignees, at=e.at, by=e.by)
+        elif e.action is Action.START:
+            built = built.start(at=e.at, by=e.by)
+        elif e.action is Action.HOLD:
+            assert e.hold_reason is not None
+            built = built.hold(e.hold_reason, at=e.at, by=e.by, note=e.note)
+        elif e.action is Action.RESUME:
+            built = built.resume(at=e.at, by=e.by)
+        elif e.action is Action.COMPLETE:
+            built = built.complete(at=e.at, by=e.by, note=e.note)
+        elif e.action in (Action.VERIFY, Action.REJECT):
+            accepted = e.action is Action.VERIFY
+            built = built.verify(at=e.at, by=e.by, accepted=accepted, rating=e.rating, note=e.note)
+        else:
+            assert e.action is Action.CLOSE, e.action
+            built = built.close(at=e.at, by=e.by, note=e.note)
+    return built
+
+
+def _busy_scenario(policy: str) -> Scenario:
+    """Holds and refused acceptance often, so every kind of move is made."""
+    hospital = Hospital.synthetic(beds=120, seed=4)
+    return Scenario(hospital=hospital, policy=policy, hold_probability=0.3, reject_probability=0.3)
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_orders_equal_those_the_lifecycle_methods_make(policy: str) -> None:
+    run = simulate(_busy_scenario(policy), days=3, seed=11)
+    actions = {e.action for o in run.orders for e in o.events}
+    assert {Action.HOLD, Action.RESUME, Action.REJECT, Action.CLOSE} <= actions
+    for order in run.orders:
+        reference = _by_lifecycle(order)
+        assert order == reference
+        assert order.model_dump_json() == reference.model_dump_json()
+        assert order.model_fields_set == reference.model_fields_set
+        assert [e.model_fields_set for e in order.events] == [
+            e.model_fields_set for e in reference.events
+        ]
+
+
+def test_orders_read_back_from_their_json_which_replays_every_log() -> None:
+    run = simulate(_busy_scenario("recommend"), days=3, seed=12)
+    for order in run.orders:
+        assert WorkOrder.model_validate_json(order.model_dump_json()) == order
+
+
+def _reported(at: datetime) -> WorkOrder:
+    return WorkOrder.report(
+        id="WO-1", title="t", trade="hvac", priority="routine", reported_at=at, location="L"
+    )
+
+
+def test_order_log_refuses_what_the_lifecycle_refuses() -> None:
+    t = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    log = OrderLog(_reported(t))
+    with pytest.raises(TransitionError, match="cannot go REPORTED"):
+        log.move(Action.START, t, by="T1")
+    with pytest.raises(HosplogiError, match="earlier than the last event"):
+        log.move(Action.DISPATCH, t - timedelta(minutes=1), by="desk", assignees=("T1",))
+    assert log.order == _reported(t)  # nothing was recorded
+
+
+def test_order_log_returns_to_the_status_before_the_hold() -> None:
+    t = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    log = OrderLog(_reported(t))
+    log.move(Action.DISPATCH, t, by="desk", assignees=("T1",))
+    log.move(Action.HOLD, t, by="T1", note=None, hold_reason="awaiting_material")
+    log.move(Action.RESUME, t, by="stores")
+    expected = (
+        _reported(t)
+        .dispatch(("T1",), at=t, by="desk")
+        .hold("awaiting_material", at=t, by="T1")
+        .resume(at=t, by="stores")
+    )
+    assert log.order == expected
+    assert log.status is expected.status
+
+
+def test_blank_department_is_refused_by_the_hospital_not_mid_run() -> None:
+    """Regression: a department named " ICU" verified work as `by=" ICU"`, which the event model
+    refuses, so the run crashed at the first acceptance; the hospital now refuses it up front."""
+    fields = dict(Hospital.synthetic(beds=40, seed=1))
+    assert Hospital(**fields).departments
+    with pytest.raises(ValidationError, match=r"departments\.0"):
+        Hospital(**{**fields, "departments": (" ICU",)})
+
+
+# -- policies: the filtered matching against the plain one -----------------------------------------
+
+
+def _plain_choice(
+    name: str, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+) -> list[Assignment]:
+    """The built-in policies as they were: every waiting order offered everyone still free."""
+    day = now.date()
+    queue = list(waiting)
+    if name != "fifo":
+        queue.sort(key=lambda o: (o.priority.rank, o.reported_at))
+    left = list(free)
+    chosen: list[Assignment] = []
+    for order in queue:
+        if not left:
+            break
+        team: tuple[str, ...] | None
+        if name == "recommend":
+            try:
+                top = recommend(order, left, now=now, k=1)
+            except InfeasibleError:
+                continue
+            team = tuple(top[0].technician_ids) if top else None
+        else:
+            team = team_for(order.needs, left, on=day)
+        if team:
+            chosen.append((order.id, team))
+            left = [t for t in left if t.id not in team]
+    return chosen
+
+
+class _Checked:
+    """A built-in policy that checks each of its answers against the plain one."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.policy = named_policy(name)
+        self.calls = 0
+        self.teams = 0
+
+    def choose(
+        self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
+    ) -> Any:
+        got = self.policy.choose(waiting, free, now)
+        assert got == _plain_choice(self.name, waiting, free, now)
+        self.calls += 1
+        self.teams += len(got)
+        return got
+
+
+@pytest.mark.parametrize("name", ["fifo", "priority", "recommend"])
+def test_built_in_policies_choose_as_the_plain_matching_does(name: str) -> None:
+    base = Scenario(hospital=Hospital.synthetic(beds=200, seed=3)).cross_trained("hvac", 0.3)
+    scenario = base.with_policy(name)
+    checked = _Checked(name)
+    run = simulate(scenario, days=3, seed=5, policy=checked)
+    assert checked.teams > 100
+    assert checked.calls > checked.teams / 2
+    two_trades = [o for o in run.orders if len(o.requirements) > 1 and o.assignees]
+    assert two_trades  # teams of two trades were chosen too
+    assert run == simulate(scenario, days=3, seed=5)
+
+
+def test_one_person_orders_only_one_person_may_take_go_to_that_person() -> None:
+    hospital = Hospital(
+        technicians=(
+            Technician(id="A", skills={"plumbing": 2}),
+            Technician(id="B", skills={"hvac": 3}),
+        ),
+        demand=(Demand(trade="plumbing", priority="routine", per_day=30, work_minutes=30),),
+    )
+    run = simulate(Scenario(hospital=hospital, policy="recommend"), days=1, seed=1)
+    assert {o.assignees for o in run.orders if o.assignees} == {("A",)}
+
+
+# -- the clock: hourly offsets against the zone ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Asia/Shanghai", "Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu"],
+)
+def test_clock_gives_the_zone_offset_of_every_instant(zone: str) -> None:
+    clock = _clock.Clock.at(date(2026, 1, 1), zone)
+    tz = ZoneInfo(zone)
+    for step in range(0, 366 * 1440, 17):
+        for minutes in (step + 0.37, step + 59.9999999):
+            utc = clock.origin_utc + timedelta(minutes=minutes)
+            offset = utc.astimezone(tz).utcoffset()
+            assert offset is not None
+            got = clock.instant(minutes)
+            assert got == utc
+            assert got.utcoffset() == offset
+            steady = clock.steady_hour(minutes)
+            if steady is not None:
+                assert (got.date(), got.hour) == (steady.date(), steady.hour)
+
+
+# -- the event loop: SimPy's order without SimPy's event objects ----------------------------------
+
+
+def _trace(plan: list[list[int]], loop: Any, wait: Any) -> list[tuple[float, int, int]]:
+    """Run processes that wait the minutes of `plan` (ties on purpose), each starting a child
+    process at its second step; return (time, process, step) in the order the loop ran them."""
+    seen: list[tuple[float, int, int]] = []
+
+    def process(number: int, waits: list[int]) -> Any:
+        for step, minutes in enumerate(waits):
+            seen.append((float(loop.now), number, step))
+            if step == 1 and number < 100:  # children start no children
+                loop.process(process(number + 100, waits[:2]))
+            yield wait(minutes)
+        seen.append((float(loop.now), number, len(waits)))
+
+    for number, waits in enumerate(plan):
+        loop.process(process(number, waits))
+    loop.run(until=20)
+    return seen
+
+
+@given(st.lists(st.lists(st.integers(0, 6), max_size=6), max_size=6))
+def test_event_loop_runs_processes_in_simpys_order(plan: list[list[int]]) -> None:
+    simpy = pytest.importorskip("simpy")
+    env = simpy.Environment()
+    reference = _trace(plan, env, env.timeout)
+    loop = _clock.EventLoop()
+    assert _trace(plan, loop, lambda minutes: minutes) == reference
+    assert loop.now == 20
