@@ -136,8 +136,8 @@ class FrozenModel(BaseModel):
             copied = type(self).model_validate({**given, **update})
             return copied.model_copy(deep=True) if deep else copied
         copied = super().model_copy(deep=deep)
-        values = copied.__dict__
-        for name in [k for k in values if k not in type(self).model_fields]:
+        values, fields = copied.__dict__, type(self).model_fields
+        for name in [k for k in values if k not in fields]:
             del values[name]
         copied._share_fields_set()
         return copied

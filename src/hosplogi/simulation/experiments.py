@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
 
-from hosplogi._types import brief
+from hosplogi._types import brief, guarded
 from hosplogi.errors import HosplogiError
 from hosplogi.simulation import engine
 from hosplogi.simulation.bounds import MAX_RUNS, require_int, require_seed
@@ -26,6 +26,7 @@ from hosplogi.simulation.scenario import Scenario
 __all__ = ["replicate", "simulate", "sweep"]
 
 
+@guarded
 def simulate(
     scenario: Scenario,
     *,
@@ -88,6 +89,7 @@ def _check(scenario: Any, days: Any, seed: Any, warmup_days: Any) -> None:
         raise HosplogiError(f"warmup_days must be in [0, days), got {brief(warmup_days)}")
 
 
+@guarded
 def replicate(
     scenario: Scenario, runs: int, *, days: float, seed: int, warmup_days: float = 0.0
 ) -> Replication:
@@ -120,6 +122,7 @@ def _summary_of(scenario: Scenario, days: float, seed: int, warmup_days: float) 
     return simulate(scenario, days=days, seed=seed, warmup_days=warmup_days).summary
 
 
+@guarded
 def sweep(
     scenarios: Iterable[Scenario],
     *,

@@ -25,6 +25,7 @@ from hosplogi._types import (
     Money,
     NonNegativeInt,
     brief,
+    guarded,
 )
 from hosplogi.contracts import (
     Contract,
@@ -278,6 +279,7 @@ class Replication(FrozenModel):
         return sweep_frame(self.runs)
 
 
+@guarded
 def sweep_frame(runs: Iterable[RunSummary]) -> Any:
     """Run summaries — what :func:`~hosplogi.simulation.sweep` returns — as a ``pandas.DataFrame``.
 
