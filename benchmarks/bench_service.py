@@ -14,13 +14,16 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from datetime import time as clock_time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -86,6 +89,30 @@ async def load(
     return latencies, errors, elapsed
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = io.open(os.getenv("BODY_FILE")):read("*a")
+"""
+
+
+def with_wrk(url: str, body: dict[str, Any], clients: int, seconds: int) -> str:
+    """wrk (a C load generator, Debian package `wrk`) on the same endpoint: the server's figure
+    without the Python client's own cost. Its latency lines and its count of non-2xx answers."""
+    with tempfile.TemporaryDirectory() as folder:
+        script, data = Path(folder) / "post.lua", Path(folder) / "body.json"
+        script.write_text(WRK_SCRIPT.replace("os.getenv", "os.getenv"), "utf-8")
+        data.write_text(json.dumps(body), "utf-8")
+        done = subprocess.run(
+            ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+            capture_output=True, text=True, env={**os.environ, "BODY_FILE": str(data)},
+        )  # fmt: skip
+    keep = ("Requests/sec", "50%", "99%", "Non-2xx", "Socket errors", "requests in")
+    return "; ".join(
+        " ".join(line.split()) for line in done.stdout.splitlines() if any(k in line for k in keep)
+    )
+
+
 def in_process(call: Any, n: int = 2000) -> float:
     times = []
     for _ in range(n):
@@ -133,10 +160,12 @@ def main() -> None:
             p99 = latencies[int(0.99 * (len(latencies) - 1))]
             local = in_process(call)
             print(
-                f"{path:14} {len(latencies) / elapsed:7.0f} req/s  median {median * 1e3:6.1f} ms  "
-                f"p99 {p99 * 1e3:6.1f} ms  errors {errors}  in-process {local * 1e6:6.1f} µs  "
-                f"median overhead {(median - local) * 1e3:6.1f} ms"
+                f"{path:14} httpx: {len(latencies) / elapsed:7.0f} req/s  median "
+                f"{median * 1e3:6.1f} ms  p99 {p99 * 1e3:6.1f} ms  errors {errors}  in-process "
+                f"{local * 1e6:6.1f} µs  median overhead {(median - local) * 1e3:6.1f} ms"
             )
+            if shutil.which("wrk"):
+                print(f"{'':14} wrk:   {with_wrk(f'{base}/v1/{path}', body, args.clients, 10)}")
     finally:
         server.terminate()
         server.wait(10)
