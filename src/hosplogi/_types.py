@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Annotated, Any, NoReturn, Self, TypeVar, get_args
 
 from pydantic import (
@@ -43,6 +43,7 @@ __all__ = [
     "Money",
     "NonNegativeInt",
     "brief",
+    "by_position",
     "checked",
     "guarded",
     "money_context",
@@ -51,6 +52,7 @@ __all__ = [
     "require_non_negative",
     "require_unique",
     "shift",
+    "to_decimal",
     "to_money",
 ]
 
@@ -320,6 +322,32 @@ def _huge(value: float | Decimal) -> bool:
     return not math.isfinite(value) or abs(float(value)) >= _HUGE
 
 
+def by_position(
+    model: str, names: tuple[str, ...], args: tuple[Any, ...], data: dict[str, Any]
+) -> dict[str, Any]:
+    """`data` with positional `args` given the field `names`, for models taking fields by position.
+
+    Examples
+    --------
+    >>> by_position("Pair", ("a", "b"), (1,), {"b": 2})
+    {'b': 2, 'a': 1}
+    >>> by_position("Pair", ("a", "b"), (1, 2, 3), {})
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: Pair takes at most 2 positional arguments (a, b), got 3
+    """
+    if len(args) > len(names):
+        raise HosplogiError(
+            f"{model} takes at most {len(names)} positional arguments ({', '.join(names)}), "
+            f"got {len(args)}"
+        )
+    for name, value in zip(names, args, strict=False):
+        if name in data:
+            raise HosplogiError(f"{model} got {name!r} both by position and by name")
+        data[name] = value
+    return data
+
+
 def brief(value: Any, limit: int = 40) -> str:
     """``repr(value)`` cut to `limit` characters, for error messages about untrusted input.
 
@@ -450,6 +478,47 @@ def money_context() -> Iterator[Context]:
         yield ctx
 
 
+def to_decimal(value: Any, *, name: str = "", unit: str = "") -> Decimal:
+    """`value` as an exact Decimal: the one parser of money, rates, weights and quantities.
+
+    Floats are refused (most decimal amounts have no exact float), as are bools, other types,
+    text that is no number, NaN and infinity. The result does not depend on the caller's decimal
+    context. `name` and `unit` only shape the error message.
+
+    Examples
+    --------
+    >>> to_decimal(" 0.10 ")
+    Decimal('0.10')
+    >>> to_decimal(0.1, name="rate")
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: rate must be a Decimal, int or decimal string, not float 0.1; \
+write Decimal('0.1') to keep it exact
+    """
+    what = (
+        f"{name} must be a Decimal, int or decimal string{unit}"
+        if name
+        else (f"must be a Decimal, int or decimal string{unit}")
+    )
+    if isinstance(value, (bool, float)):
+        raise HosplogiError(
+            f"{what}, not {type(value).__name__} {brief(value)}; write Decimal({str(value)!r}) "
+            "to keep it exact"
+        )
+    if not isinstance(value, (Decimal, int, str)):
+        raise HosplogiError(f"{what}, got {type(value).__name__} {brief(value)}")
+    with money_context():
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        except (ArithmeticError, ValueError):
+            raise HosplogiError(f"{what}, got {brief(value)}") from None
+    if not number.is_finite():
+        raise HosplogiError(
+            f"{name + ' ' if name else ''}must be a finite number, got {brief(value)}"
+        )
+    return number
+
+
 def to_money(value: Any, *, name: str = "amount") -> Decimal:
     """Return `value` as a Decimal quantised to the cent with ROUND_HALF_UP.
 
@@ -480,29 +549,8 @@ def to_money(value: Any, *, name: str = "amount") -> Decimal:
     >>> to_money(3)
     Decimal('3.00')
     """
-    if isinstance(value, (bool, float)):
-        raise HosplogiError(
-            f"{name} must be a Decimal, int or decimal string, not {type(value).__name__} "
-            f"{brief(value)}; write Decimal({str(value)!r}) to keep it exact"
-        )
-    if not isinstance(value, (Decimal, int, str)):
-        raise HosplogiError(
-            f"{name} must be a Decimal, int or decimal string, got "
-            f"{type(value).__name__} {brief(value)}"
-        )
+    amount = to_decimal(value, name=name)
     with money_context():
-        try:
-            amount = (
-                value
-                if isinstance(value, Decimal)
-                else Decimal(value.strip() if isinstance(value, str) else value)
-            )
-        except (InvalidOperation, ValueError):
-            raise HosplogiError(
-                f"{name} must be a Decimal, int or decimal string, got {brief(value)}"
-            ) from None
-        if not amount.is_finite():
-            raise HosplogiError(f"{name} must be a finite amount, got {brief(value)}")
         if amount.copy_abs() >= MONEY_LIMIT:
             raise HosplogiError(
                 f"{name} {brief(value)} is out of range; amounts must lie strictly between "

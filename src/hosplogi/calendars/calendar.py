@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator, model_validator
 
-from hosplogi._types import FrozenDict, FrozenModel, brief
+from hosplogi._types import FrozenDict, FrozenModel, brief, by_position
 from hosplogi.calendars._timeline import (
     MAX_SPAN_YEARS,
     MAX_YEAR,
@@ -164,16 +164,9 @@ class BusinessCalendar(FrozenModel):
     strict: bool = True
 
     def __init__(self, /, *args: Any, **data: Any) -> None:
-        names = ("timezone", "hours", "holidays", "workdays")
-        if len(args) > len(names):
-            raise HosplogiError(
-                f"BusinessCalendar takes at most {len(names)} positional arguments "
-                f"({', '.join(names)}), got {len(args)}"
-            )
-        for name, value in zip(names, args, strict=False):
-            if name in data:
-                raise HosplogiError(f"BusinessCalendar got {name!r} both by position and by name")
-            data[name] = value
+        data = by_position(
+            "BusinessCalendar", ("timezone", "hours", "holidays", "workdays"), args, data
+        )
         super().__init__(**data)
 
     @field_validator("timezone")

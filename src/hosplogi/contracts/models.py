@@ -23,6 +23,7 @@ from hosplogi._types import (
     brief,
     money_context,
     require_unique,
+    to_decimal,
 )
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority
@@ -72,23 +73,8 @@ class ServiceItem(StrEnum):
 
 def _fraction(value: Any) -> Decimal:
     """A rate as an exact Decimal; refuses floats, text that is no number, None, {} and NaN."""
-    if isinstance(value, (bool, float)):
-        raise ValueError(
-            f"must be a Decimal, int or decimal string, not {type(value).__name__} {value!r}; "
-            f"write Decimal({str(value)!r})"
-        )
-    if not isinstance(value, (Decimal, int, str)):
-        raise ValueError(
-            f"must be a Decimal, int or decimal string such as '0.10', got "
-            f"{type(value).__name__} {brief(value)}"
-        )
-    with money_context():
-        try:
-            text = value.strip() if isinstance(value, str) else value
-            number = value if isinstance(value, Decimal) else Decimal(text)
-        except (ArithmeticError, ValueError):
-            raise ValueError(f"must be a decimal such as '0.10', got {brief(value)}") from None
-    if not number.is_finite() or number.adjusted() > 3:
+    number = to_decimal(value)
+    if number.adjusted() > 3:
         raise ValueError(f"must be a finite fraction such as '0.10', got {brief(value)}")
     return number
 

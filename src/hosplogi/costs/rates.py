@@ -18,6 +18,7 @@ from hosplogi._types import (
     Identifier,
     Instant,
     Money,
+    by_position,
     money_context,
     require_unique,
     to_money,
@@ -103,16 +104,9 @@ class LabourRates(FrozenModel):
     source: str = ""
 
     def __init__(self, /, *args: Any, **data: Any) -> None:
-        names = ("permanent", "contract", "outsourced", "overrides")
-        if len(args) > len(names):
-            raise HosplogiError(
-                f"LabourRates takes at most {len(names)} positional arguments "
-                f"({', '.join(names)}), got {len(args)}"
-            )
-        for name, value in zip(names, args, strict=False):
-            if name in data:
-                raise HosplogiError(f"LabourRates got {name!r} both by position and by name")
-            data[name] = value
+        data = by_position(
+            "LabourRates", ("permanent", "contract", "outsourced", "overrides"), args, data
+        )
         super().__init__(**data)
 
     @model_validator(mode="after")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
@@ -43,6 +43,7 @@ from hosplogi._types import (
     money_context,
     require_aware,
     require_non_negative,
+    to_decimal,
 )
 from hosplogi.errors import HosplogiError
 
@@ -122,21 +123,8 @@ def to_weight(value: Any, *, name: str = "weight_kg") -> Decimal:
     ...
     hosplogi.errors.HosplogiError: weight_kg must be zero or more, got -1
     """
-    if isinstance(value, (bool, float)) or not isinstance(value, (Decimal, int, str)):
-        hint = f"; write Decimal({str(value)!r}) to keep it exact" if type(value) is float else ""
-        raise HosplogiError(
-            f"{name} must be a Decimal, int or decimal string of kilograms, got "
-            f"{type(value).__name__} {brief(value)}{hint}"
-        )
+    weight = to_decimal(value, name=name, unit=" of kilograms")
     with money_context():
-        try:
-            weight = Decimal(value.strip() if isinstance(value, str) else value)
-        except (InvalidOperation, ValueError):
-            raise HosplogiError(
-                f"{name} must be a Decimal, int or decimal string of kilograms, got {brief(value)}"
-            ) from None
-        if not weight.is_finite():
-            raise HosplogiError(f"{name} must be a finite weight, got {brief(value)}")
         if weight < 0:
             raise HosplogiError(f"{name} must be zero or more, got {brief(value)}")
         if weight >= WEIGHT_LIMIT:

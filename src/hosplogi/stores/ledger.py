@@ -21,7 +21,7 @@ from typing import Any, Self
 
 from pydantic import model_validator
 
-from hosplogi._types import MONEY_LIMIT, FrozenModel, Identifier, require_unique
+from hosplogi._types import MONEY_LIMIT, FrozenModel, Identifier, by_position, require_unique
 from hosplogi.errors import HosplogiError
 from hosplogi.stores.models import AT_AVERAGE, Item, Movement, MovementKind
 from hosplogi.stores.units import (
@@ -317,16 +317,7 @@ class StockLedger(FrozenModel):
     stores: tuple[Identifier, ...] | None = None
 
     def __init__(self, /, *args: Any, **data: Any) -> None:
-        names = ("items", "movements", "stores")
-        if len(args) > len(names):
-            raise HosplogiError(
-                f"StockLedger takes at most {len(names)} positional arguments "
-                f"({', '.join(names)}), got {len(args)}"
-            )
-        for name, value in zip(names, args, strict=False):
-            if name in data:
-                raise HosplogiError(f"StockLedger got {name!r} both by position and by name")
-            data[name] = value
+        data = by_position("StockLedger", ("items", "movements", "stores"), args, data)
         for name in ("items", "movements", "stores"):
             if isinstance(data.get(name), Iterable) and not isinstance(
                 data[name], str | bytes | Mapping | tuple | list

@@ -4,13 +4,13 @@ half up — integers inside, Decimals at the edges, never the caller's decimal c
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal
 from functools import partial
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from hosplogi._types import MONEY_LIMIT, brief
+from hosplogi._types import MONEY_LIMIT, brief, to_decimal
 from hosplogi.errors import HosplogiError
 
 __all__ = [
@@ -49,20 +49,7 @@ _EXACT = Context(prec=60)  # scaling integers to Decimals is exact, whatever the
 
 
 def _decimal(value: Any, what: str, places: int, limit: Decimal) -> Decimal:
-    if isinstance(value, bool | float):
-        raise HosplogiError(
-            f"{what} must be a Decimal, int or decimal string, not {type(value).__name__} "
-            f"{brief(value)}; write Decimal({str(value)!r}) to keep it exact"
-        )
-    if not isinstance(value, Decimal | int | str):
-        raise HosplogiError(
-            f"{what} must be a Decimal, int or decimal string, got {type(value).__name__} "
-            f"{brief(value)}"
-        )
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except InvalidOperation:
-        raise HosplogiError(f"{what} must be a decimal number, got {brief(value)}") from None
+    number = to_decimal(value, name=what)
     if not number.is_finite() or number < 0 or number >= limit:
         raise HosplogiError(
             f"{what} must be a finite number from 0 up to {limit:,.0f}, got {brief(value)}"
