@@ -239,6 +239,16 @@ def baselines(tmp: Path) -> dict[str, Baseline]:
         "assign": (h.assign, {"orders": orders, "technicians": staff, "now": NOW}),
         "assign_report": (h.assign_report, {"orders": orders, "technicians": staff, "now": NOW}),
         "solve": (h.solve, {"problem": problem, "iterations": 20, "time_limit": 2.0, "seed": 0}),
+        "replan": (
+            h.replan,
+            {
+                "schedule": h.solve(problem, iterations=20, seed=0),
+                "problem": problem,
+                "now": 10,
+                "iterations": 20,
+                "time_limit": 2.0,
+            },
+        ),
         "problem_from_orders": (
             h.problem_from_orders,
             {"orders": orders, "technicians": staff, "now": NOW},
@@ -344,6 +354,7 @@ def baselines(tmp: Path) -> dict[str, Baseline]:
         "simulate": (h.simulate, {"scenario": scenario, "days": 1, "seed": 5}),
         "replicate": (h.replicate, {"scenario": scenario, "runs": 2, "days": 1, "seed": 1}),
         "sweep": (h.sweep, {"scenarios": [scenario], "days": 1, "seed": 3}),
+        "sweep_frame": (h.sweep_frame, {"runs": h.sweep([scenario], days=1, seed=3)}),
         # -- safety
         "drill_compliance": (
             h.drill_compliance,
@@ -486,766 +497,92 @@ def parameters(name: str) -> list[str]:
 # runs as a strict xfail: once none of its extremes escapes, the xfail fails the run until the
 # entry is removed here (and the main test covers the extremes again).
 KNOWN_ELSEWHERE: dict[tuple[str, str], tuple[str, str]] = {
-    ("ahp", "labels"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("ahp_hierarchy", "criteria"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("ahp_hierarchy", "groups"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {1:1,'1':3} [[nan]] "
-        "object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("ahp_scorecard", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'perspectives'",
-    ),
-    ("ahp_scorecard", "indicator_matrices"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'get'; ValueError: 'x'...'",
-    ),
-    ("allocate", "shares"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 abc "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] [[nan]] object",
-        "TypeError: 'bool'...'; AttributeError: 'str'...'items'",
-    ),
-    ("assign", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("assign", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("assign", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'get'",
-    ),
-    ("assign_report", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("assign_report", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("assign_report", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'get'",
-    ),
-    ("check_minimum", "plan"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'timezone'",
-    ),
-    ("check_minimum", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("check_minimum", "times"): (
-        "empty-str long-str abc Decimal-NaN naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: '<'...'str' and 'int'; InvalidOperation: [<class '...'>]",
-    ),
-    ("completions", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'last_at'",
-    ),
     ("compliance", "now"): (
         "year1+14 year9999-14",
-        "OverflowError: date value out of range",
-    ),
-    ("due", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("due", "end"): (
-        "year9999-14 datetime.max",
-        "due(end=year9999-14) took 5 s; due(end=datetime.max) took 6 s",
-    ),
-    ("due", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("entropy_weights", "matrix"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {1:1,'1':3} object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("entropy_weights", "higher_is_better"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
+        "OverflowError",
     ),
     ("evaluate", "now"): (
         "year1+14 year9999-14",
-        "OverflowError: date value out of range",
+        "OverflowError",
     ),
     ("evaluate_many", "now"): (
         "year1+14 year9999-14",
-        "OverflowError: date value out of range",
-    ),
-    ("generate_orders", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("generate_orders", "end"): (
-        "year9999-14 datetime.max",
-        "generate_orders(end=year9999-14) ran past 10.0 s; "
-        "generate_orders(end=datetime.max) ran past 10.0 s",
-    ),
-    ("generate_orders", "existing"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("generate_orders", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: Value after * must be an iterable, not NoneType",
-    ),
-    ("load_mspsp", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: expected str, bytes or os.PathLike object, not NoneType",
-    ),
-    ("maintenance_fund", "assets"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'eligible'",
-    ),
-    ("maintenance_fund", "people"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("maintenance_fund", "shares"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 empty-str "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] [None] {1:1,'1':3} [[nan]] "
-        "object",
-        "TypeError: 'bool'...'; AttributeError: 'str'...'get'",
-    ),
-    ("measures", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'reported_at'",
+        "OverflowError",
     ),
     ("measures", "end"): (
         "year9999-14",
-        "OverflowError: date value out of range",
-    ),
-    ("measures", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'skills'",
-    ),
-    ("measures", "inspection_results"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("measures", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: argument of type 'NoneType' is not iterable",
-    ),
-    ("pm_compliance", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("pm_compliance", "end"): (
-        "year9999-14 datetime.max",
-        "pm_compliance(end=year9999-14) took 7 s; pm_compliance(end=datetime.max) took 7 s",
-    ),
-    ("pm_compliance", "history"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("problem_from_orders", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'status'",
-    ),
-    ("problem_from_orders", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'skills'",
-    ),
-    ("problem_from_orders", "shifts"): (
-        "True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
-        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min "
-        "datetime.max date.min date.max timedelta.max timedelta.min "
-        "999999999-days -1-second object",
-        "TypeError: argument of type 'bool' is not iterable",
-    ),
-    ("problem_from_orders", "busy_until"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
-        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min "
-        "datetime.max date.min date.max timedelta.max timedelta.min "
-        "999999999-days -1-second object",
-        "TypeError: argument of type 'bool' is not iterable",
-    ),
-    ("problem_from_orders", "weights"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; KeyError: <Priority.ROUTINE: 'routine'>",
-    ),
-    ("problem_from_orders", "statuses"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [[nan]] object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("problem_from_orders", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'get'",
-    ),
-    ("recommend", "order"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'location'",
-    ),
-    ("recommend", "technicians"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("recommend", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'get'",
-    ),
-    ("score", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'perspectives'",
-    ),
-    ("score_many", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'perspectives'",
-    ),
-    ("score_many", "units"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'items'",
-    ),
-    ("solve", "problem"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'tasks'",
-    ),
-    ("solve", "time_limit"): (
-        "10**400 -10**400",
-        "OverflowError: int too large to convert to float",
+        "OverflowError",
     ),
     ("tables.events_table", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("tables.iter_parquet_batches", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: Argument 'source' must not be None",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "TypeError",
     ),
     ("tables.iter_parquet_batches", "batch_size"): (
         "10**400",
-        "OverflowError: Python int too large to convert to C long",
+        "OverflowError",
     ),
-    ("tables.iter_parquet_tables", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: Argument 'source' must not be None",
+    ("tables.iter_parquet_batches", "path"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError",
     ),
     ("tables.iter_parquet_tables", "batch_size"): (
         "10**400",
-        "OverflowError: Python int too large to convert to C long",
+        "OverflowError",
+    ),
+    ("tables.iter_parquet_tables", "path"): (
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError",
     ),
     ("tables.orders_table", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "TypeError",
     ),
     ("tables.read_parquet", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: Expected a path-like, list of path-likes or a list of Datase",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError",
     ),
     ("tables.read_parquet_tables", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second {} [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: Expected a path-like, list of path-likes or a list of Datase",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError",
     ),
     ("tables.write_parquet", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second object",
+        "TypeError",
     ),
     ("tables.write_parquet", "path"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: Unable to write to object of type: <class 'NoneType'>",
+        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 Decimal-NaN "
+        "Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 datetime.min datetime.max "
+        "date.min date.max timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
+        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
+        "TypeError",
     ),
     ("tables.write_parquet", "row_group_size"): (
         "10**400",
-        "ValueError: Stop argument for islice() must be None or an integer: 0 <= ",
-    ),
-    ("team_for", "requirements"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'NoneType'...'count'",
-    ),
-    ("team_for", "candidates"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: object of type 'NoneType' has no len(); AttributeError: 'str'...'may_work'",
-    ),
-    ("team_for", "certificate_rules"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] [None] [[nan]] "
-        "object",
-        "AttributeError: 'NoneType'...'get'",
-    ),
-    ("trend", "scorecard"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'indicators'",
-    ),
-    ("trend", "current"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: argument of type 'NoneType' is not iterable",
-    ),
-    ("trend", "previous"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: argument of type 'NoneType' is not iterable",
-    ),
-    ("workload_points", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'events'",
-    ),
-    ("workload_points", "table"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'lookup'",
-    ),
-    ("workload_points", "task_of"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'bool'...'",
-    ),
-    ("workload_points", "quality"): (
-        "True -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 long-str abc "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] [[nan]] object",
-        "TypeError: 'bool'...'; ValueError: dictionary update sequence element "
-        "#0 has length 1; 2 is req",
+        "ValueError",
     ),
 }
 
 # What still escapes in this helper's own modules: functions whose own argument checks are pinned by
 # tests (so `checked` cannot guard them) and that do not yet check every argument's type.
-KNOWN_HERE: dict[tuple[str, str], tuple[str, str]] = {
-    ("audit_waste", "handovers"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("consumption", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("cost_of_maintenance_ratio", "assets"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("cost_per_order", "rates"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("cost_per_order", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("department_statement", "rates"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("department_statement", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("drill_compliance", "plans"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("drill_compliance", "drills"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("energy_use", "register"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("issued", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("missing_handbacks", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("order_cost", "rates"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("order_cost", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("reliability", "register"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'assets'",
-    ),
-    ("reliability", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
-    ),
-    ("reliability_report", "register"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'assets'",
-    ),
-    ("reliability_report", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'asset_id'",
-    ),
-    ("reorder", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("returned", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("schemas.write_schemas", "out"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] {} [None] {x:None} "
-        "{1:1,'1':3} {x:naive} [[nan]] object",
-        "TypeError: expected str, bytes or os.PathLike object, not NoneType",
-    ),
-    ("settle", "contract"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'start'",
-    ),
-    ("settle", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "inspections"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "headcount"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle", "complaints"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'id'",
-    ),
-    ("settle_year", "contract"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'year_end'",
-    ),
-    ("settle_year", "settlements"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-    ("stock", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("stocktake", "ledger"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive "
-        "year1+14 year9999-14 datetime.min datetime.max date.min date.max "
-        "timedelta.max timedelta.min 999999999-days -1-second [] {} [None] "
-        "{x:None} {1:1,'1':3} {x:naive} [[nan]] object",
-        "AttributeError: 'NoneType'...'state'",
-    ),
-    ("stocktake", "counts"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "empty-str Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'items'",
-    ),
-    ("waiting_for_stock", "orders"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "long-str abc Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 "
-        "year9999-14 datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second [None] {x:None} {1:1,'1':3} "
-        "{x:naive} [[nan]] object",
-        "TypeError: 'NoneType'...'; AttributeError: 'str'...'events'",
-    ),
-    ("waiting_for_stock", "ledger"): (
-        "{1:1,'1':3}",
-        "TypeError: keywords must be strings",
-    ),
-    ("waste_totals", "handovers"): (
-        "None True 0 -1 1e18 10**400 -10**400 nan inf -inf 1e308 -1e308 "
-        "Decimal-NaN Decimal-1e30 Decimal--1e30 naive year1+14 year9999-14 "
-        "datetime.min datetime.max date.min date.max timedelta.max "
-        "timedelta.min 999999999-days -1-second object",
-        "TypeError: 'NoneType'...'",
-    ),
-}
+KNOWN_HERE: dict[tuple[str, str], tuple[str, str]] = {}
 
 KNOWN = {**KNOWN_ELSEWHERE, **KNOWN_HERE}
 

@@ -193,10 +193,11 @@ _ARGUMENTS = ConfigDict(strict=True, arbitrary_types_allowed=True, allow_inf_nan
 def checked(function: _F) -> _F:
     """Check a public function's arguments against its annotations before it runs.
 
-    The arguments must already have the annotated types (strict: nothing is converted, except an
-    int where a float is wanted); NaN and infinity are refused wherever a float is wanted. A wrong
-    argument gets a pydantic ``ValidationError`` naming the parameter and what is accepted, before
-    any work is done. An ``Iterable`` argument is checked item by item as the function reads it.
+    The arguments must already have the annotated types (strictly: nothing is converted, and
+    an int is accepted where a float is wanted); NaN and infinity are refused wherever a float is
+    wanted. A wrong argument gets a pydantic ``ValidationError`` naming the parameter and what is
+    accepted, before any work is done. The function then runs :func:`guarded`: the items of an
+    iterable, read only as the function goes, are explained if one of them breaks it.
 
     Examples
     --------
@@ -209,11 +210,18 @@ def checked(function: _F) -> _F:
     Traceback (most recent call last):
     ...
     pydantic_core._pydantic_core.ValidationError: 1 validation error for half
-    0
+    x
       Input should be a valid number [type=float_type, input_value='3', input_type=str]
     ...
     """
-    return validate_call(config=_ARGUMENTS)(function)
+    validators: dict[tuple[str, ...], Callable[..., Any]] = {}
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(function, validators, args, kwargs, consume=False)
+        return function(*args, **kwargs)
+
+    return guarded(run)  # type: ignore[return-value]
 
 
 _CRASHES = (TypeError, AttributeError, KeyError, IndexError, ValueError, ArithmeticError)
@@ -253,36 +261,53 @@ def guarded(function: _F) -> _F:
             return function(*args, **kwargs)
         except (HosplogiError, ValidationError):
             raise
-        except _CRASHES as crash:
-            try:
-                bound = inspect.signature(function).bind(*args, **kwargs)
-            except TypeError as wrong:
-                raise HosplogiError(f"{function.__name__}: {wrong}") from None
-            given = tuple(bound.arguments)
-            if given not in validators:
-                validators[given] = _validator(function, given)
-            try:
-                _explain(function.__name__, bound.arguments, validators[given](**bound.arguments))
-            except ValidationError as invalid:
-                raise invalid from None  # the wrong argument, named; the crash it caused is noise
-            except (TypeError, ValueError) as odd:  # e.g. a mapping with non-text keys for a model
-                raise HosplogiError(f"{function.__name__}: malformed argument: {odd}") from None
-            if isinstance(crash, ArithmeticError):
-                huge = [
-                    f"{name}={brief(value)}"
-                    for name, value in bound.arguments.items()
-                    if isinstance(value, (int, float, Decimal))
-                    and not isinstance(value, bool)
-                    and _huge(value)
-                ]
-                if huge:
-                    raise HosplogiError(
-                        f"{function.__name__}: {', '.join(huge)} out of the supported range "
-                        f"(numbers below {_HUGE:.0e} in magnitude)"
-                    ) from None
+        except _CRASHES:
+            bound = _check_arguments(function, validators, args, kwargs, consume=True)
+            # an argument too large for the machine: say which, whatever broke on it
+            huge = [
+                f"{name}={brief(value)}"
+                for name, value in bound.arguments.items()
+                if isinstance(value, (int, float, Decimal))
+                and not isinstance(value, bool)
+                and _huge(value)
+            ]
+            if huge:
+                raise HosplogiError(
+                    f"{function.__name__}: {', '.join(huge)} out of the supported range "
+                    f"(numbers below {_HUGE:.0e} in magnitude)"
+                ) from None
             raise
 
     return run  # type: ignore[return-value]
+
+
+def _check_arguments(
+    function: Callable[..., Any],
+    validators: dict[tuple[str, ...], Callable[..., Any]],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    consume: bool,
+) -> inspect.BoundArguments:
+    """Check the arguments given to `function` strictly against its annotations.
+
+    Raises the ``ValidationError`` naming a wrong one; `consume` also reads lazily checked
+    iterables (only once the function has failed: a one-shot iterator must reach it unread).
+    """
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs)
+    except TypeError as wrong:
+        raise HosplogiError(f"{function.__name__}: {wrong}") from None
+    given = tuple(bound.arguments)
+    if given not in validators:
+        validators[given] = _validator(function, given)
+    try:
+        _explain(function.__name__, bound.arguments, validators[given](**bound.arguments), consume)
+    except ValidationError as invalid:
+        raise invalid from None  # the wrong argument, named; what it broke is noise
+    except (TypeError, ValueError) as odd:  # e.g. a mapping with non-text keys for a model
+        raise HosplogiError(f"{function.__name__}: malformed argument: {odd}") from None
+    return bound
 
 
 def _validator(function: Callable[..., Any], given: tuple[str, ...]) -> Callable[..., Any]:
@@ -304,7 +329,9 @@ def _validator(function: Callable[..., Any], given: tuple[str, ...]) -> Callable
     return validate_call(config=_ARGUMENTS)(nothing)
 
 
-def _explain(name: str, given: Mapping[str, Any], validated: Mapping[str, Any]) -> None:
+def _explain(
+    name: str, given: Mapping[str, Any], validated: Mapping[str, Any], consume: bool
+) -> None:
     """Raise for an argument pydantic would convert (a dict for a model) or a bad item inside."""
     for parameter, value in validated.items():
         if isinstance(value, BaseModel) and not isinstance(given[parameter], BaseModel):
@@ -312,7 +339,7 @@ def _explain(name: str, given: Mapping[str, Any], validated: Mapping[str, Any]) 
                 f"{name}: {parameter} must be a {type(value).__name__}, got "
                 f"{type(given[parameter]).__name__} {brief(given[parameter])}"
             )
-        if isinstance(value, Iterator) and not isinstance(value, str):
+        if consume and isinstance(value, Iterator) and not isinstance(value, str):
             list(value)  # a lazily checked iterable: its items are checked here
 
 

@@ -201,9 +201,18 @@ def plan_items(
     return _floating(plan, start, end, mine)
 
 
+MAX_WINDOW_YEARS = 200
+"""The longest window one call of :func:`due` or :func:`generate_orders` covers, in years."""
+
+
 def _check_range(start: datetime, end: datetime) -> None:
     require_aware(start, "start")
     require_aware(end, "end")
+    if end - start > timedelta(days=366 * MAX_WINDOW_YEARS):
+        raise HosplogiError(
+            f"the window {start.isoformat()} to {end.isoformat()} spans more than "
+            f"{MAX_WINDOW_YEARS} years; ask for at most {MAX_WINDOW_YEARS} years per call"
+        )
 
 
 def _check_unique(plans: Sequence[MaintenancePlan]) -> None:

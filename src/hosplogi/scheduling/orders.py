@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from hosplogi._types import FrozenDict, guarded, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
+from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Status, WorkOrder
 from hosplogi.scheduling.models import Problem, Task
 from hosplogi.sla import SlaPolicy, evaluate  # scheduling reads sla due times (ARCHITECTURE.md)
@@ -111,6 +112,11 @@ def problem_from_orders(
     (40, 120, 4.0, {'P1': ((0, 480),)})
     """
     require_aware(now, "now")
+    missing = [p.value for p in Priority if p not in weights]
+    if missing:
+        raise HosplogiError(
+            f"weights must give a weight for every priority; missing: {', '.join(missing)}"
+        )
     keep = frozenset(statuses)
     tasks = []
     for order in orders:
