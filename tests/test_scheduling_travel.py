@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -170,6 +170,13 @@ def timelines(draw: st.DrawFn) -> tuple[list[tuple[int, int, int]], list[list[in
     st.integers(0, 60),
     st.integers(0, 15),
     st.integers(-1, 2),
+)
+@example(  # a walk that pushes the start past the next job: start right after that job instead
+    timeline=([(0, 1, 1), (1, 2, 0)], [[0, 0, 0], [0, 0, 2], [0, 0, 0]]),
+    windows=None,
+    t=0,
+    d=1,
+    here=2,
 )
 def test_next_free_with_travel_agrees_with_minute_stepping(
     timeline: tuple[list[tuple[int, int, int]], list[list[int]]],

@@ -198,6 +198,13 @@ def next_free_travel(
             if before >= 0:
                 ready = be[i - 1] + travel[before][here]
                 if ready > t:
+                    # the walk pushes the start to `ready`; if the next busy interval leaves no
+                    # room from there, the earliest start lies after that interval instead
+                    if i < n_busy:
+                        after = bl[i]
+                        if bs[i] < ready + d + (out[after] if after >= 0 else 0):
+                            t = be[i]
+                            continue
                     t = ready
                     continue
         if i < n_busy:
