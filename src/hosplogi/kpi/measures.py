@@ -12,8 +12,10 @@ from decimal import Decimal
 from hosplogi._types import brief, require_aware, require_finite, require_non_negative, to_money
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import Action, Source, Status, WorkOrder
-from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
+from hosplogi.orders import Action, Event, Source, Status, WorkOrder
+from hosplogi.sla import SlaPolicy  # kpi reads sla results (ARCHITECTURE.md)
+from hosplogi.sla.batch import OrderColumns
+from hosplogi.sla.columns import STOPPED, sla_arrays
 
 __all__ = ["measures"]
 
@@ -162,6 +164,7 @@ def measures(
     pm_due = pm_ok = rect_due = rect_ok = 0
     history: dict[str, list[tuple[datetime, bool]]] = {}
     in_sla: list[WorkOrder] = []
+    in_sla_logs: list[tuple[Event, ...]] = []
     want_sla = policy is not None
 
     for o in orders:
@@ -189,11 +192,8 @@ def measures(
         elif status.is_done:
             done += 1
         if want_sla and not is_cancelled:
-            in_sla.append(
-                o
-                if events is o.events
-                else o.model_copy(update={"events": events, "status": status})
-            )
+            in_sla.append(o)
+            in_sla_logs.append(events)
         done_at: datetime | None = None
         first: Action | None = None
         for e in events:
@@ -246,19 +246,16 @@ def measures(
     result["repeat_repair_rate"] = _pct(repeats, with_asset)
 
     if policy is not None:
-        # The column form: the same clocks without a model per order (a third of the time).
-        cols = evaluate_many(in_sla, policy, end, columns=True)
-        clocks = {
-            "response_on_time": (cols.response_state, cols.breached("response")),
-            "resolution_on_time": (cols.resolution_state, cols.breached("resolution")),
-        }
-        for code, (states, breaches) in clocks.items():
-            met = decided = 0
-            for state, breached in zip(states, breaches, strict=True):
-                if breached or state == "stopped":
-                    decided += 1
-                    met += not breached
-            result[code] = _pct(met, decided)
+        # The column engine of hosplogi.sla, on the logs as seen before `end` (no order copied).
+        cols = OrderColumns(in_sla, logs=in_sla_logs)
+        clocks = sla_arrays(cols.events, policy, end)
+        for code, clock in (
+            ("response_on_time", clocks.response),
+            ("resolution_on_time", clocks.resolution),
+        ):
+            breached = clock.breached
+            decided = breached | (clock.state == STOPPED)
+            result[code] = _pct(int((decided & ~breached).sum()), int(decided.sum()))
 
     passed = total = 0
     for ok_ in inspection_results:
