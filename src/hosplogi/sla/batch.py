@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from itertools import chain
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, floordiv, sub
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -34,7 +34,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ACTION = {a: i for i, a in enumerate(ACTIONS)}
 _HOLD: dict[HoldReason | None, int] = {None: -1, **{r: i for i, r in enumerate(HOLD_REASONS)}}
 _PRIORITY: dict[Priority | None, int] = {None: -1, **{p: i for i, p in enumerate(PRIORITIES)}}
-_ATTRS = attrgetter("action", "hold_reason", "priority", "at")
+_ACT, _REASON, _PRIO, _AT = (attrgetter(f) for f in ("action", "hold_reason", "priority", "at"))
+_US = timedelta(microseconds=1)
 
 
 def check_orders(orders: Any) -> None:
@@ -56,7 +57,7 @@ def _microseconds(instants: list[datetime]) -> np.ndarray:
 
     Stored instants share one ``timezone`` per UTC offset (``_types.Instant``); within one fixed
     offset, subtracting the epoch expressed in that zone is a plain subtraction, several times
-    faster than one across zones, and numpy turns the timedeltas into integers in C.
+    faster than one across zones.
     """
     zones = set(map(attrgetter("tzinfo"), instants))
     if len(zones) == 1:
@@ -64,8 +65,8 @@ def _microseconds(instants: list[datetime]) -> np.ndarray:
         epoch = _EPOCH.astimezone(zone) if type(zone) is timezone else _EPOCH
     else:
         epoch = _EPOCH
-    deltas = [at - epoch for at in instants]
-    return np.array(deltas, dtype="timedelta64[us]").view(np.int64)
+    deltas = map(sub, instants, repeat(epoch))
+    return np.fromiter(map(floordiv, deltas, repeat(_US)), np.int64, len(instants))
 
 
 class OrderColumns:
@@ -99,16 +100,16 @@ class OrderColumns:
         np.cumsum(counts, out=offsets[1:])
         flat = list(chain.from_iterable(self.logs))
         self.flat = flat
-        action, hold, priority, at = zip(*map(_ATTRS, flat), strict=True) if flat else ((),) * 4
-        self.at = at
-        given = np.fromiter(map(_PRIORITY.__getitem__, priority), np.int8, len(flat))
-        rows = np.arange(len(flat))
-        last = np.maximum.accumulate(np.where(given >= 0, rows, 0)) if len(flat) else rows
+        m = len(flat)
+        self.at = at = list(map(_AT, flat))
+        given = np.fromiter(map(_PRIORITY.__getitem__, map(_PRIO, flat)), np.int8, m)
+        rows = np.arange(m)
+        last = np.maximum.accumulate(np.where(given >= 0, rows, 0)) if m else rows
         self.events = EventColumns(
             offsets=offsets,
-            action=np.fromiter(map(_ACTION.__getitem__, action), np.int8, len(flat)),
-            at_us=_microseconds(list(at)) if flat else np.zeros(0, np.int64),
-            hold_reason=np.fromiter(map(_HOLD.__getitem__, hold), np.int8, len(flat)),
+            action=np.fromiter(map(_ACTION.__getitem__, map(_ACT, flat)), np.int8, m),
+            at_us=_microseconds(at) if m else np.zeros(0, np.int64),
+            hold_reason=np.fromiter(map(_HOLD.__getitem__, map(_REASON, flat)), np.int8, m),
             priority=given[last],  # a log's first event (its report) gives one
             order_id=lambda i: self.orders[i].id,
             recorded=lambda row: self.at[row],
@@ -133,15 +134,13 @@ def _instants(us: np.ndarray, tz: Any) -> list[datetime | None]:
     if not present.any():
         return out
     values = us[present]
-    if type(tz) is timezone:
-        offset = tz.utcoffset(None) // timedelta(microseconds=1)
-        walls = (values + offset).astype("datetime64[us]").tolist()
-        made = [w.replace(tzinfo=tz) for w in walls]
+    deltas = values.astype("timedelta64[us]").tolist()
+    if type(tz) is timezone:  # the epoch in that zone plus a duration: exact, and fast
+        made = list(map(_EPOCH.astimezone(tz).__add__, deltas))
     else:
-        utc = values.astype("datetime64[us]").tolist()
         made = []
-        for w in utc:
-            local = w.replace(tzinfo=UTC).astimezone(tz)
+        for delta in deltas:
+            local = (_EPOCH + delta).astimezone(tz)
             made.append(local.astimezone(fixed_zone(local.utcoffset() or timedelta(0))))
     for i, value in zip(np.flatnonzero(present).tolist(), made, strict=True):
         out[i] = value
