@@ -127,6 +127,14 @@ def _timed(run: Callable[[], Any]) -> tuple[float, float, Any]:
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, reset by exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -176,6 +184,34 @@ def role_parquet(path: str, what: str, batch_size: int) -> None:
         json.dumps(
             {"wall": wall, "cpu": cpu, "rows": rows, "peak_mb": _peak_mb(), "base_mb": before}
         )
+    )
+
+
+def role_fields_set(shared: bool) -> None:
+    """In a child: memory of 50,000 orders read from JSON, with or without shared field sets."""
+    import tracemalloc
+
+    from hosplogi import _types
+
+    if not shared:  # every instance keeps pydantic's own set of given field names
+        _types.FrozenModel._share_fields_set = lambda self: None  # type: ignore[method-assign]
+    rnd = random.Random(0)
+    texts = [_template(rnd, i).model_dump_json() for i in range(200)]
+    tracemalloc.start()
+    orders = [WorkOrder.model_validate_json(texts[i % 200]) for i in range(50_000)]
+    size, _ = tracemalloc.get_traced_memory()
+    events = sum(len(o.events) for o in orders)
+    print(json.dumps({"bytes": size, "events": events}))
+
+
+def bench_fields_set() -> None:
+    """FrozenModel's shared ``model_fields_set``: does it still pay? (issue 14, item 4)"""
+    shared = _child(["--role", "fields-set", "--what", "shared"])
+    own = _child(["--role", "fields-set", "--what", "own"])
+    print(
+        f"50,000 orders read from JSON ({shared['events']:,} events): shared field-name sets "
+        f"{shared['bytes'] / 1e6:.0f} MB = {shared['bytes'] / 5e7:.2f} KB per order; each "
+        f"instance its own set {own['bytes'] / 1e6:.0f} MB = {own['bytes'] / 5e7:.2f} KB per order"
     )
 
 
@@ -305,6 +341,7 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="with --sla: the list form too")
     parser.add_argument("--baseline", help="with --sla: the src folder of the code to compare")
     parser.add_argument("--big", type=int, default=0, help="with --sla: orders in a big file")
+    parser.add_argument("--fields-set", action="store_true", help="FrozenModel's shared sets")
     parser.add_argument("--role", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--what", help=argparse.SUPPRESS)
@@ -312,6 +349,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.role == "old":
         return role_old(args.orders, args.templates, args.seed)
+    if args.role == "fields-set":
+        return role_fields_set(args.what == "shared")
+    if args.fields_set:
+        return bench_fields_set()
     if args.role == "parquet":
         return role_parquet(args.path, args.what, args.batch)
     if args.sla:

@@ -35,13 +35,17 @@ _ACTIONS, _STATUSES = list(Action), list(Status)
 _A = {a: i for i, a in enumerate(_ACTIONS)}
 _S = {s: i for i, s in enumerate(_STATUSES)}
 _SETS_PRIORITY = np.array([a in (Action.REPORT, Action.REPRIORITIZE) for a in _ACTIONS])
-_ALLOWED = np.zeros((len(_ACTIONS), len(_STATUSES)), dtype=bool)
-_TARGET = np.full(len(_ACTIONS), -1, dtype=np.int64)  # -1: back before the hold / unchanged
+_BEFORE_HOLD = -2
+_ALLOWED = np.zeros(len(_ACTIONS) * len(_STATUSES), dtype=bool)
+_EXPECTED = np.full(len(_ACTIONS) * len(_STATUSES), -1, dtype=np.int16)
 for _action, (_sources, _target) in TRANSITIONS.items():
-    for _source in _sources:
-        _ALLOWED[_A[_action], _S[_source]] = True
-    if _target is not None:
-        _TARGET[_A[_action]] = _S[_target]
+    for _source in Status:
+        _move = _A[_action] * len(_STATUSES) + _S[_source]
+        _ALLOWED[_move] = _source in _sources
+        if _target is not None:
+            _EXPECTED[_move] = _S[_target]
+        else:  # RESUME: back to the status before the hold; REPRIORITIZE: unchanged
+            _EXPECTED[_move] = _BEFORE_HOLD if _action is Action.RESUME else _S[_source]
 _STATE = pa.array(STATES, pa.string())
 _ENUM_PRIORITY = pa.array([p.value for p in Priority], pa.string())
 
@@ -128,7 +132,7 @@ class _Checked:
 
     def _lifecycle(self) -> None:
         """Every log moves as :class:`~hosplogi.orders.WorkOrder` allows (TRANSITIONS)."""
-        a, s, n = self.action.astype(np.int64), self.status.astype(np.int64), len(self.action)
+        a, s, n = self.action.astype(np.int16), self.status.astype(np.int16), len(self.action)
         first = np.zeros(n, dtype=bool)
         first[self.starts] = True
         report = a == _A[Action.REPORT]
@@ -140,21 +144,21 @@ class _Checked:
         if (report & ~first).any():
             rows = np.flatnonzero(report & ~first)
             raise self.fail("action", rows, "only the first event of a log may be a report")
-        prev = np.concatenate([[0], s[:-1]])
-        rows = np.arange(n)
+        prev = np.empty_like(s)
+        prev[0], prev[1:] = 0, s[:-1]
+        move = a * len(_STATUSES) + prev  # one small code per (action, status before)
+        expected = _EXPECTED[move]
         hold = a == _A[Action.HOLD]
-        last_hold = np.maximum.accumulate(np.where(hold, rows, 0))
-        before_hold = s[np.maximum(last_hold - 1, 0)]
-        expected = np.where(
-            _TARGET[a] >= 0,
-            _TARGET[a],
-            np.where(a == _A[Action.RESUME], before_hold, prev),
-        )
-        illegal = ~first & ~_ALLOWED[a, prev]
+        resumes = np.flatnonzero(expected == _BEFORE_HOLD)
+        if len(resumes):  # back to the status before the last hold (none: refused below)
+            holds = np.flatnonzero(hold)
+            k = np.searchsorted(holds, resumes) - 1
+            expected[resumes] = np.where(k >= 0, s[np.maximum(holds[np.maximum(k, 0)] - 1, 0)], -1)
+        illegal = ~first & ~_ALLOWED[move]
         if illegal.any():
             at = np.flatnonzero(illegal)
-            move = f"{_ACTIONS[a[at[0]]].value} from {_STATUSES[prev[at[0]]].name}"
-            raise self.fail("action", at, f"{move} is not an allowed move (see TRANSITIONS)")
+            step = f"{_ACTIONS[a[at[0]]].value} from {_STATUSES[prev[at[0]]].name}"
+            raise self.fail("action", at, f"{step} is not an allowed move (see TRANSITIONS)")
         wrong = ~first & (s != expected)
         if wrong.any():
             at = np.flatnonzero(wrong)
