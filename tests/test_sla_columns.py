@@ -27,6 +27,7 @@ from hosplogi import (
     evaluate,
     evaluate_many,
 )
+from hosplogi.sla import columns as columns_module
 from hosplogi.sla.batch import OrderColumns
 from hosplogi.sla.columns import STATES, sla_arrays
 from sla_reference import reference_evaluate
@@ -151,3 +152,19 @@ def test_no_orders_give_empty_columns() -> None:
     out = sla_arrays(OrderColumns([]).events, policy, datetime(2026, 3, 2, tzinfo=UTC))
     assert out.priority.shape == (0,)
     assert out.response.elapsed.dtype == np.int64
+
+
+@settings(max_examples=60)
+@given(st.lists(orders_and_now(), min_size=2, max_size=8), policies | batch_policies, now_zones)
+def test_chunks_of_a_few_events_give_the_same_columns(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, zone: timezone | ZoneInfo
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs).astimezone(zone)
+    whole = _outcome(lambda: evaluate_many(orders, policy, now, columns=True))
+    chunk = columns_module._CHUNK_ROWS
+    try:
+        columns_module._CHUNK_ROWS = 3  # cuts between orders of every batch
+        assert _outcome(lambda: evaluate_many(orders, policy, now, columns=True)) == whole
+    finally:
+        columns_module._CHUNK_ROWS = chunk

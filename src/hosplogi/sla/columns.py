@@ -32,9 +32,12 @@ bytes per event); a calendar builds at most ``MAX_SPAN_YEARS`` years, as for any
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 
 import numpy as np
 
@@ -80,6 +83,7 @@ _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
 _DAY_US = 86_400_000_000
 _HOUR_US = 3_600_000_000
 _MAX_BUCKETS = 1 << 21
+_CHUNK_ROWS = 1 << 18
 _CAP = 2**62
 """Targets are computed with at most this many µs (146,000 years: far past the year 9999)."""
 _START, _HOLD, _RESUME = (ACTIONS.index(a) for a in (Action.START, Action.HOLD, Action.RESUME))
@@ -339,10 +343,94 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     if policy.calendar is not None and business_any:
         timeline = policy.calendar.timeline
         open_ = _Open(timeline, timeline.cover(now_us, now))
-    while True:  # more than once only when an order's report needs earlier calendar years
-        result = _compute(events, policy, now, now_us, pinned_now, open_)
-        if isinstance(result, SlaArrays):
-            return result
+    parts = []
+    for chunk, _first_order, first_row in _chunks(events):
+        while True:  # more than once only when an order's report needs earlier calendar years
+            result = _compute(chunk, policy, now, now_us, pinned_now, open_)
+            if isinstance(result, SlaArrays):
+                break
+        parts.append(_shifted(result, first_row))
+    if len(parts) == 1:
+        return parts[0]
+    return _joined(parts, pinned_now, now.tzinfo, now_us)
+
+
+def _chunks(events: EventColumns) -> Iterator[tuple[EventColumns, int, int]]:
+    """Runs of whole orders of about ``_CHUNK_ROWS`` events each, their first order and row.
+
+    The engine makes a few dozen temporary arrays per chunk; at a quarter of a million events
+    they stay in the processor's cache and in the allocator's heap, where whole-batch arrays
+    would be handed back to the system and mapped afresh, page by page, for every temporary.
+    """
+    offsets = np.asarray(events.offsets, dtype=np.int64)
+    n = len(offsets) - 1
+    if n == 0 or offsets[-1] <= _CHUNK_ROWS:
+        yield events, 0, 0
+        return
+    cuts = np.unique(np.searchsorted(offsets, np.arange(0, offsets[-1], _CHUNK_ROWS), "right") - 1)
+    bounds = [*cuts.tolist(), n]
+    for a, b in itertools.pairwise(bounds):
+        if b <= a:
+            continue
+        lo, hi = int(offsets[a]), int(offsets[b])
+        yield (
+            EventColumns(
+                offsets=offsets[a : b + 1] - lo,
+                action=events.action[lo:hi],
+                at_us=events.at_us[lo:hi],
+                hold_reason=events.hold_reason[lo:hi],
+                priority=events.priority[lo:hi],
+                order_id=_Offset(events.order_id, a),
+                recorded=_Offset(events.recorded, lo),
+            ),
+            a,
+            lo,
+        )
+
+
+class _Offset:
+    """A callback on global numbers, called with numbers local to a chunk."""
+
+    def __init__(self, function: Callable[[int], Any], base: int) -> None:
+        self.function, self.base = function, base
+
+    def __call__(self, i: int) -> Any:
+        return self.function(int(i) + self.base)
+
+
+def _shifted(result: SlaArrays, first_row: int) -> SlaArrays:
+    """`result` with its stop rows counted from the first row of the whole input."""
+    if not first_row:
+        return result
+
+    def moved(clock: ClockArrays) -> ClockArrays:
+        rows = np.where(clock.stop_row >= 0, clock.stop_row + first_row, -1)
+        return dataclasses.replace(clock, stop_row=rows)
+
+    return dataclasses.replace(
+        result, response=moved(result.response), resolution=moved(result.resolution)
+    )
+
+
+def _joined(parts: list[SlaArrays], now: datetime, zone: tzinfo | None, now_us: int) -> SlaArrays:
+    def clock(side: str) -> ClockArrays:
+        clocks = [getattr(p, side) for p in parts]
+        return ClockArrays(
+            **{
+                f.name: np.concatenate([getattr(c, f.name) for c in clocks])
+                for f in dataclasses.fields(ClockArrays)
+            }
+        )
+
+    return SlaArrays(
+        now=now,
+        zone=zone,
+        now_us=now_us,
+        priority=np.concatenate([p.priority for p in parts]),
+        cancelled=np.concatenate([p.cancelled for p in parts]),
+        response=clock("response"),
+        resolution=clock("resolution"),
+    )
 
 
 def _compute(
