@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
@@ -46,8 +47,12 @@ for _action, (_sources, _target) in TRANSITIONS.items():
             _EXPECTED[_move] = _S[_target]
         else:  # RESUME: back to the status before the hold; REPRIORITIZE: unchanged
             _EXPECTED[_move] = _BEFORE_HOLD if _action is Action.RESUME else _S[_source]
-_STATE = pa.array(STATES, pa.string())
-_ENUM_PRIORITY = pa.array([p.value for p in Priority], pa.string())
+
+
+@cache
+def _dictionary(values: tuple[str, ...]) -> pa.Array:
+    # Built on first use: pyarrow imports pandas (when installed) on its first pa.array call.
+    return pa.array(values, pa.string())
 
 
 class _Ids(Sequence[str]):
@@ -242,7 +247,9 @@ def _clock_columns(
     within = np.arange(int(ends[-1])) - np.repeat(ends[:-1], warned)
     levels = np.asarray(warn_at, dtype=np.float64)[within]
     return {
-        f"{name}_state": pa.DictionaryArray.from_arrays(pa.array(clock.state, pa.int8()), _STATE),
+        f"{name}_state": pa.DictionaryArray.from_arrays(
+            pa.array(clock.state, pa.int8()), _dictionary(STATES)
+        ),
         f"{name}_target": _durations(clock.target),
         f"{name}_elapsed": _durations(clock.elapsed),
         f"{name}_remaining": _durations(clock.remaining),
@@ -261,7 +268,7 @@ def _table(ids: pa.ChunkedArray, result: SlaArrays, policy: SlaPolicy) -> pa.Tab
     columns |= _clock_columns("response", result.response, policy.warn_at)
     columns |= _clock_columns("resolution", result.resolution, policy.warn_at)
     columns["priority"] = pa.DictionaryArray.from_arrays(
-        pa.array(result.priority, pa.int8()), _ENUM_PRIORITY
+        pa.array(result.priority, pa.int8()), _dictionary(tuple(p.value for p in Priority))
     )
     columns["cancelled"] = pa.array(result.cancelled, pa.bool_())
     return pa.table(columns)
