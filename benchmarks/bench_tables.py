@@ -327,7 +327,8 @@ def bench_sla(args: argparse.Namespace) -> None:
                     )
                     print(
                         f"  {what} batch_size={size:,}: {got['rows']:,} orders, "
-                        f"{got['wall']:.1f} s wall, {got['cpu']:.1f} s CPU, peak memory {got['peak_mb']:,.0f} MB"
+                        f"{got['wall']:.1f} s wall, {got['cpu']:.1f} s CPU, "
+                        f"peak memory {got['peak_mb']:,.0f} MB"
                     )
 
 
