@@ -1,28 +1,43 @@
 """An independent, plain replay of SLA clocks: the oracle the optimised one is tested against.
 
 This was the library's first implementation of :func:`hosplogi.sla.evaluate` — one readable pass
-per order. The library now has one replay (``hosplogi.sla.replay.replay``, written for speed); this
-copy lives with the tests so that the two can be compared on generated orders, policies and
-calendars.
+per order, in integer microseconds. The library now has a readable per-order replay
+(``hosplogi.sla.replay``) and a column engine (``hosplogi.sla.columns``) behind the batch
+functions; this copy, written independently of both, lives with the tests so that all three can
+be compared on generated orders, policies and calendars.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 
-from hosplogi._types import require_aware, shared_fields_set
+from hosplogi._types import fixed_zone, require_aware
 from hosplogi.calendars import CalendarTimeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, WorkOrder
 from hosplogi.sla import Clock, SlaPolicy, SlaStatus
-from hosplogi.sla.batch import _fast_model
-from hosplogi.sla.replay import _EPOCH, _US, _ZERO
-from hosplogi.sla.replay import pinned_instant as _instant
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_ZERO = timedelta(0)
+
+
+def _instant(us: int, tz: tzinfo | None) -> datetime:
+    local = (_EPOCH + us * _US).astimezone(tz or UTC)
+    if type(tz) is timezone:
+        return local
+    return local.astimezone(fixed_zone(local.utcoffset() or _ZERO))
+
+
+def _fast_model(cls: type[Any], fields: Any, values: dict[str, Any]) -> Any:
+    return cls.model_construct(**values)
+
 
 _HOLD, _RESUME, _START, _COMPLETE = Action.HOLD, Action.RESUME, Action.START, Action.COMPLETE
 _REJECT, _CANCEL, _REPRIORITIZE = Action.REJECT, Action.CANCEL, Action.REPRIORITIZE
-_CLOCK_FIELDS = shared_fields_set(Clock.model_fields)
-_STATUS_FIELDS = shared_fields_set(SlaStatus.model_fields)
+_CLOCK_FIELDS = None
+_STATUS_FIELDS = None
 
 
 class _Context:

@@ -36,7 +36,9 @@ from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.maintenance import MaintenancePlan, pm_compliance
 from hosplogi.orders import Action, Event, Source, Status, WorkOrder
-from hosplogi.sla import SlaPolicy, evaluate_many  # kpi reads sla results (ARCHITECTURE.md)
+from hosplogi.sla import SlaPolicy  # kpi reads sla results (ARCHITECTURE.md)
+from hosplogi.sla.batch import OrderColumns
+from hosplogi.sla.columns import STOPPED, sla_arrays
 from hosplogi.stores import StockLedger
 
 __all__ = ["measures"]
@@ -253,6 +255,7 @@ def measures(
     pm_due = pm_ok = rect_due = rect_ok = 0
     history: dict[str, list[tuple[datetime, bool]]] = {}
     in_sla: list[WorkOrder] = []
+    in_sla_logs: list[tuple[Event, ...]] = []
     want_sla = policy is not None
 
     for o in order_list if keep else orders:
@@ -282,7 +285,8 @@ def measures(
         elif status.is_done:
             done += 1
         if want_sla and not is_cancelled:
-            in_sla.append(_as_of(o, events, status))
+            in_sla.append(o)
+            in_sla_logs.append(events)
         done_at: datetime | None = None
         first: Action | None = None
         for e in events:
@@ -335,19 +339,16 @@ def measures(
     result["repeat_repair_rate"] = _pct(repeats, with_asset)
 
     if policy is not None:
-        # The column form: the same clocks without a model per order (a third of the time).
-        cols = evaluate_many(in_sla, policy, end, columns=True)
-        clocks = {
-            "response_on_time": (cols.response_state, cols.breached("response")),
-            "resolution_on_time": (cols.resolution_state, cols.breached("resolution")),
-        }
-        for code, (states, breaches) in clocks.items():
-            met = decided = 0
-            for state, breached in zip(states, breaches, strict=True):
-                if breached or state == "stopped":
-                    decided += 1
-                    met += not breached
-            result[code] = _pct(met, decided)
+        # The column engine of hosplogi.sla, on the logs as seen before `end` (no order copied).
+        cols = OrderColumns(in_sla, logs=in_sla_logs)
+        clocks = sla_arrays(cols.events, policy, end)
+        for code, clock in (
+            ("response_on_time", clocks.response),
+            ("resolution_on_time", clocks.resolution),
+        ):
+            breached = clock.breached
+            decided = breached | (clock.state == STOPPED)
+            result[code] = _pct(int((decided & ~breached).sum()), int(decided.sum()))
 
     passed = total = 0
     for ok_ in inspection_results:

@@ -4,7 +4,10 @@ An edge adapter: it adds no rule of its own. :func:`orders_table` and :func:`eve
 work orders into columns (one row per order, one row per event); :func:`orders_from_tables` builds
 them back, checking every table and every log as ``WorkOrder.model_validate_json`` would;
 :func:`write_parquet`, :func:`read_parquet` and :func:`iter_parquet_batches` keep them in one
-Parquet file. pandas and polars frames are accepted wherever a table is (converted through Arrow).
+Parquet file. :func:`sla_table` and :func:`compliance_table` compute SLA clocks and compliance
+on the columns (the column engine of :mod:`hosplogi.sla`), :func:`sla_parquet` and
+:func:`compliance_parquet` over a Parquet file a batch at a time. pandas and polars frames
+are accepted wherever a table is (converted through Arrow).
 
 ``import hosplogi`` never imports this package (nor pyarrow); ``import hosplogi.tables`` without
 pyarrow raises an ImportError saying what to install.
@@ -36,5 +39,7 @@ from hosplogi.tables.parquet import *  # noqa: F403
 from hosplogi.tables.parquet import __all__ as _parquet_all
 from hosplogi.tables.read import *  # noqa: F403
 from hosplogi.tables.read import __all__ as _read_all
+from hosplogi.tables.sla import *  # noqa: F403
+from hosplogi.tables.sla import __all__ as _sla_all
 
-__all__ = [*_build_all, *_read_all, *_parquet_all]
+__all__ = [*_build_all, *_read_all, *_parquet_all, *_sla_all]

@@ -1,0 +1,170 @@
+"""The column engine (hosplogi.sla.columns) and the readable replay (evaluate) against the oracle.
+
+Three independent implementations of the clock rules must agree value for value, JSON for JSON,
+and on the error raised: the plain replay kept with the tests (tests/sla_reference.py), the
+readable per-order replay behind ``evaluate`` and the numpy column engine behind ``evaluate_many``
+and ``compliance``; under wall-clock, business-hours and mixed policies, calendars with holidays,
+make-up days, lunch breaks and DST, and `now` in fixed-offset and DST zones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hosplogi import (
+    BusinessCalendar,
+    HosplogiError,
+    Priority,
+    SlaPolicy,
+    SlaStatus,
+    SlaTarget,
+    WorkOrder,
+    evaluate,
+    evaluate_many,
+)
+from hosplogi.sla import columns as columns_module
+from hosplogi.sla.batch import OrderColumns
+from hosplogi.sla.columns import STATES, sla_arrays
+from sla_reference import reference_evaluate
+from strategies import work_orders
+from test_sla import batch_policies, now_zones, orders_and_now
+
+LUNCH = [(time(8), time(12)), (time(13, 30), time(17, 30))]
+HOLIDAY_CALENDAR = BusinessCalendar(
+    "Europe/London",
+    dict.fromkeys(range(5), LUNCH),
+    holidays=frozenset(date(y, m, d) for y in range(2020, 2032) for m, d in ((1, 1), (12, 25))),
+    workdays=frozenset(date(y, 3, 28) for y in range(2020, 2032)),  # some are Saturdays
+)
+calendars = st.sampled_from(
+    (HOLIDAY_CALENDAR, BusinessCalendar.china(strict=False), BusinessCalendar.always("UTC"))
+)
+short = st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3))
+policies = st.builds(
+    lambda targets, calendar, pausing, warn: SlaPolicy(
+        targets=dict(zip(Priority, targets, strict=True)),
+        calendar=calendar,
+        pausing=pausing,
+        warn_at=tuple(warn),
+    ),
+    st.lists(
+        st.builds(SlaTarget, respond=short, resolve=short, business_hours=st.booleans()),
+        min_size=4,
+        max_size=4,
+    ),
+    calendars,
+    st.frozensets(st.sampled_from([*list(SlaPolicy.model_fields["pausing"].default), "other"])),
+    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+)
+
+
+def _outcome(run: object) -> object:
+    try:
+        return run()  # type: ignore[operator]
+    except HosplogiError as err:
+        return str(err)
+
+
+def _json(statuses: object) -> object:
+    if isinstance(statuses, list):
+        return [s.model_dump_json() for s in statuses]
+    return statuses
+
+
+@settings(max_examples=150)
+@given(st.lists(orders_and_now(), min_size=1, max_size=6), policies | batch_policies, now_zones)
+def test_evaluate_equals_the_reference_replay(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, zone: timezone | ZoneInfo
+) -> None:
+    now = max(n for _, n in pairs).astimezone(zone)
+    for order, _ in pairs:
+        expected = _outcome(lambda o=order: [reference_evaluate(o, policy, now)])
+        assert _json(_outcome(lambda o=order: [evaluate(o, policy, now)])) == _json(expected)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(orders_and_now(), min_size=1, max_size=8),
+    policies | batch_policies,
+    now_zones,
+    st.integers(0, 3),
+)
+def test_the_column_engine_equals_evaluate(
+    pairs: list[tuple[WorkOrder, datetime]],
+    policy: SlaPolicy,
+    zone: timezone | ZoneInfo,
+    earlier: int,
+) -> None:
+    orders = [o for o, _ in pairs]
+    # `now` somewhere among the orders: later ones have events after it, or are refused
+    instants = sorted(n for _, n in pairs)
+    now = instants[max(0, len(instants) - 1 - earlier)].astimezone(zone)
+
+    def one_by_one() -> list[SlaStatus]:
+        return [evaluate(o, policy, now) for o in orders]
+
+    expected = _outcome(one_by_one)
+    got = _outcome(lambda: evaluate_many(orders, policy, now))
+    assert _json(got) == _json(expected)
+    columns = _outcome(lambda: evaluate_many(orders, policy, now, columns=True))
+    if isinstance(expected, list):
+        assert not isinstance(columns, str)
+        assert [columns.status(i) for i in range(len(orders))] == expected  # type: ignore[union-attr]
+    else:
+        assert columns == expected
+
+
+@given(st.lists(work_orders(), min_size=1, max_size=5), policies)
+def test_the_engine_arrays_hold_the_clock_fields(
+    orders: list[WorkOrder], policy: SlaPolicy
+) -> None:
+    now = max(o.events[-1].at for o in orders).astimezone(UTC) + timedelta(hours=1)
+    try:
+        expected = [evaluate(o, policy, now) for o in orders]
+    except HosplogiError:
+        return
+    cols = OrderColumns(orders)
+    out = sla_arrays(cols.events, policy, now)
+    for side in ("response", "resolution"):
+        clock = getattr(out, side)
+        clocks = [getattr(s, side) for s in expected]
+        assert [STATES[c] for c in clock.state] == [c.state for c in clocks]
+        assert clock.breached.tolist() == [c.breached for c in clocks]
+        assert clock.percent.tolist() == [c.percent for c in clocks]
+        assert (clock.remaining // 1).tolist() == [
+            c.remaining // timedelta(microseconds=1) for c in clocks
+        ]
+        assert clock.warned.tolist() == [len(c.warned) for c in clocks]
+    assert out.cancelled.tolist() == [s.cancelled for s in expected]
+
+
+def test_no_orders_give_empty_columns() -> None:
+    policy = SlaPolicy(
+        targets={
+            p: SlaTarget(respond=timedelta(hours=1), resolve=timedelta(hours=4)) for p in Priority
+        }
+    )
+    out = sla_arrays(OrderColumns([]).events, policy, datetime(2026, 3, 2, tzinfo=UTC))
+    assert out.priority.shape == (0,)
+    assert out.response.elapsed.dtype == np.int64
+
+
+@settings(max_examples=60)
+@given(st.lists(orders_and_now(), min_size=2, max_size=8), policies | batch_policies, now_zones)
+def test_chunks_of_a_few_events_give_the_same_columns(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, zone: timezone | ZoneInfo
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs).astimezone(zone)
+    whole = _outcome(lambda: evaluate_many(orders, policy, now, columns=True))
+    chunk = columns_module._CHUNK_ROWS
+    try:
+        columns_module._CHUNK_ROWS = 3  # cuts between orders of every batch
+        assert _outcome(lambda: evaluate_many(orders, policy, now, columns=True)) == whole
+    finally:
+        columns_module._CHUNK_ROWS = chunk
