@@ -43,12 +43,12 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from hosplogi import recurrence
+from hosplogi._checks import checked
 from hosplogi._types import (
     Finite,
     FrozenModel,
     Identifier,
     Instant,
-    checked,
     require_aware,
     require_non_negative,
     require_unique,

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 import hosplogi
-from hosplogi._types import guarded
+from hosplogi._checks import guarded
 from hosplogi.errors import HosplogiError
 
 __all__ = ["exported_models", "write_schemas"]

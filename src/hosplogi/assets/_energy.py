@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Literal
 
-from hosplogi._types import Finite, FrozenModel, checked, require_aware
+from hosplogi._checks import checked
+from hosplogi._types import Finite, FrozenModel, require_aware
 from hosplogi.assets._meters import Meter, MeterKind, MeterReading, meter_series
 from hosplogi.assets._register import AssetRegister
 from hosplogi.errors import HosplogiError

@@ -12,15 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from hosplogi._types import (
-    Finite,
-    FrozenModel,
-    Identifier,
-    Instant,
-    checked,
-    require_aware,
-    require_unique,
-)
+from hosplogi._checks import checked
+from hosplogi._types import Finite, FrozenModel, Identifier, Instant, require_aware, require_unique
 from hosplogi.errors import HosplogiError
 
 __all__ = ["Meter", "MeterKind", "MeterReading", "MeterSeries", "meter_series", "usage"]

@@ -15,14 +15,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from hosplogi._types import (
-    FrozenModel,
-    NonNegativeInt,
-    checked,
-    guarded,
-    require_aware,
-    require_non_negative,
-)
+from hosplogi._checks import checked, guarded
+from hosplogi._types import FrozenModel, NonNegativeInt, require_aware, require_non_negative
 from hosplogi.assets._register import LOCATION_CATEGORIES, Asset, AssetRegister
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder

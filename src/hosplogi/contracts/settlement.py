@@ -13,7 +13,8 @@ from decimal import Decimal
 from pydantic import Field
 
 from hosplogi import recurrence
-from hosplogi._types import FrozenDict, FrozenModel, Money, guarded, money_context
+from hosplogi._checks import guarded
+from hosplogi._types import FrozenDict, FrozenModel, Money, money_context
 from hosplogi.contracts.models import (
     Complaint,
     Contract,

@@ -11,13 +11,13 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from hosplogi._checks import checked
 from hosplogi._types import (
     Finite,
     FrozenDict,
     FrozenModel,
     Identifier,
     Money,
-    checked,
     money_context,
     require_unique,
 )

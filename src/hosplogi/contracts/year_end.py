@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import Field
 
-from hosplogi._types import CENT, FrozenModel, Money, guarded, money_context
+from hosplogi._checks import guarded
+from hosplogi._types import CENT, FrozenModel, Money, money_context
 from hosplogi.contracts.models import (
     Contract,
     Renewal,

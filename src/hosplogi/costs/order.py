@@ -14,7 +14,8 @@ from typing import Self
 
 from pydantic import model_validator
 
-from hosplogi._types import FrozenModel, Identifier, Money, checked, require_aware, shift
+from hosplogi._checks import checked
+from hosplogi._types import FrozenModel, Identifier, Money, require_aware, shift
 from hosplogi.costs.rates import (
     LabourRates,
     PriceList,

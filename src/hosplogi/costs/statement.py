@@ -15,16 +15,8 @@ from typing import Protocol, Self, runtime_checkable
 
 from pydantic import NonNegativeInt, model_validator
 
-from hosplogi._types import (
-    FrozenModel,
-    Money,
-    checked,
-    guarded,
-    require_aware,
-    require_unique,
-    shift,
-    to_money,
-)
+from hosplogi._checks import checked, guarded
+from hosplogi._types import FrozenModel, Money, require_aware, require_unique, shift, to_money
 from hosplogi.costs.order import cancelled, person_us, vendor_cents_by_order
 from hosplogi.costs.rates import (
     LabourRates,

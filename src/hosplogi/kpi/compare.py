@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from hosplogi._types import Finite, FrozenModel, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenModel
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Scorecard, finite_value
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hosplogi._types import guarded
+from hosplogi._checks import guarded
 from hosplogi.kpi.scorecard import Band, Indicator, Perspective, Rule, Scorecard
 
 __all__ = ["default_scorecard"]

@@ -14,14 +14,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from hosplogi._types import (
-    brief,
-    guarded,
-    require_aware,
-    require_finite,
-    require_non_negative,
-    to_money,
-)
+from hosplogi._checks import guarded
+from hosplogi._types import brief, require_aware, require_finite, require_non_negative, to_money
 from hosplogi.assets import (
     AssetRegister,
     Criticality,

@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from hosplogi._checks import guarded
 from hosplogi._types import (
     CENT,
     FrozenDict,
     FrozenModel,
     Identifier,
     Money,
-    guarded,
     money_context,
     require_aware,
     require_unique,

@@ -14,15 +14,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from hosplogi._types import (
-    Finite,
-    FrozenDict,
-    FrozenModel,
-    Identifier,
-    brief,
-    guarded,
-    require_unique,
-)
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Identifier, brief, require_unique
 from hosplogi.errors import HosplogiError
 
 __all__ = [

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
-from hosplogi._types import Finite, FrozenDict, FrozenModel, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenDict, FrozenModel
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi.scorecard import Perspective, Scorecard
 

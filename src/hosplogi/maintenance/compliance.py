@@ -12,15 +12,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from hosplogi import recurrence
-from hosplogi._types import (
-    Finite,
-    FrozenModel,
-    Identifier,
-    NonNegativeInt,
-    brief,
-    guarded,
-    require_aware,
-)
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenModel, Identifier, NonNegativeInt, brief, require_aware
 from hosplogi.assets import Meter, MeterReading, smrp_grace
 from hosplogi.errors import HosplogiError
 from hosplogi.maintenance.occurrences import due, next_due_after, plan_items

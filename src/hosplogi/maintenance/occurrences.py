@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from hosplogi import recurrence
-from hosplogi._types import guarded, require_aware, require_unique, shift
+from hosplogi._checks import guarded
+from hosplogi._types import require_aware, require_unique, shift
 from hosplogi.assets import Meter, MeterReading, MeterSeries, meter_series
 from hosplogi.errors import HosplogiError
 from hosplogi.maintenance.plans import (

@@ -17,7 +17,8 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from hosplogi import recurrence
-from hosplogi._types import Finite, FrozenModel, Identifier, Instant, NonNegativeInt, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenModel, Identifier, Instant, NonNegativeInt
 from hosplogi.crews import SkillRequirement
 from hosplogi.orders import Action, Priority, WorkOrder
 from hosplogi.recurrence import TimeZoneName

@@ -21,16 +21,8 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from hosplogi._types import (
-    FrozenModel,
-    Identifier,
-    Instant,
-    NonNegativeInt,
-    brief,
-    checked,
-    guarded,
-    require_unique,
-)
+from hosplogi._checks import checked, guarded
+from hosplogi._types import FrozenModel, Identifier, Instant, NonNegativeInt, brief, require_unique
 from hosplogi.errors import HosplogiError
 from hosplogi.inspections import (
     Checklist,

@@ -34,12 +34,12 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from hosplogi._checks import guarded
 from hosplogi._types import (
     FrozenModel,
     Identifier,
     Instant,
     brief,
-    guarded,
     money_context,
     require_aware,
     require_non_negative,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-from hosplogi._types import guarded
+from hosplogi._checks import guarded
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 
 __all__ = ["augment", "match", "team_for", "unfillable_slot"]

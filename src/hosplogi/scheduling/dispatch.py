@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from hosplogi._types import brief, guarded, require_aware, require_unique
+from hosplogi._checks import guarded
+from hosplogi._types import brief, require_aware, require_unique
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import Priority, Status, WorkOrder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hosplogi._types import guarded
+from hosplogi._checks import guarded
 from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.scheduling.models import Problem, Task

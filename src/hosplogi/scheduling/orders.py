@@ -6,7 +6,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from hosplogi._types import FrozenDict, guarded, require_aware
+from hosplogi._checks import guarded
+from hosplogi._types import FrozenDict, require_aware
 from hosplogi.crews import CERTIFICATE_RULES, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority, Status, WorkOrder

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from hosplogi._types import brief, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import brief
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _search
 from hosplogi.scheduling._matching import match

@@ -11,7 +11,8 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-from hosplogi._types import brief, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import brief
 from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.scheduling import _cpsat, _search

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from typing import Any
 
-from hosplogi._types import brief, guarded
+from hosplogi._checks import guarded
+from hosplogi._types import brief
 from hosplogi.errors import HosplogiError
 from hosplogi.simulation import engine
 from hosplogi.simulation.bounds import MAX_RUNS, require_int, require_seed

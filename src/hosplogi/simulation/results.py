@@ -17,16 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from hosplogi._types import (
-    Finite,
-    FrozenDict,
-    FrozenModel,
-    Instant,
-    Money,
-    NonNegativeInt,
-    brief,
-    guarded,
-)
+from hosplogi._checks import guarded
+from hosplogi._types import Finite, FrozenDict, FrozenModel, Instant, Money, NonNegativeInt, brief
 from hosplogi.contracts import (
     Contract,
     DeductionKind,

@@ -12,6 +12,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
+from hosplogi._checks import guarded
 from hosplogi._types import brief, fixed_zone
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Event, HoldReason, Priority, WorkOrder
@@ -243,6 +244,7 @@ def evaluate_many(
 def evaluate_many(
     orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: Literal[True]
 ) -> SlaColumns: ...
+@guarded
 def evaluate_many(
     orders: Iterable[WorkOrder], policy: SlaPolicy, now: datetime, *, columns: bool = False
 ) -> list[SlaStatus] | SlaColumns:

@@ -92,6 +92,10 @@ _COMPLETE, _REJECT, _CANCEL = (
 )
 
 
+_FIRST_US = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // _US
+_LAST_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
+
+
 def to_us(at: datetime, name: str = "at") -> int:
     """Microseconds since the Unix epoch of an aware datetime (exact).
 
@@ -101,7 +105,13 @@ def to_us(at: datetime, name: str = "at") -> int:
     0
     """
     require_aware(at, name)
-    return (at - _EPOCH) // _US
+    us = (at - _EPOCH) // _US
+    if not _FIRST_US <= us <= _LAST_US:  # year 1 at +14:00 is year 0 in UTC, and so on
+        raise HosplogiError(
+            f"{name} {at.isoformat()} lies outside the instants datetimes can hold in UTC "
+            "(the years 1 to 9999)"
+        )
+    return us
 
 
 def pinned_instant(us: int, tz: tzinfo | None) -> datetime:

@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from hosplogi._checks import guarded
 from hosplogi._types import brief
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
@@ -175,6 +176,7 @@ def _groups(
     return np.array(member, dtype=np.int64), np.array(group, dtype=np.int64)
 
 
+@guarded
 def compliance(
     orders: Iterable[WorkOrder],
     policy: SlaPolicy,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hosplogi._checks import guarded
 from hosplogi.calendars import CalendarTimeline
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Priority, WorkOrder
@@ -153,6 +154,7 @@ def _clock(
     )
 
 
+@guarded
 def evaluate(order: WorkOrder, policy: SlaPolicy, now: datetime) -> SlaStatus:
     """Return the response and resolution clocks of `order` at `now`.
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from hosplogi._checks import checked, guarded
 from hosplogi._types import (
     FrozenDict,
     FrozenModel,
@@ -19,8 +20,6 @@ from hosplogi._types import (
     Instant,
     Money,
     brief,
-    checked,
-    guarded,
     require_aware,
     shift,
 )

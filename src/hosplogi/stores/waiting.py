@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from hosplogi._types import brief, guarded, require_aware
+from hosplogi._checks import guarded
+from hosplogi._types import brief, require_aware
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Status, WorkOrder
 from hosplogi.stores.ledger import StockLedger

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic_core import PydanticSerializationError
 
+from hosplogi._checks import guarded
 from hosplogi._types import require_unique
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, Source, Status, WorkOrder
@@ -157,6 +158,7 @@ def _order_columns(orders: Sequence[WorkOrder]) -> dict[str, pa.Array]:
     }
 
 
+@guarded
 def events_table(orders: Iterable[WorkOrder]) -> pa.Table:
     """One row per event of `orders`, in order and then log order.
 
@@ -198,6 +200,7 @@ def events_table(orders: Iterable[WorkOrder]) -> pa.Table:
     return _table(_event_columns, EVENT_SCHEMA, _orders(orders))
 
 
+@guarded
 def orders_table(orders: Iterable[WorkOrder]) -> pa.Table:
     """One row per order of `orders`, in their order, with every field of the order but its log.
 

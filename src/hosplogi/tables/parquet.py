@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from hosplogi._checks import guarded
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
 from hosplogi.tables._columns import EVENT_SCHEMA, ORDER_SCHEMA, TableColumns
@@ -61,6 +62,7 @@ def _positive(value: Any, name: str) -> int:
     return value
 
 
+@guarded
 def write_parquet(orders: Iterable[WorkOrder], path: Path, *, row_group_size: int = 50_000) -> None:
     """Write `orders` with their event logs to one Parquet file at `path`.
 
@@ -149,6 +151,7 @@ def _not_parquet(path: Path, err: Exception) -> HosplogiError:
     return HosplogiError(f"{os.fspath(path)!r} cannot be read as a Parquet file: {err}")
 
 
+@guarded
 def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     """The orders table and the events table of a file :func:`write_parquet` wrote.
 
@@ -175,6 +178,7 @@ def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     return _split(table)
 
 
+@guarded
 def read_parquet(path: Path) -> list[WorkOrder]:
     """The orders of a file :func:`write_parquet` wrote, every log checked as on any read.
 
@@ -191,6 +195,7 @@ def read_parquet(path: Path) -> list[WorkOrder]:
     return orders_from_tables(*read_parquet_tables(path))
 
 
+@guarded
 def iter_parquet_tables(
     path: Path, batch_size: int = 10_000
 ) -> Iterator[tuple[pa.Table, pa.Table]]:
@@ -224,6 +229,7 @@ def iter_parquet_tables(
             yield _split(pa.Table.from_batches(pending, schema=schema))
 
 
+@guarded
 def iter_parquet_batches(path: Path, batch_size: int = 10_000) -> Iterator[list[WorkOrder]]:
     """Yield the orders of a Parquet file as lists of at most `batch_size` orders, in file order.
 

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 from pydantic import ValidationError
 
+from hosplogi._checks import guarded
 from hosplogi._types import fixed_zone
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority, Source, Status, WorkOrder
@@ -144,6 +145,7 @@ class _Events(GroupedEvents):
             )
 
 
+@guarded
 def orders_from_tables(orders_table: Any, events_table: Any) -> list[WorkOrder]:
     """Build the work orders of `orders_table` with their logs from `events_table`.
 

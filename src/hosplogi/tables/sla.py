@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hosplogi._checks import guarded
 from hosplogi._types import fixed_zone
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import TRANSITIONS, Action, HoldReason, Priority, Status, WorkOrder
@@ -274,6 +275,7 @@ def _table(ids: pa.ChunkedArray, result: SlaArrays, policy: SlaPolicy) -> pa.Tab
     return pa.table(columns)
 
 
+@guarded
 def sla_table(orders_table: Any, events_table: Any, policy: SlaPolicy, now: datetime) -> pa.Table:
     """Both SLA clocks of every order of the tables at `now`, one row per order.
 
@@ -378,6 +380,7 @@ def _groups(
     return np.arange(n), table[indices]
 
 
+@guarded
 def compliance_table(
     orders_table: Any,
     events_table: Any,
@@ -448,6 +451,7 @@ def _count(
 Path = str | os.PathLike[str]
 
 
+@guarded
 def sla_parquet(
     path: Path, policy: SlaPolicy, now: datetime, *, batch_size: int = 100_000
 ) -> Iterator[pa.Table]:
@@ -489,6 +493,7 @@ def sla_parquet(
         yield sla_table(orders, events, policy, now)
 
 
+@guarded
 def compliance_parquet(
     path: Path,
     policy: SlaPolicy,
