@@ -67,6 +67,7 @@ def test_simulate_prints_sla_utilisation_scorecard_and_cost(
     for heading in (
         "SLA compliance by priority",
         "Utilisation by main trade",
+        "Equipment reliability by category",
         "Balanced scorecard",
         "Labour cost for the period",
         "C-V-LIFTS-lifts",

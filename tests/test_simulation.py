@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -360,3 +361,28 @@ def test_a_trade_outsourced_twice_is_refused() -> None:
         ValidationError, match="outsourced trades must be unique; got lifts more than once"
     ):
         Scenario.model_validate({**dict(once), "outsourcing": once.outsourcing * 2})
+
+
+def test_a_run_reports_reliability_per_category_over_the_hospitals_register() -> None:
+    from hosplogi.assets import reliability
+
+    scenario = Scenario(hospital=Hospital.synthetic(beds=120, seed=2))
+    result = simulate(scenario, days=5, seed=2)
+    register = scenario.hospital.register()
+    known = {a.id for a in register.assets}
+    on_assets = [o for o in result.orders if o.asset_id is not None]
+    assert on_assets and all(o.asset_id in known for o in on_assets)
+    rows = reliability(
+        register, result.orders, start=result.end - timedelta(days=5), end=result.end, by="category"
+    )
+    assert {r.key for r in rows} == set(scenario.hospital.assets)
+    corrective = Counter(
+        o.asset_id.rsplit("-", 1)[0]
+        for o in on_assets
+        if o.source not in (Source.PREVENTIVE, Source.INSPECTION)
+        and o.status is not Status.CANCELLED
+    )
+    assert {r.key: r.failures for r in rows} == {
+        k: corrective.get(k, 0) for k in scenario.hospital.assets
+    }
+    assert all(0.0 <= r.availability <= 1.0 for r in rows)

@@ -9,14 +9,20 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 
 from hosplogi import __version__
+from hosplogi.assets import reliability
 from hosplogi.cli._text import render_table
 from hosplogi.orders import Priority
 from hosplogi.simulation import Hospital, Scenario, SimulationResult, simulate
 from hosplogi.simulation.parts import main_trade
 
 __all__ = ["run_simulation", "simulate_lines", "summary_lines"]
+
+
+def _hours(value: timedelta | None) -> str:
+    return "-" if value is None else f"{value.total_seconds() / 3600:.1f}"
 
 
 def _percent(value: float | None) -> str:
@@ -132,6 +138,21 @@ def summary_lines(scenario: Scenario, result: SimulationResult) -> list[str]:
             )
             + "\n"
         )
+    if scenario.hospital.assets:
+        start = result.end - timedelta(days=days)
+        rows = [
+            [r.key, str(r.failures), str(r.repeat_failures), _hours(r.mttr),
+             f"{100 * r.availability:.3f}%"]
+            for r in reliability(
+                scenario.hospital.register(), result.orders, start=start, end=result.end,
+                by="category",
+            )
+        ]  # fmt: skip
+        out.append(
+            "Equipment reliability by category (hosplogi.assets over the register, 设备台账)"
+        )
+        headers = ["category", "failures", "repeats", "MTTR h", "availability"]
+        out.append(render_table(headers, rows, align="<>>>>") + "\n")
     out.append(f"Labour cost for the period: {result.labour_cost:,} CNY")
     for bill in result.settlements:
         out.append(

@@ -23,6 +23,7 @@ from hosplogi._types import (
     require_finite,
     require_unique,
 )
+from hosplogi.assets import Asset, AssetRegister
 from hosplogi.crews import CERTIFICATE_RULES, Certificate, Employment, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Priority
@@ -126,6 +127,28 @@ class Hospital(FrozenModel):
                         "or lower the requirement"
                     )
         return self
+
+    def register(self) -> AssetRegister:
+        """The equipment register (设备台账) behind :attr:`assets`: one asset per id a run draws.
+
+        Orders of a trade concern the assets ``"<trade>-1"`` … ``"<trade>-<n>"``; each is an
+        asset of category `trade` under one site, so a run's reliability per category is
+        ``reliability(hospital.register(), result.orders, start=..., end=..., by="category")``.
+
+        Examples
+        --------
+        >>> h = Hospital.synthetic(beds=40, seed=1)
+        >>> reg = h.register()
+        >>> len(reg.assets) == 1 + sum(h.assets.values()), reg.path("lifts-1")
+        (True, ('SITE', 'lifts-1'))
+        """
+        site = Asset(id="SITE", name=self.name or "hospital", category="site")
+        equipment = (
+            Asset(id=f"{trade}-{n}", name=f"{trade} {n}", category=trade, parent=site.id)
+            for trade, count in sorted(self.assets.items())
+            for n in range(1, count + 1)
+        )
+        return AssetRegister(assets=(site, *equipment))
 
     @classmethod
     def synthetic(cls, *, beds: int, seed: int = 0, technicians: int | None = None) -> Hospital:
