@@ -371,7 +371,8 @@ def test_a_run_reports_reliability_per_category_over_the_hospitals_register() ->
     register = scenario.hospital.register()
     known = {a.id for a in register.assets}
     on_assets = [o for o in result.orders if o.asset_id is not None]
-    assert on_assets and all(o.asset_id in known for o in on_assets)
+    assert on_assets
+    assert all(o.asset_id in known for o in on_assets)
     rows = reliability(
         register, result.orders, start=result.end - timedelta(days=5), end=result.end, by="category"
     )
