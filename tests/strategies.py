@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from hosplogi import (
+    BusinessCalendar,
     Certificate,
     Crew,
     HoldReason,
     Priority,
     SkillRequirement,
+    SlaPolicy,
+    SlaTarget,
     Source,
     Technician,
     WorkOrder,
@@ -111,3 +114,34 @@ def work_orders(draw: st.DrawFn, *, max_moves: int = 8) -> WorkOrder:
             break
         order = draw(st.sampled_from(moves))(at=order.events[-1].at + draw(gaps))
     return order
+
+
+short_sla_targets = st.builds(
+    SlaTarget,
+    respond=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3)),
+    resolve=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3)),
+    business_hours=st.booleans(),
+)
+
+hold_reason_sets = st.frozensets(st.sampled_from(HoldReason))
+
+
+def sla_policies(
+    calendars: st.SearchStrategy[BusinessCalendar],
+    *,
+    targets: st.SearchStrategy[SlaTarget] = short_sla_targets,
+    pausing: st.SearchStrategy[frozenset[HoldReason]] = hold_reason_sets,
+) -> st.SearchStrategy[SlaPolicy]:
+    """SLA policies: a target per priority, a calendar, pausing reasons and up to 3 warn levels."""
+    return st.builds(
+        lambda chosen, calendar, reasons, warn: SlaPolicy(
+            targets=dict(zip(Priority, chosen, strict=True)),
+            calendar=calendar,
+            pausing=reasons,
+            warn_at=tuple(warn),
+        ),
+        st.lists(targets, min_size=4, max_size=4),
+        calendars,
+        pausing,
+        st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+    )

@@ -31,7 +31,7 @@ from hosplogi import (
 )
 from hosplogi.orders import Action
 from sla_reference import reference_evaluate
-from strategies import gaps, work_orders
+from strategies import gaps, sla_policies, work_orders
 
 SH = ZoneInfo("Asia/Shanghai")
 H = timedelta(hours=1)
@@ -483,17 +483,7 @@ def test_clock_time_lunch_break_policy_example() -> None:
 
 positive = st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=30))
 sla_targets = st.builds(SlaTarget, respond=positive, resolve=positive, business_hours=st.booleans())
-policies = st.builds(
-    lambda targets, pausing, warn: SlaPolicy(
-        targets=dict(zip(Priority, targets, strict=True)),
-        calendar=BusinessCalendar.china(2026),
-        pausing=pausing,
-        warn_at=tuple(warn),
-    ),
-    st.lists(sla_targets, min_size=4, max_size=4),
-    st.frozensets(st.sampled_from(HoldReason)),
-    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
-)
+policies = sla_policies(st.just(BusinessCalendar.china(2026)), targets=sla_targets)
 
 
 @given(policies)
@@ -519,23 +509,7 @@ batch_calendars = st.sampled_from(
         BusinessCalendar.always("UTC"),
     )
 )
-short = st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3))
-batch_policies = st.builds(
-    lambda targets, calendar, pausing, warn: SlaPolicy(
-        targets=dict(zip(Priority, targets, strict=True)),
-        calendar=calendar,
-        pausing=pausing,
-        warn_at=tuple(warn),
-    ),
-    st.lists(
-        st.builds(SlaTarget, respond=short, resolve=short, business_hours=st.booleans()),
-        min_size=4,
-        max_size=4,
-    ),
-    batch_calendars,
-    st.frozensets(st.sampled_from(HoldReason)),
-    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
-)
+batch_policies = sla_policies(batch_calendars)
 now_zones = st.sampled_from((UTC, timezone(timedelta(hours=8)), SH, ZoneInfo("Europe/London")))
 
 

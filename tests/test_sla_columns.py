@@ -31,7 +31,7 @@ from hosplogi.sla import columns as columns_module
 from hosplogi.sla.batch import OrderColumns
 from hosplogi.sla.columns import STATES, sla_arrays
 from sla_reference import reference_evaluate
-from strategies import work_orders
+from strategies import sla_policies, work_orders
 from test_sla import batch_policies, now_zones, orders_and_now
 
 LUNCH = [(time(8), time(12)), (time(13, 30), time(17, 30))]
@@ -44,22 +44,11 @@ HOLIDAY_CALENDAR = BusinessCalendar(
 calendars = st.sampled_from(
     (HOLIDAY_CALENDAR, BusinessCalendar.china(strict=False), BusinessCalendar.always("UTC"))
 )
-short = st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=3))
-policies = st.builds(
-    lambda targets, calendar, pausing, warn: SlaPolicy(
-        targets=dict(zip(Priority, targets, strict=True)),
-        calendar=calendar,
-        pausing=pausing,
-        warn_at=tuple(warn),
-    ),
-    st.lists(
-        st.builds(SlaTarget, respond=short, resolve=short, business_hours=st.booleans()),
-        min_size=4,
-        max_size=4,
-    ),
+policies = sla_policies(
     calendars,
-    st.frozensets(st.sampled_from([*list(SlaPolicy.model_fields["pausing"].default), "other"])),
-    st.lists(st.floats(min_value=0.01, max_value=0.99), max_size=3),
+    pausing=st.frozensets(
+        st.sampled_from([*list(SlaPolicy.model_fields["pausing"].default), "other"])
+    ),
 )
 
 
