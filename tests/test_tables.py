@@ -210,6 +210,35 @@ def test_read_parquet_tables_gives_the_tables_without_building_orders(tmp_path: 
     assert [e.num_rows for _, e in pairs] == [8, 8]
 
 
+def test_read_parquet_tables_reads_only_the_columns_asked_for(tmp_path: Path) -> None:
+    path = tmp_path / "o.parquet"
+    write_parquet(iter(ORDERS), path, row_group_size=2)
+    whole_orders, whole_events = read_parquet_tables(path)
+    orders, events = read_parquet_tables(path, columns=["trade", "events.at", "events.action"])
+    assert orders.column_names == ["order_id", "trade"]
+    assert events.column_names == ["order_id", "seq", "action", "at"]
+    assert orders.equals(whole_orders.select(orders.column_names))
+    assert events.equals(whole_events.select(events.column_names))
+    _, bare = read_parquet_tables(path, columns=["trade"])  # the logs' lengths still come
+    assert _column(bare, "seq") == _column(whole_events, "seq")
+    batched = list(iter_parquet_tables(path, batch_size=2, columns=["events.at"]))
+    assert [e.column_names for _, e in batched] == [["order_id", "seq", "at"]] * 2
+    assert pa.concat_tables(e for _, e in batched).column("at").equals(whole_events.column("at"))
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [("trade", "wrap it"), ([1], "column names"), (["trade", None], "column names")],
+)
+def test_parquet_columns_must_be_names(tmp_path: Path, columns: Any, message: str) -> None:
+    path = tmp_path / "o.parquet"
+    write_parquet(iter(ORDERS), path)
+    with pytest.raises(HosplogiError, match=message):
+        read_parquet_tables(path, columns=columns)
+    with pytest.raises(HosplogiError, match=message):
+        list(iter_parquet_tables(path, columns=columns))
+
+
 def test_a_named_fixed_zone_keeps_its_offset() -> None:
     named = datetime(2026, 3, 2, 9, tzinfo=timezone(timedelta(hours=-5, minutes=-30), "X"))
     order = _order(due_at=named)

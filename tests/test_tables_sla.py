@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,6 +87,28 @@ def _got(
         return str(err)
 
 
+LAYOUTS = ("as built", "shuffled", "strings", "strings shuffled", "recoded", "recoded shuffled")
+
+
+def _laid_out(events: pa.Table, layout: str, rnd: Any) -> pa.Table:
+    """The same events table as a caller may give it: any row order, ids as strings or codes.
+
+    ``recoded``: the ids dictionary-encoded against a dictionary in another order than the
+    orders table's, so the codes are not the orders' positions.
+    """
+    ids = events.column("order_id").cast(pa.string()).combine_chunks()
+    if layout.startswith("strings"):
+        events = events.set_column(0, "order_id", ids)
+    elif layout.startswith("recoded"):
+        distinct = pc.unique(ids)
+        dictionary = distinct.take(rnd.sample(range(len(distinct)), len(distinct)))
+        codes = pc.index_in(ids, value_set=dictionary).cast(pa.int32())
+        events = events.set_column(0, "order_id", pa.DictionaryArray.from_arrays(codes, dictionary))
+    if layout.endswith("shuffled"):
+        events = events.take(rnd.sample(range(events.num_rows), events.num_rows))
+    return events
+
+
 @settings(max_examples=120)
 @given(
     order_lists,
@@ -93,17 +116,17 @@ def _got(
     now_zones,
     st.integers(0, 3),
     st.randoms(use_true_random=False),
+    st.sampled_from(LAYOUTS),
 )
 def test_sla_table_equals_evaluate_field_by_field(
-    orders: list[WorkOrder], policy: SlaPolicy, zone: Any, earlier: int, rnd: Any
+    orders: list[WorkOrder], policy: SlaPolicy, zone: Any, earlier: int, rnd: Any, layout: str
 ) -> None:
     ends = sorted(o.events[-1].at for o in orders)
     now = (
         ends[max(0, len(ends) - 1 - earlier)] + timedelta(minutes=rnd.randrange(600))
     ).astimezone(zone)
-    events = events_table(orders)
-    shuffled = events.take(rnd.sample(range(events.num_rows), events.num_rows))  # any row order
-    assert _got(orders_table(orders), shuffled, policy, now) == _expected(orders, policy, now)
+    events = _laid_out(events_table(orders), layout, rnd)
+    assert _got(orders_table(orders), events, policy, now) == _expected(orders, policy, now)
 
 
 @settings(max_examples=60)
@@ -321,7 +344,7 @@ def test_sla_table_over_a_dask_dataframe_partitioned_by_order_id() -> None:
     distributed = pytest.importorskip("distributed")
     orders = _orders(6)
     now = T0 + 5 * H
-    by_id = lambda t: t.to_pandas().set_index("order_id")  # noqa: E731
+    by_id = lambda t: t.to_pandas().astype({"order_id": str}).set_index("order_id")  # noqa: E731
     order_frame = dd.from_pandas(by_id(orders_table(orders)), npartitions=3, sort=True)
     event_frame = dd.from_pandas(by_id(events_table(orders)), sort=True).repartition(
         divisions=order_frame.divisions

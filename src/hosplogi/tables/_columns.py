@@ -49,7 +49,7 @@ _WALL_MAX = (datetime.max - datetime(1970, 1, 1)) // np.timedelta64(1, "us").ite
 
 EVENT_SCHEMA = pa.schema(
     [
-        ("order_id", pa.string(), False),
+        ("order_id", pa.dictionary(pa.int32(), pa.string()), False),
         ("seq", pa.int32(), False),
         ("action", ENUM, False),
         ("status", ENUM, False),
@@ -95,6 +95,25 @@ ORDER_SCHEMA = pa.schema(
 def _values(enum: type[StrEnum]) -> pa.Array:
     # Built on first use: pyarrow imports pandas (when installed) on its first pa.array call.
     return pa.array([m.value for m in enum], pa.string())
+
+
+_UNKNOWN = -2
+_NO_CODES = np.zeros(0, dtype=np.int8)
+
+
+def _chunk_codes(chunk: pa.Array, enum: type[StrEnum]) -> np.ndarray:
+    """Codes into ``list(enum)`` of one string chunk: -1 where null, ``_UNKNOWN`` where unknown.
+
+    A dictionary chunk is looked up once per dictionary entry and expanded with one numpy take.
+    """
+    if not pa.types.is_dictionary(chunk.type):
+        chunk = chunk.cast(pa.string()).dictionary_encode()
+    found = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=_values(enum))
+    table = np.append(found.fill_null(_UNKNOWN).to_numpy(zero_copy_only=False), -1).astype(np.int8)
+    indices = chunk.indices
+    if indices.null_count:
+        indices = indices.fill_null(len(table) - 1)
+    return np.asarray(table[indices.to_numpy(zero_copy_only=False)])
 
 
 def as_table(data: Any, what: str) -> pa.Table:
@@ -196,20 +215,13 @@ class TableColumns:
         if not _is_string(column.type):
             self.column(name, accepts=accepts, fits=False)
         self._no_nulls(name, column, nullable)
-        parts = []
-        for chunk in column.chunks:
-            if pa.types.is_dictionary(chunk.type):
-                known = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=_values(enum))
-                parts.append(known.take(chunk.indices))
-            else:
-                parts.append(pc.index_in(chunk.cast(pa.string()), value_set=_values(enum)))
-        found = pa.chunked_array(parts, type=pa.int32())
-        unknown = pc.and_(pc.is_null(found), pc.is_valid(column))
-        if pc.any(unknown).as_py():
-            rows = np.flatnonzero(unknown.to_numpy(zero_copy_only=False))
+        codes = np.concatenate([_chunk_codes(c, enum) for c in column.chunks] or [_NO_CODES])
+        unknown = codes == _UNKNOWN
+        if unknown.any():
+            rows = np.flatnonzero(unknown)
             value = column[int(rows[0])].as_py()
             raise self.fail(name, f"unknown value {brief(value)}; {accepts}", rows)
-        return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int8)
+        return codes
 
     def ints(self, name: str, *, nullable: bool = False) -> pa.ChunkedArray:
         """An integer column as ``int64`` (whole floats, as pandas makes of nullable ints, too)."""
@@ -258,7 +270,8 @@ class TableColumns:
             column = column.cast(INSTANT)
         except pa.ArrowInvalid as err:
             raise self.fail(name, f"cannot be held to the microsecond: {err}") from None
-        return np.asarray(column.cast(pa.int64()).fill_null(0).to_numpy(), dtype=np.int64)
+        column = column.cast(pa.int64())
+        return np.asarray((column.fill_null(0) if column.null_count else column).to_numpy())
 
     def offsets(self, name: str, *, valid: np.ndarray | None = None) -> np.ndarray:
         """A UTC offset column in seconds: whole minutes strictly within ±24 h (0 where null).
@@ -270,9 +283,13 @@ class TableColumns:
             missing = valid & pc.is_null(column).to_numpy(zero_copy_only=False)
             if missing.any():
                 raise self.fail(name, "is empty (null) beside an instant", np.flatnonzero(missing))
-        seconds = np.asarray(column.fill_null(0).to_numpy(), dtype=np.int64)
-        bad = (seconds <= -DAY_SECONDS) | (seconds >= DAY_SECONDS) | (seconds % 60 != 0)
-        if bad.any():
+        seconds = np.asarray(
+            (column.fill_null(0) if column.null_count else column).to_numpy(), dtype=np.int64
+        )
+        if len(seconds) and (
+            seconds.min() <= -DAY_SECONDS or seconds.max() >= DAY_SECONDS or (seconds % 60).any()
+        ):
+            bad = (seconds <= -DAY_SECONDS) | (seconds >= DAY_SECONDS) | (seconds % 60 != 0)
             rows = np.flatnonzero(bad)
             raise self.fail(
                 name,
@@ -284,6 +301,9 @@ class TableColumns:
 
     def check_wall_range(self, name: str, us: np.ndarray, seconds: np.ndarray) -> None:
         """Refuse instants whose wall-clock time falls outside years 1 to 9999."""
+        day = DAY_SECONDS * _US  # offsets lie within ±24 h: most tables need no row-wise check
+        if len(us) == 0 or _WALL_MIN + day <= us.min() <= us.max() <= _WALL_MAX - day:
+            return
         wall = us + seconds * _US
         bad = (wall < _WALL_MIN) | (wall > _WALL_MAX) | (us < _WALL_MIN) | (us > _WALL_MAX)
         if bad.any():

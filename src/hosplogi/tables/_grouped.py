@@ -27,7 +27,55 @@ class GroupedEvents:
 
     def __init__(self, events: TableColumns, ids: pa.ChunkedArray, id_list: Sequence[str]) -> None:
         self.columns = events
-        position = events.text("order_id")
+        seq = np.asarray(events.ints("seq").to_numpy())
+        self.size = m = len(seq)
+        self._perm: np.ndarray | None = None
+        heads = _coded_runs(events.table.column("order_id"), ids)
+        if heads is None:
+            heads = _in_runs(events.text("order_id").combine_chunks(), ids)
+        counts = None if heads is None else np.diff(heads, append=m)
+        if heads is None or counts is None or not _numbered(seq, heads):
+            position = events.text("order_id").combine_chunks()
+            counts = self._sort(events, position, ids, seq, id_list)
+        self.counts = counts
+        self.starts = starts = np.cumsum(counts) - counts
+        us = events.instants("at")
+        seconds = events.offsets("offset_s")
+        events.check_wall_range("at", us, seconds)
+        us, seconds = self.grouped(us), self.grouped(seconds)
+        back = np.diff(us) < 0
+        back[starts[1:] - 1] = False  # an order's first event may be earlier than the last one's
+        if back.any():
+            at = int(np.flatnonzero(back)[0]) + 1
+            order = int(np.searchsorted(starts, at, side="right") - 1)
+            raise events.fail(
+                "at",
+                f"order {id_list[order]!r}: event seq {at - int(starts[order])} is earlier than "
+                "the event before it; events must be in time order",
+                self.perm[np.flatnonzero(back) + 1],
+            )
+        self.us, self.seconds = us, seconds
+
+    @property
+    def perm(self) -> np.ndarray:
+        """The events table's row of each grouped row."""
+        if self._perm is None:
+            self._perm = np.arange(self.size)
+        return self._perm
+
+    def grouped(self, values: np.ndarray) -> np.ndarray:
+        """`values`, one per row of the events table, in grouped order."""
+        return values if self._perm is None else values[self._perm]
+
+    def _sort(
+        self,
+        events: TableColumns,
+        position: pa.Array,
+        ids: pa.ChunkedArray,
+        seq: np.ndarray,
+        id_list: Sequence[str],
+    ) -> np.ndarray:
+        """Join the events to the orders by hashing, sort them by order and seq, check seq."""
         found = pc.index_in(position, value_set=ids.combine_chunks())
         orphans = found.is_null().to_numpy(zero_copy_only=False)
         if orphans.any():
@@ -37,13 +85,8 @@ class GroupedEvents:
                 f"order {position[int(rows[0])].as_py()!r} is not in the orders table",
                 rows,
             )
-        pos = found.fill_null(0).to_numpy().astype(np.int64)
-        seq = events.ints("seq").to_numpy()
-        ordered = len(pos) < 2 or bool(
-            np.all((np.diff(pos) > 0) | ((np.diff(pos) == 0) & (np.diff(seq) > 0)))
-        )
-        perm = np.arange(len(pos)) if ordered else np.lexsort((seq, pos))
-        self.perm = perm
+        pos = np.asarray(found.fill_null(0).to_numpy(), dtype=np.int64)
+        self._perm = perm = np.lexsort((seq, pos))
         pos, seq = pos[perm], seq[perm]
         counts = np.bincount(pos, minlength=len(id_list))
         if (counts == 0).any():
@@ -53,10 +96,11 @@ class GroupedEvents:
                 "events in the events table; every order's log starts with its report event"
             )
         starts = np.cumsum(counts) - counts
-        self.starts, self.counts = starts, counts
+        expected = _seq_expected(starts, counts, len(pos))
+        if np.array_equal(seq, expected):
+            return counts
         first = np.zeros(len(pos), dtype=bool)
         first[starts] = True
-        expected = np.arange(len(pos)) - np.repeat(starts, counts)
         repeated = ~first & (np.diff(seq, prepend=-1) == 0)
         if repeated.any():
             twice = np.flatnonzero(repeated)
@@ -68,27 +112,64 @@ class GroupedEvents:
                 rows,
             )
         gap = seq != expected
-        if gap.any():
-            # name where each run of wrong numbers starts, not every row after a gap
-            rows = np.sort(perm[gap & (first | ~np.concatenate(([False], gap[:-1])))])
-            at = int(np.flatnonzero(gap)[0])
-            raise events.fail(
-                "seq",
-                f"order {id_list[int(pos[at])]!r} has seq {int(seq[at])} where {int(expected[at])} "
-                "was expected; seq runs 0, 1, 2, … within each order",
-                rows,
-            )
-        us = events.instants("at")
-        seconds = events.offsets("offset_s")
-        events.check_wall_range("at", us, seconds)
-        us, seconds = us[perm], seconds[perm]
-        back = ~first & (np.diff(us, prepend=us[:1]) < 0)
-        if back.any():
-            at = int(np.flatnonzero(back)[0])
-            raise events.fail(
-                "at",
-                f"order {id_list[int(pos[at])]!r}: event seq {int(seq[at])} is earlier than the "
-                "event before it; events must be in time order",
-                perm[back],
-            )
-        self.us, self.seconds = us, seconds
+        # name where each run of wrong numbers starts, not every row after a gap
+        rows = np.sort(perm[gap & (first | ~np.concatenate(([False], gap[:-1])))])
+        at = int(np.flatnonzero(gap)[0])
+        raise events.fail(
+            "seq",
+            f"order {id_list[int(pos[at])]!r} has seq {int(seq[at])} where {int(expected[at])} "
+            "was expected; seq runs 0, 1, 2, … within each order",
+            rows,
+        )
+
+
+def _numbered(seq: np.ndarray, heads: np.ndarray) -> bool:
+    """Whether `seq` runs 0, 1, 2, … from each of `heads` (the starts of the orders' rows)."""
+    steps = np.diff(seq) == 1
+    steps[heads[1:] - 1] = True
+    return bool(steps.all() and not seq[heads].any())
+
+
+def _seq_expected(starts: np.ndarray, counts: np.ndarray, m: int) -> np.ndarray:
+    """0, 1, 2, … within each order's rows."""
+    expected = np.arange(m)
+    expected -= np.repeat(starts, counts)
+    return expected
+
+
+def _in_runs(position: pa.Array, ids: pa.ChunkedArray) -> np.ndarray | None:
+    """Where each order's events start, when they come in runs, one per order in table order.
+
+    That is how :func:`~hosplogi.tables.events_table` and the Parquet files lay them out; the
+    check compares neighbours (O(m)) instead of hashing every id. None when they do not.
+    """
+    m = len(position)
+    if m == 0:
+        return None
+    changes = pc.indices_nonzero(pc.not_equal(position.slice(1), position.slice(0, m - 1)))
+    heads = np.concatenate([np.zeros(1, np.int64), changes.to_numpy().astype(np.int64) + 1])
+    if len(heads) != len(ids) or not pc.all(pc.equal(position.take(heads), ids)).as_py():
+        return None
+    return heads
+
+
+def _coded_runs(column: pa.ChunkedArray, ids: pa.ChunkedArray) -> np.ndarray | None:
+    """As :func:`_in_runs`, for order ids dictionary-encoded against the orders' own ids.
+
+    That is how :func:`~hosplogi.tables.read_parquet_tables` gives them (and how pandas
+    categoricals arrive): the runs are read off the integer codes, no string is compared but
+    the dictionary's. None when the column is not so encoded or not so grouped.
+    """
+    if column.num_chunks != 1 or not pa.types.is_dictionary(column.type):
+        return None
+    chunk = column.chunk(0)
+    n = len(ids)
+    if chunk.null_count or len(chunk) == 0 or len(chunk.dictionary) != n:
+        return None
+    if not pc.all(pc.equal(chunk.dictionary.cast(pa.string()), ids)).as_py():
+        return None
+    codes = np.asarray(chunk.indices.to_numpy(zero_copy_only=False))
+    steps = np.diff(codes)
+    if codes[0] != 0 or codes[-1] != n - 1 or not ((steps == 0) | (steps == 1)).all():
+        return None
+    return np.concatenate([np.zeros(1, np.int64), np.flatnonzero(steps).astype(np.int64) + 1])

@@ -103,7 +103,11 @@ def _event_columns(orders: Sequence[WorkOrder]) -> dict[str, pa.Array]:
     events = [e for o in orders for e in o.events]
     at, offset = _instants([e.at for e in events])
     return {
-        "order_id": pa.array([o.id for o in orders for _ in o.events], pa.string()),
+        # a code into the orders' ids per event: the readers find each order's run by its codes
+        "order_id": pa.DictionaryArray.from_arrays(
+            pa.array([i for i, o in enumerate(orders) for _ in o.events], pa.int32()),
+            pa.array([o.id for o in orders], pa.string()),
+        ),
         "seq": pa.array([i for o in orders for i in range(len(o.events))], pa.int32()),
         "action": _enum_column([e.action for e in events], Action),
         "status": _enum_column([e.status for e in events], Status),
@@ -170,7 +174,8 @@ def events_table(orders: Iterable[WorkOrder]) -> pa.Table:
     Returns
     -------
     pyarrow.Table
-        Columns (see ``EVENT_SCHEMA``): ``order_id``, ``seq`` (0, 1, … within the order),
+        Columns (see ``EVENT_SCHEMA``): ``order_id`` (dictionary-encoded: a code into the
+        orders' ids, in the orders' order), ``seq`` (0, 1, … within the order),
         ``action``, ``status`` (after the event), ``at`` (``timestamp[us, tz=UTC]``),
         ``offset_s`` (int32: the UTC offset the instant was recorded in, seconds), ``by``,
         ``hold_reason``, ``priority`` (in force after the event), ``assignees``

@@ -124,26 +124,29 @@ def _split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
         (pa.types.is_list(t) or pa.types.is_large_list(t)) and pa.types.is_struct(t.value_type)
     ):
         columns.column("events", accepts=accepts, fits=False)
-    ids = columns.text("order_id")
+    ids = columns.text("order_id").combine_chunks()
     parents, seqs, flats, base = [], [], [], 0
     for chunk in events.chunks:
-        lengths = pc.list_value_length(chunk).fill_null(0).to_numpy()
+        if chunk.null_count:
+            lengths = pc.list_value_length(chunk).fill_null(0).to_numpy()
+        else:
+            lengths = np.diff(chunk.offsets.to_numpy())
         starts = np.cumsum(lengths) - lengths
-        parents.append(np.repeat(np.arange(base, base + len(chunk)), lengths))
-        seqs.append(np.arange(int(lengths.sum())) - np.repeat(starts, lengths))
+        parents.append(np.repeat(np.arange(base, base + len(chunk), dtype=np.int32), lengths))
+        seqs.append(np.arange(int(lengths.sum()), dtype=np.int32) - np.repeat(starts, lengths))
         flats.append(chunk.flatten())
         base += len(chunk)
     struct_type = t.value_type
     flat = pa.chunked_array(flats, type=struct_type)
-    order = np.concatenate(parents) if parents else np.zeros(0, np.int64)
-    seq = np.concatenate(seqs) if seqs else np.zeros(0, np.int64)
+    order = np.concatenate(parents) if parents else np.zeros(0, np.int32)
+    seq = np.concatenate(seqs) if seqs else np.zeros(0, np.int32)
     nested = {
         f.name: pa.chunked_array([c.field(f.name) for c in flat.chunks], type=f.type)
         for f in struct_type
     }
-    flat_events = pa.table(
-        {"order_id": ids.take(pa.array(order)), "seq": pa.array(seq, pa.int32()), **nested}
-    )
+    # each event's order id as a code into the orders' ids: no string is copied
+    order_ids = pa.DictionaryArray.from_arrays(pa.array(order, pa.int32()), ids)
+    flat_events = pa.table({"order_id": order_ids, "seq": pa.array(seq, pa.int32()), **nested})
     return table.drop_columns(["events"]), flat_events
 
 
@@ -151,11 +154,64 @@ def _not_parquet(path: Path, err: Exception) -> HosplogiError:
     return HosplogiError(f"{os.fspath(path)!r} cannot be read as a Parquet file: {err}")
 
 
+def _leaves(file: pq.ParquetFile, columns: Iterable[str] | None) -> list[str] | None:
+    """The file's leaf column paths that `columns` asks for (None: every column).
+
+    `columns` names orders-table columns and event fields as ``events.<field>``; ``order_id``
+    and the ``events`` list itself always come. Names the file does not have are left out: the
+    reader of the tables names a missing column it needs.
+    """
+    if columns is None:
+        return None
+    if isinstance(columns, str):
+        raise HosplogiError(
+            f"columns must be an iterable of column names, got the string {columns!r}; wrap it"
+        )
+    wanted = {"order_id", *(_text(c, "columns") for c in columns)}
+    leaves = []
+    for i in range(file.metadata.num_columns):
+        path = file.schema.column(i).path
+        top, _, rest = path.partition(".")
+        field = rest.split(".")[2] if top == "events" and rest.count(".") >= 2 else None
+        if top in wanted or (field is not None and f"events.{field}" in wanted):
+            leaves.append(path)
+    if not any(p.startswith("events.") for p in leaves):  # keep the logs' lengths
+        leaves += [p for p in _all_paths(file) if p.startswith("events.")][:1]
+    return leaves
+
+
+def _all_paths(file: pq.ParquetFile) -> list[str]:
+    return [file.schema.column(i).path for i in range(file.metadata.num_columns)]
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise HosplogiError(f"{name} must hold column names (strings), got {value!r}")
+    return value
+
+
+def _open(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise _not_parquet(path, err) from None
+
+
 @guarded
-def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
+def read_parquet_tables(
+    path: Path, *, columns: Iterable[str] | None = None
+) -> tuple[pa.Table, pa.Table]:
     """The orders table and the events table of a file :func:`write_parquet` wrote.
 
     No order is built: this is the column path for large files and for other engines.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    columns : iterable of str, optional
+        Read only these: orders-table columns by name, event fields as ``events.<field>``
+        (``order_id`` and each event's ``order_id`` and ``seq`` always come). Parquet stores
+        columns apart, so the others are never decoded.
 
     Examples
     --------
@@ -171,11 +227,27 @@ def read_parquet_tables(path: Path) -> tuple[pa.Table, pa.Table]:
     >>> orders.num_rows, events.column("order_id").to_pylist()
     (2, ['WO-1', 'WO-2'])
     """
-    try:
-        table = pq.read_table(path)
-    except pa.ArrowInvalid as err:
-        raise _not_parquet(path, err) from None
+    with _open(path) as file:
+        leaves = _leaves(file, columns)
+        if leaves is None:
+            try:
+                table = pq.read_table(path)
+            except pa.ArrowInvalid as err:
+                raise _not_parquet(path, err) from None
+        else:
+            # one row group at a time: Arrow reads nested columns no other way
+            batches = [
+                batch
+                for group in range(file.num_row_groups)
+                for batch in file.iter_batches(row_groups=[group], columns=leaves)
+            ]
+            table = pa.Table.from_batches(batches, schema=_read_schema(file, leaves))
     return _split(table)
+
+
+def _read_schema(file: pq.ParquetFile, leaves: list[str] | None) -> pa.Schema:
+    """The Arrow schema of `leaves` of `file` (an empty read: no row is decoded)."""
+    return file.schema_arrow if leaves is None else file.read_row_groups([], columns=leaves).schema
 
 
 @guarded
@@ -197,28 +269,26 @@ def read_parquet(path: Path) -> list[WorkOrder]:
 
 @guarded
 def iter_parquet_tables(
-    path: Path, batch_size: int = 10_000
+    path: Path, batch_size: int = 10_000, *, columns: Iterable[str] | None = None
 ) -> Iterator[tuple[pa.Table, pa.Table]]:
     """Yield (orders table, events table) pairs of at most `batch_size` orders each.
 
     Memory is bounded by one row group being decoded plus one batch, whatever the file's size.
+    `columns` chooses what is read, as for :func:`read_parquet_tables`.
 
     Examples
     --------
     See :func:`iter_parquet_batches`.
     """
     size = _positive(batch_size, "batch_size")
-    try:
-        file = pq.ParquetFile(path)
-    except pa.ArrowInvalid as err:
-        raise _not_parquet(path, err) from None
-    with file:
-        schema = file.schema_arrow
+    with _open(path) as file:
+        leaves = _leaves(file, columns)
+        schema = _read_schema(file, leaves)
         pending, count = [], 0
         # Arrow reads nested columns one row group at a time, so batches are cut per row group
         # and joined here to `size` orders.
         for group in range(file.num_row_groups):
-            for batch in file.iter_batches(batch_size=size, row_groups=[group]):
+            for batch in file.iter_batches(batch_size=size, row_groups=[group], columns=leaves):
                 pending.append(batch)
                 count += batch.num_rows
                 while count >= size:

@@ -96,19 +96,19 @@ class _Events(GroupedEvents):
     def rows(self) -> Iterator[dict[str, Any]]:
         """Every event as a dict of Event fields, in grouped order."""
         c, perm = self.columns, self.perm
-        action = c.codes("action", Action)[perm]
-        priority = c.codes("priority", Priority, nullable=True)[perm]
+        action = self.grouped(c.codes("action", Action))
+        priority = self.grouped(c.codes("priority", Priority, nullable=True))
         self.action, self.priority = action, priority
         set_here = _SETS_PRIORITY[action]
         take = pa.array(perm)
         fields = {
-            "status": _members(c.codes("status", Status)[perm], Status),
+            "status": _members(self.grouped(c.codes("status", Status)), Status),
             "at": _datetimes(self.us, self.seconds),
             "action": _members(action, Action),
             "by": c.text("by", nullable=True).take(take).to_pylist() if c.has("by") else None,
             "note": c.text("note", nullable=True).take(take).to_pylist() if c.has("note") else None,
             "hold_reason": _members(
-                c.codes("hold_reason", HoldReason, nullable=True)[perm], HoldReason
+                self.grouped(c.codes("hold_reason", HoldReason, nullable=True)), HoldReason
             )
             if c.has("hold_reason")
             else None,
