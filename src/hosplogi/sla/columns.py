@@ -2,13 +2,12 @@
 
 Input: the event logs of many orders as numpy columns (:class:`EventColumns`: where each order's
 rows start, action codes, instants as int64 UTC microseconds, hold reason codes, the priority in
-force after each event). Output: both clocks of every order as numpy columns
-(:class:`SlaArrays`). No Python loop runs per event or per order; loops run over the few
-priorities and the two clocks.
+force after each event). Output: the clocks of every order as numpy columns
+(:class:`SlaArrays`), both or only the one a caller asks for. No Python loop runs per event or per
+order; loops run over the few priorities, warn levels and the two clocks.
 
 How. Within one order the events are in time order and those after `now` are ignored, so the
-events an order has seen form a prefix of its rows. Each of them opens a *segment* up to the next
-seen event (or to `now`). After each event, a clock is
+events an order has seen form a prefix of its rows. After each event, a clock is
 
 - **stopped** — response: some START or CANCEL has happened; resolution: the last COMPLETE,
   REJECT or CANCEL is not a REJECT;
@@ -17,12 +16,17 @@ seen event (or to `now`). After each event, a clock is
 
 (Under the lifecycle of :mod:`hosplogi.orders` — a START only from DISPATCHED, a COMPLETE only
 from IN_PROGRESS, holds never nested — this is exactly what the per-order replay of
-:func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) The last
-event of a kind at or before each row is a running maximum of row numbers, kept within the order
-by comparing it with the order's first row. A clock's elapsed (paused) time is the sum of the
-lengths of its running (paused) segments, per order by ``np.add.reduceat`` on int64 — exact.
-Business time measures a segment by open-time positions (``searchsorted`` on the calendar's
-interval arrays); due and breach instants in business time invert positions with
+:func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) Only the seen
+*turns* — each order's report and its START, HOLD, RESUME, COMPLETE, REJECT and CANCEL events —
+can change a clock; a dispatch, a verification or a close continues the state before it. So the
+engine keeps the turns alone (about 60 % of a typical log) and each turn opens a *segment* up to
+the next turn of its order, or to `now`. The last turn of a kind at or before each turn is a
+running maximum of turn numbers, in which each order's first turn (its report, which belongs to
+no kind) stops the search from reaching into the order before. A clock's elapsed (paused) time
+is the sum of the lengths of its running (paused) segments, per order by ``np.add.reduceat`` on
+int64 — exact. Business time measures a segment by open-time positions (``searchsorted`` on the
+calendar's interval arrays), computed only for the turns of orders whose clock is measured in
+business hours; due and breach instants in business time invert positions with
 ``searchsorted`` on the cumulative open time. The breach instant lies in the first running
 segment where the running sum within the order reaches the target.
 
@@ -34,21 +38,22 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from hosplogi._types import brief, fixed_zone, require_aware
-from hosplogi.calendars import CalendarTimeline, IntervalArrays
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, HoldReason, Priority
+from hosplogi.sla._opentime import OpenTime
 from hosplogi.sla.models import SlaPolicy
 
 __all__ = [
     "ACTIONS",
+    "CLOCKS",
     "HOLD_REASONS",
     "NONE",
     "PAUSED",
@@ -73,6 +78,8 @@ PRIORITIES: tuple[Priority, ...] = tuple(Priority)
 RUNNING, PAUSED, STOPPED = 0, 1, 2
 STATES = ("running", "paused", "stopped")
 """Clock state codes: ``STATES[code]``."""
+CLOCKS: tuple[Literal["response", "resolution"], ...] = ("response", "resolution")
+"""The clocks :func:`sla_arrays` can compute, in the order of ``SlaArrays.computed``."""
 NONE = np.iinfo(np.int64).min
 """An absent instant in an int64 column (the bit pattern of ``NaT``)."""
 
@@ -81,8 +88,6 @@ _US = timedelta(microseconds=1)
 _ZERO = timedelta(0)
 _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
 _DAY_US = 86_400_000_000
-_HOUR_US = 3_600_000_000
-_MAX_BUCKETS = 1 << 21
 _CHUNK_ROWS = 1 << 18
 _CAP = 2**62
 """Targets are computed with at most this many µs (146,000 years: far past the year 9999)."""
@@ -90,8 +95,8 @@ _START, _HOLD, _RESUME = (ACTIONS.index(a) for a in (Action.START, Action.HOLD, 
 _COMPLETE, _REJECT, _CANCEL = (
     ACTIONS.index(a) for a in (Action.COMPLETE, Action.REJECT, Action.CANCEL)
 )
-
-
+_TURNS = np.isin(np.arange(len(ACTIONS)), [_START, _HOLD, _RESUME, _COMPLETE, _REJECT, _CANCEL])
+"""Per action code: may the event change a clock (a *turn*)."""
 _FIRST_US = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // _US
 _LAST_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
 
@@ -205,7 +210,13 @@ class ClockArrays:
 
 @dataclass(frozen=True)
 class SlaArrays:
-    """Both clocks of every order at `now`, from :func:`sla_arrays`."""
+    """The clocks of every order at `now`, from :func:`sla_arrays`.
+
+    ``response`` and ``resolution`` are always :class:`ClockArrays`; a clock that was not asked
+    for (``sla_arrays(..., clocks=...)``) is not computed, and reading it raises a
+    :class:`~hosplogi.errors.HosplogiError` naming the keyword, so no caller can read a clock
+    that is not there.
+    """
 
     now: datetime
     """`now`, pinned to its UTC offset (as :class:`~hosplogi.sla.SlaStatus` holds it)."""
@@ -215,71 +226,32 @@ class SlaArrays:
     priority: np.ndarray
     """The priority in force at `now` (codes into :data:`PRIORITIES`)."""
     cancelled: np.ndarray
-    response: ClockArrays
-    resolution: ClockArrays
+    computed: tuple[ClockArrays | None, ClockArrays | None]
+    """The response and resolution clocks (as :data:`CLOCKS`), None where not computed."""
 
+    @property
+    def clocks(self) -> tuple[str, ...]:
+        """The names of the clocks computed, in the order of :data:`CLOCKS`."""
+        return tuple(name for name, c in zip(CLOCKS, self.computed, strict=True) if c is not None)
 
-class _Open:
-    """A calendar's interval arrays as numpy: open-time positions and their inverse."""
+    @property
+    def response(self) -> ClockArrays:
+        """The response clock of every order."""
+        return self._clock(0)
 
-    def __init__(self, timeline: CalendarTimeline, arrays: IntervalArrays) -> None:
-        self.timeline = timeline
-        self.load(arrays)
+    @property
+    def resolution(self) -> ClockArrays:
+        """The resolution clock of every order."""
+        return self._clock(1)
 
-    def load(self, arrays: IntervalArrays) -> None:
-        self.arrays = arrays
-        self.starts = np.asarray(arrays.starts, dtype=np.int64)
-        self.ends = np.asarray(arrays.ends, dtype=np.int64)
-        self.cum = np.asarray(arrays.cum, dtype=np.int64)
-        # Buckets of equal width over the arrays' span, each knowing the last interval starting
-        # at or before it: an instant's interval is then a lookup plus a step or two, instead of
-        # a binary search that mispredicts at every level (about 4 times faster on a million
-        # events in random order).
-        span = max(arrays.hi_us - arrays.lo_us, 1)
-        self.width = max(_HOUR_US, -(-span // _MAX_BUCKETS))
-        edges = arrays.lo_us + self.width * np.arange(-(-span // self.width) + 1, dtype=np.int64)
-        self.bucket = np.searchsorted(self.starts, edges, side="right") - 1
-        self.steps = int(np.diff(self.bucket).max()) if len(self.bucket) > 1 else 0
-
-    def interval(self, us: np.ndarray) -> np.ndarray:
-        """``bisect_right(starts, us) - 1`` for every instant, exactly."""
-        b = np.clip((us - self.arrays.lo_us) // self.width, 0, len(self.bucket) - 1)
-        i = self.bucket[b]
-        last = len(self.starts) - 1
-        for _ in range(self.steps + 1):  # at most `steps` intervals start within one bucket
-            ahead = np.minimum(i + 1, last)
-            i = np.where((i < last) & (self.starts[ahead] <= us), i + 1, i)
-        return np.asarray(i)
-
-    def position(self, us: np.ndarray) -> np.ndarray:
-        """``IntervalArrays.opentime`` of every instant (the arrays must cover them)."""
-        if not len(self.starts):
-            return np.full(len(us), self.cum[0], dtype=np.int64)
-        i = self.interval(us)
-        j = np.maximum(i, 0)
-        inside = self.cum[j] + np.minimum(us, self.ends[j]) - self.starts[j]
-        return np.asarray(np.where(i < 0, self.cum[0], inside), dtype=np.int64)
-
-    def instant(self, goal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The instants at the open-time positions `goal`, and where the arrays end too soon."""
-        k = np.searchsorted(self.cum, goal, side="left")
-        short = k >= len(self.cum)
-        k = np.clip(k, 1, max(len(self.cum) - 1, 1))
-        if not len(self.starts):
-            return np.zeros(len(goal), dtype=np.int64), np.ones(len(goal), dtype=bool)
-        return np.asarray(self.starts[k - 1] + goal - self.cum[k - 1], dtype=np.int64), short
-
-    def reach(
-        self, goal: np.ndarray, now_us: int, pos_now: int, now: datetime
-    ) -> HosplogiError | None:
-        """Build years until the positions `goal` (past `pos_now`) are covered, if possible."""
-        while len(goal) and goal.max() > self.cum[-1]:
-            try:
-                self.timeline.add_us(now_us, int(goal.max()) - pos_now, now)
-            except HosplogiError as error:
-                return error
-            self.load(self.timeline.cover(now_us, now))
-        return None
+    def _clock(self, side: int) -> ClockArrays:
+        clock = self.computed[side]
+        if clock is None:
+            raise HosplogiError(
+                f"the {CLOCKS[side]} clock was not computed: sla_arrays was called with "
+                f"clocks={self.clocks!r}; include {CLOCKS[side]!r} in clocks to read it"
+            )
+        return clock
 
 
 def _goals(policy: SlaPolicy) -> tuple[np.ndarray, ...]:
@@ -297,15 +269,25 @@ def _goals(policy: SlaPolicy) -> tuple[np.ndarray, ...]:
     return target, business, warn
 
 
-def _last(mask: np.ndarray, first_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the last row at or before it, in its order, where `mask` holds; and if any."""
-    rows = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
-    found = rows >= first_row
-    return np.where(found, rows, first_row), found
+def _sides(clocks: object) -> tuple[int, ...]:
+    """The clock numbers (0: response, 1: resolution) that `clocks` names."""
+    accepted = f"a non-empty collection of {CLOCKS}"
+    if isinstance(clocks, str) or not isinstance(clocks, Collection):
+        raise HosplogiError(f"clocks must be {accepted}, got {brief(clocks)}")
+    unknown = [c for c in clocks if c not in CLOCKS]
+    if unknown or not clocks:
+        raise HosplogiError(f"clocks must be {accepted}, got {brief(clocks)}")
+    return tuple(side for side, name in enumerate(CLOCKS) if name in clocks)
 
 
-def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArrays:
-    """Both SLA clocks of every order of `events` at `now`, computed over whole columns.
+def sla_arrays(
+    events: EventColumns,
+    policy: SlaPolicy,
+    now: datetime,
+    *,
+    clocks: Collection[Literal["response", "resolution"]] = CLOCKS,
+) -> SlaArrays:
+    """The SLA clocks of every order of `events` at `now`, computed over whole columns.
 
     Parameters
     ----------
@@ -315,6 +297,10 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     policy : SlaPolicy
     now : datetime
         Timezone-aware. Events after it are ignored.
+    clocks : collection of {"response", "resolution"}, default both
+        The clocks to compute. A caller that needs one clock (with ``priority`` and
+        ``cancelled``, always computed) saves the other's work; reading a clock not asked for
+        raises :class:`~hosplogi.errors.HosplogiError`.
 
     Returns
     -------
@@ -326,7 +312,10 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     HosplogiError
         The error ``evaluate`` raises for the first order (in order) that has one: `now` before
         its report, a business-hours target needing calendar years the calendar does not cover,
-        a due time after the year 9999. Nothing is returned half-computed.
+        a due time after the year 9999 — whichever clocks are asked for: a clock left out is
+        still computed when it might raise (a target reaching past the calendar's years or near
+        the year 9999), so one clock never hides an error the other would have raised. Also
+        `clocks` naming no clock or an unknown one. Nothing is returned half-computed.
 
     Examples
     --------
@@ -343,26 +332,57 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     >>> out = sla_arrays(events, policy, t0 + timedelta(hours=1))
     >>> out.response.elapsed // 60_000_000, [STATES[s] for s in out.resolution.state]
     (array([10]), ['running'])
+    >>> one = sla_arrays(events, policy, t0 + timedelta(hours=1), clocks=("resolution",))
+    >>> one.clocks, one.resolution.elapsed // 60_000_000
+    (('resolution',), array([60]))
+    >>> one.response
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: the response clock was not computed: ...
     """
     if not isinstance(policy, SlaPolicy):
         raise HosplogiError(f"policy must be an SlaPolicy, got {brief(policy)}")
+    asked = _sides(clocks)
     now_us = to_us(now, "now")
     pinned_now = pinned_instant(now_us, now.tzinfo)
     business_any = any(t.business_hours for t in policy.targets.values())
-    open_: _Open | None = None
+    open_: OpenTime | None = None
     if policy.calendar is not None and business_any:
         timeline = policy.calendar.timeline
-        open_ = _Open(timeline, timeline.cover(now_us, now))
+        open_ = OpenTime(timeline, timeline.cover(now_us, now))
+    goals = _goals(policy)
+    quiet = tuple(s for s in range(2) if s not in asked and _cannot_fail(s, goals, now_us, open_))
     parts = []
     for chunk, _first_order, first_row in _chunks(events):
         while True:  # more than once only when an order's report needs earlier calendar years
-            result = _compute(chunk, policy, now, now_us, pinned_now, open_)
+            result = _compute(chunk, policy, goals, now, now_us, pinned_now, open_, quiet)
             if isinstance(result, SlaArrays):
                 break
-        parts.append(_shifted(result, first_row))
+        parts.append(_kept(_shifted(result, first_row), asked))
     if len(parts) == 1:
         return parts[0]
     return _joined(parts, pinned_now, now.tzinfo, now_us)
+
+
+def _cannot_fail(
+    side: int, goals: tuple[np.ndarray, ...], now_us: int, open_: OpenTime | None
+) -> bool:
+    """Whether no order's clock `side` can raise at `now`, whatever its log (so may be skipped).
+
+    A due or breach time lies before ``now + target`` on the wall clock, or before the open-time
+    position ``position(now) + target`` in business hours; if those lie within the calendar
+    arrays at hand and two days before the year 10000, no calendar year is missing and no
+    instant overflows. (Reports before the arrays' years are checked per chunk.)
+    """
+    target, business = goals[0][side], goals[1][side]
+    horizon = _MAX_US - 2 * _DAY_US
+    if now_us + int(target.max()) > horizon:
+        return False
+    if open_ is None or not business.any():
+        return True
+    goal = open_.position(np.array([now_us])) + int(target[business].max())
+    found, short = open_.instant(goal)
+    return not short[0] and int(found[0]) <= horizon
 
 
 def _chunks(events: EventColumns) -> Iterator[tuple[EventColumns, int, int]]:
@@ -408,23 +428,32 @@ class _Offset:
         return self.function(int(i) + self.base)
 
 
+def _kept(result: SlaArrays, asked: tuple[int, ...]) -> SlaArrays:
+    """`result` with only the clocks asked for (another may have been computed to check it)."""
+    kept = tuple(c if side in asked else None for side, c in enumerate(result.computed))
+    return dataclasses.replace(result, computed=(kept[0], kept[1]))
+
+
 def _shifted(result: SlaArrays, first_row: int) -> SlaArrays:
     """`result` with its stop rows counted from the first row of the whole input."""
     if not first_row:
         return result
 
-    def moved(clock: ClockArrays) -> ClockArrays:
+    def moved(clock: ClockArrays | None) -> ClockArrays | None:
+        if clock is None:
+            return None
         rows = np.where(clock.stop_row >= 0, clock.stop_row + first_row, -1)
         return dataclasses.replace(clock, stop_row=rows)
 
-    return dataclasses.replace(
-        result, response=moved(result.response), resolution=moved(result.resolution)
-    )
+    response, resolution = result.computed
+    return dataclasses.replace(result, computed=(moved(response), moved(resolution)))
 
 
 def _joined(parts: list[SlaArrays], now: datetime, zone: tzinfo | None, now_us: int) -> SlaArrays:
-    def clock(side: str) -> ClockArrays:
-        clocks = [getattr(p, side) for p in parts]
+    def clock(side: int) -> ClockArrays | None:
+        clocks = [p.computed[side] for p in parts]
+        if clocks[0] is None:
+            return None
         return ClockArrays(
             **{
                 f.name: np.concatenate([getattr(c, f.name) for c in clocks])
@@ -438,34 +467,35 @@ def _joined(parts: list[SlaArrays], now: datetime, zone: tzinfo | None, now_us: 
         now_us=now_us,
         priority=np.concatenate([p.priority for p in parts]),
         cancelled=np.concatenate([p.cancelled for p in parts]),
-        response=clock("response"),
-        resolution=clock("resolution"),
+        computed=(clock(0), clock(1)),
     )
 
 
 def _compute(
     ev: EventColumns,
     policy: SlaPolicy,
+    goals: tuple[np.ndarray, ...],
     now: datetime,
     now_us: int,
     pinned_now: datetime,
-    open_: _Open | None,
+    open_: OpenTime | None,
+    quiet: tuple[int, ...],
 ) -> SlaArrays | None:
+    """The clocks of one chunk (the `quiet` ones only if some report needs the calendar)."""
     n = ev.orders
+    if not n:
+        empty = _empty_clock()
+        no = np.zeros(0, dtype=np.int8)
+        return SlaArrays(pinned_now, now.tzinfo, now_us, no, no.astype(bool), (empty, empty))
     offsets = np.asarray(ev.offsets, dtype=np.int64)
-    firsts = offsets[:-1]
-    counts = np.diff(offsets)
-    m = int(offsets[-1]) if n else 0
-    at, action = ev.at_us, ev.action
-    order = np.repeat(np.arange(n), counts)
-    first_row = np.repeat(firsts, counts)
-    rows = np.arange(m)
-    rep = at[firsts] if n else np.zeros(0, np.int64)
+    firsts, lasts = offsets[:-1], offsets[1:] - 1
+    at = ev.at_us
+    rep = at[firsts]
     early = rep > now_us
 
     # -- which calendar years: cover every report of the batch, or mark the orders that cannot
     outside = np.zeros(n, dtype=bool)
-    if open_ is not None and n:
+    if open_ is not None:
         while True:
             below = rep < open_.arrays.lo_us
             if not below.any():
@@ -476,89 +506,126 @@ def _compute(
             except HosplogiError:
                 outside = below
                 break
+    sides = tuple(s for s in range(2) if s not in quiet or outside.any())
 
-    # -- the state of each clock after each event
-    seen = at <= now_us
-    seen[firsts] = True  # an order reported after `now` is refused below; keep its shape
-    code = np.where(seen, action, -1)
+    # -- the turns each order has seen, numbered t; its report is always one (keeps its shape)
+    turn = np.take(_TURNS, ev.action)
+    last_seen = lasts
+    if (at[lasts] > now_us).any():
+        seen = at <= now_us
+        seen[firsts] = True  # an order reported after `now` is refused below
+        turn &= seen
+        last_seen = firsts + np.add.reduceat(seen, firsts, dtype=np.int64) - 1
+    turn[firsts] = True
+    rows = np.flatnonzero(turn)
+    turns = len(rows)
+    t = np.arange(turns)
+    per_order = np.add.reduceat(turn, firsts, dtype=np.int64)
+    t_last = np.cumsum(per_order) - 1
+    t_first = t_last - per_order + 1
+    is_first = np.zeros(turns, dtype=bool)
+    is_first[t_first] = True
+    action, at_t = ev.action[rows], at[rows]
+
+    def carried(kind: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per turn: the last turn of `kind` at or before it in its order (else the order's
+        first), and `value` there — False at a report, which is of no kind."""
+        last = np.maximum.accumulate(np.where(kind | is_first, t, 0))
+        return last, value[last]
+
+    # -- the state of each clock after each turn
+    hold, cancel = action == _HOLD, action == _CANCEL
     pausing = np.array([r in policy.pausing for r in HOLD_REASONS] + [False])  # [-1]: none
-    hold = code == _HOLD
-    last_hr, any_hr = _last(hold | (code == _RESUME), first_row)
-    paused = any_hr & hold[last_hr] & pausing[ev.hold_reason[last_hr]]
-    r_stop_mask = (code == _START) | (code == _CANCEL)
-    _, r_stopped = _last(r_stop_mask, first_row)
-    last_s, any_s = _last((code == _COMPLETE) | (code == _REJECT) | (code == _CANCEL), first_row)
-    s_stopped = any_s & (code[last_s] != _REJECT)
-    r_state = np.where(r_stopped, STOPPED, np.where(paused, PAUSED, RUNNING)).astype(np.int8)
-    s_state = np.where(s_stopped, STOPPED, np.where(paused, PAUSED, RUNNING)).astype(np.int8)
-
-    # -- segments: from each seen event to the next seen one of its order, or to `now`
-    nxt = np.minimum(rows + 1, max(m - 1, 0))
-    closes = (rows + 1 < np.repeat(offsets[1:], counts)) & seen[nxt]
-    wall = np.where(seen, np.where(closes, at[nxt], now_us) - at, 0)
-    pos = pos_now = None
-    bus = wall
-    if open_ is not None:
-        pos = open_.position(at)
-        pos_now = int(open_.position(np.array([now_us]))[0])
-        bus = np.where(seen, np.where(closes, pos[nxt], pos_now) - pos, 0)
-
-    def per_order(values: np.ndarray) -> np.ndarray:
-        return np.asarray(np.add.reduceat(values, firsts) if m else np.zeros(n, np.int64))
-
-    last_seen = firsts + per_order(seen.astype(np.int64)) - 1
+    _, paused = carried(hold | (action == _RESUME), hold & pausing[ev.hold_reason[rows]])
+    r_kind = (action == _START) | cancel
+    _, r_stopped = carried(r_kind, r_kind)
+    s_kind = (action == _COMPLETE) | (action == _REJECT) | cancel
+    s_last, s_stopped = carried(s_kind, s_kind & (action != _REJECT))
+    states = [
+        np.where(stopped, np.int8(STOPPED), paused.view(np.int8))
+        for stopped in (r_stopped, s_stopped)
+    ]
+    first_stop = np.minimum.reduceat(np.where(r_kind, t, turns), t_first)
+    stop_turns = (np.minimum(first_stop, t_last), s_last[t_last])
     prio_now = ev.priority[last_seen].astype(np.int8)
-    cancelled = per_order((code == _CANCEL).astype(np.int64)) > 0
-    first_stop = np.minimum.reduceat(np.where(r_stop_mask, rows, m), firsts) if m else firsts
-    target_of, business_of, warn_of = _goals(policy)
+    cancelled = np.zeros(n, dtype=bool)
+    cancelled[_order_of(np.flatnonzero(cancel), t_first)] = True
+    target_of, business_of, warn_of = goals
 
-    clocks = []
+    # -- per clock: stopped or not, the priority measured against, its target and rule
+    heads = {}
+    for side in sides:
+        final = states[side][t_last]
+        stopped = final == STOPPED
+        stop_t = stop_turns[side]
+        prio = np.where(stopped, ev.priority[rows[stop_t]], prio_now).astype(np.int8)
+        heads[side] = (final, stopped, stop_t, prio, target_of[side][prio], business_of[side][prio])
+
+    # -- segments: from each turn to the next of its order, or to `now`; on the wall clock, or
+    # between open-time positions for the orders measured in business hours (on either clock)
+    clock_of: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    pos = pos_now = None
+    need = np.zeros(n, dtype=bool)
+    for head in heads.values():
+        need |= head[5]
+    if open_ is not None and need.any():
+        pos = at_t.copy()
+        business_turns = np.flatnonzero(np.repeat(need, per_order))
+        pos[business_turns] = open_.position(at_t[business_turns])
+        pos_now = int(open_.position(np.array([now_us]))[0])
+
+    def segments(business: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each turn's instant or position (its clock), and its segment's length."""
+        for known, clock, length in clock_of:
+            if np.array_equal(known, business):
+                return clock, length
+        clock, end = at_t, np.full(n, now_us)
+        if pos is not None and pos_now is not None and business.any():
+            same = np.array_equal(business, need)
+            clock = pos if same else np.where(np.repeat(business, per_order), pos, at_t)
+            end = np.where(business, pos_now, now_us)
+        length = np.empty(turns, dtype=np.int64)
+        np.subtract(clock[1:], clock[:-1], out=length[:-1])
+        length[t_last] = end - clock[t_last]
+        clock_of.append((business, clock, length))
+        return clock, length
+
+    computed: list[ClockArrays | None] = [None, None]
     errors: list[tuple[np.ndarray, Callable[[int], HosplogiError]]] = []
     needs_calendar = np.zeros(n, dtype=bool)
-    for side, state, stop_row in (
-        (0, r_state, first_stop),
-        (1, s_state, last_s[last_seen] if m else firsts),
-    ):
-        final = state[last_seen] if m else np.zeros(0, np.int8)
-        stopped = final == STOPPED
-        stop_row = np.where(stopped, stop_row, -1)
-        prio = np.where(stopped, ev.priority[np.maximum(stop_row, 0)], prio_now)
-        target = target_of[side][prio]
-        business = business_of[side][prio]
-        running = (state == RUNNING) & seen
-        length = np.where(business[order], bus, wall)
-        elapsed = per_order(np.where(running, length, 0))
-        paused_time = per_order(np.where((state == PAUSED) & seen, length, 0))
-        # the breach: the first running segment where the running sum reaches the target
+    for side, (final, stopped, stop_t, prio, target, business) in heads.items():
+        clock, length = segments(business)
+        state = states[side]
+        running = state == RUNNING
+        run = np.where(running, length, 0)
+        elapsed = np.add.reduceat(run, t_first)
+        # every running sum fits in int64 and never decreases (no order is reported after now)
+        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _CAP
+        paused_turns = np.flatnonzero(state == PAUSED)  # few: sum them one by one
+        paused_time = np.zeros(n, dtype=np.int64)
+        np.add.at(paused_time, _order_of(paused_turns, t_first), length[paused_turns])
         breached = elapsed > target
-        run_len = np.where(running, length, 0)
-        total = np.cumsum(run_len)
-        before = (total - run_len)[firsts] if m else firsts
-        reach = total - before[order] if m else total
-        hit = running & (reach >= target[order])
-        k = np.minimum.reduceat(np.where(hit, rows, m), firsts) if m else firsts
-        k = np.where(breached, np.minimum(k, max(m - 1, 0)), 0)
-        rest = target - (reach[k] - run_len[k]) if m else target
-        breached_at = np.where(breached, at[k] + rest if m else rest, NONE)
+        breached_at = np.full(n, NONE, dtype=np.int64)
+        if breached.any():  # in the first running segment where the running sum reaches target
+            b = np.flatnonzero(breached)
+            k, rest = _reaching(run, running, t_first, per_order, target, b, searchable)
+            breached_at[b] = clock[k] + rest
+            if open_ is not None and pos is not None and business[b].any():
+                ours = business[b]
+                breached_at[b[ours]] = open_.instant(clock[k[ours]] + rest[ours])[0]
         calendar_error: HosplogiError | None = None
         too_far = ~stopped & ~breached & (now_us + target - elapsed > _MAX_US)
         cal_failed = np.zeros(n, dtype=bool)
-        if open_ is not None and pos is not None and pos_now is not None:
-            in_business = breached & business
-            if in_business.any():
-                found, _ = open_.instant(pos[k[in_business]] + rest[in_business])
-                breached_at[in_business] = found
+        due_business = np.zeros(n, dtype=bool)
+        due_b = np.full(n, NONE, dtype=np.int64)
+        if open_ is not None and pos_now is not None:
             # open time never runs faster than the wall clock: past the year 9999 either way
             due_business = ~stopped & ~breached & business & (elapsed < target) & ~too_far
             goal = pos_now + (target - elapsed)[due_business]
             calendar_error = open_.reach(goal, now_us, pos_now, now)
             found, short = open_.instant(goal)
-            due_b = np.full(n, NONE, dtype=np.int64)
             due_b[due_business] = found
             cal_failed[due_business] = short
-        else:
-            due_business = np.zeros(n, dtype=bool)
-            due_b = np.full(n, NONE, dtype=np.int64)
         due_at = np.where(
             stopped,
             NONE,
@@ -571,48 +638,87 @@ def _compute(
             errors.append((cal_failed, _Raise(calendar_error)))
         errors.append((overflow, lambda i: _after_9999(ev.order_id(i))))
         needs_calendar |= business
-        warned = (elapsed[:, None] >= warn_of[side][prio]).sum(axis=1).astype(np.int8)
-        warned = np.minimum(warned, len(policy.warn_at)).astype(np.int8)
-        stopped_at = np.where(stopped, at[np.maximum(stop_row, 0)] if m else 0, NONE)
-        clocks.append(
-            ClockArrays(
-                state=final,
-                priority=prio.astype(np.int8),
-                target=target,
-                elapsed=elapsed,
-                paused=paused_time,
-                due_at=due_at,
-                breached_at=breached_at,
-                stop_row=stop_row,
-                stopped_at=stopped_at,
-                warned=warned,
-            )
+        warned = np.zeros(n, dtype=np.int8)
+        for levels in warn_of[side].T:  # a few levels, each per priority
+            warned += elapsed >= levels[prio]
+        computed[side] = ClockArrays(
+            state=final,
+            priority=prio,
+            target=target,
+            elapsed=elapsed,
+            paused=paused_time,
+            due_at=due_at,
+            breached_at=breached_at,
+            stop_row=np.where(stopped, rows[stop_t], -1),
+            stopped_at=np.where(stopped, at_t[stop_t], NONE),
+            warned=np.minimum(warned, len(policy.warn_at)).astype(np.int8),
         )
-    if n:
-        failing: list[tuple[np.ndarray, Callable[[int], HosplogiError] | None]] = [
-            (early, lambda i: _too_early(ev, i, pinned_now)),
-            (outside & needs_calendar, None),
-            *errors,
-        ]
-        firsts_bad = [int(np.argmax(mask)) if mask.any() else n for mask, _ in failing]
-        worst = min(firsts_bad)
-        if worst < n:
-            kind = firsts_bad.index(worst)  # the checks in the order the replay makes them
-            raise_for = failing[kind][1]
-            if raise_for is None:  # raises the calendar's own error for this order's report
-                assert open_ is not None
-                open_.load(open_.timeline.cover(int(rep[worst]), ev.recorded(int(firsts[worst]))))
-                return None  # covered after all (another order lay further out): again
-            raise raise_for(worst)
+    failing: list[tuple[np.ndarray, Callable[[int], HosplogiError] | None]] = [
+        (early, lambda i: _too_early(ev, i, pinned_now)),
+        (outside & needs_calendar, None),
+        *errors,
+    ]
+    firsts_bad = [int(np.argmax(mask)) if mask.any() else n for mask, _ in failing]
+    worst = min(firsts_bad)
+    if worst < n:
+        kind = firsts_bad.index(worst)  # the checks in the order the replay makes them
+        raise_for = failing[kind][1]
+        if raise_for is None:  # raises the calendar's own error for this order's report
+            assert open_ is not None
+            open_.load(open_.timeline.cover(int(rep[worst]), ev.recorded(int(firsts[worst]))))
+            return None  # covered after all (another order lay further out): again
+        raise raise_for(worst)
     return SlaArrays(
         now=pinned_now,
         zone=now.tzinfo,
         now_us=now_us,
         priority=prio_now,
         cancelled=cancelled,
-        response=clocks[0],
-        resolution=clocks[1],
+        computed=(computed[0], computed[1]),
     )
+
+
+def _order_of(turns: np.ndarray, t_first: np.ndarray) -> np.ndarray:
+    """The order of each of `turns` (a few), from the orders' first turns."""
+    return np.searchsorted(t_first, turns, side="right") - 1
+
+
+def _reaching(
+    run: np.ndarray,
+    running: np.ndarray,
+    t_first: np.ndarray,
+    per_order: np.ndarray,
+    target: np.ndarray,
+    which: np.ndarray,
+    searchable: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For the orders `which` (breached): the turn in whose segment the running time reaches
+    the target, and the time left to run from that turn's start.
+
+    That turn is the first running one where the running sum within the order reaches the
+    target. The running sums of all orders, one after another, form one cumulative sum
+    `total`; when it never decreases and fits in int64 (`searchable`), one ``searchsorted`` per
+    order finds the first turn where `total` reaches the order's start plus its target — a
+    running turn, since `total` grows there (for a zero target: the report, always running).
+    Otherwise every turn is tested, with the sums taken within orders (exact even when
+    `total` wraps past 2**63).
+    """
+    total = np.cumsum(run)
+    before = total[t_first] - run[t_first]  # the sum before each order
+    goal = before + target
+    if searchable:
+        k = np.maximum(np.searchsorted(total, goal[which]), t_first[which])
+    else:
+        over = total - np.repeat(goal, per_order)  # running sum within the order − target
+        hit = np.where(running & (over >= 0), np.arange(len(run)), len(run))
+        k = np.minimum.reduceat(hit, t_first)[which]
+    return k, target[which] - (total[k] - run[k] - before[which])
+
+
+def _empty_clock() -> ClockArrays:
+    none = np.zeros(0, dtype=np.int64)
+    codes = np.zeros(0, dtype=np.int8)
+    return ClockArrays(codes, codes, none, none, none, none, none, none, none, codes)
 
 
 class _Raise:
