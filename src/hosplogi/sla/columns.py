@@ -545,8 +545,12 @@ def _compute(
         np.where(stopped, np.int8(STOPPED), paused.view(np.int8))
         for stopped in (r_stopped, s_stopped)
     ]
-    first_stop = np.minimum.reduceat(np.where(r_kind, t, turns), t_first)
-    stop_turns = (np.minimum(first_stop, t_last), s_last[t_last])
+    r_turns = np.flatnonzero(r_kind)  # about one per order: the first of each stops
+    r_order = _order_of(r_turns, t_first)
+    first = np.diff(r_order, prepend=-1) != 0
+    first_stop = t_first.copy()  # unused where the clock has not stopped
+    first_stop[r_order[first]] = r_turns[first]
+    stop_turns = (first_stop, s_last[t_last])
     prio_now = ev.priority[last_seen].astype(np.int8)
     cancelled = np.zeros(n, dtype=bool)
     cancelled[_order_of(np.flatnonzero(cancel), t_first)] = True
@@ -693,26 +697,33 @@ def _reaching(
     searchable: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For the orders `which` (breached): the turn in whose segment the running time reaches
-    the target, and the time left to run from that turn's start.
+    the target, and the running time still to go from that turn's start.
 
     That turn is the first running one where the running sum within the order reaches the
-    target. The running sums of all orders, one after another, form one cumulative sum
-    `total`; when it never decreases and fits in int64 (`searchable`), one ``searchsorted`` per
-    order finds the first turn where `total` reaches the order's start plus its target — a
-    running turn, since `total` grows there (for a zero target: the report, always running).
-    Otherwise every turn is tested, with the sums taken within orders (exact even when
-    `total` wraps past 2**63).
+    target. Mostly it is the order's first turn, the report, which always runs. For the others,
+    the running sums of all orders, one after another, form one cumulative sum `total`; when it
+    never decreases and fits in int64 (`searchable`), one ``searchsorted`` per order finds the
+    first turn where `total` reaches the order's start plus its target — a running turn, since
+    `total` grows there. Otherwise every turn is tested, with the sums taken within orders
+    (exact even when `total` wraps past 2**63).
     """
-    total = np.cumsum(run)
-    before = total[t_first] - run[t_first]  # the sum before each order
-    goal = before + target
-    if searchable:
-        k = np.maximum(np.searchsorted(total, goal[which]), t_first[which])
-    else:
-        over = total - np.repeat(goal, per_order)  # running sum within the order − target
-        hit = np.where(running & (over >= 0), np.arange(len(run)), len(run))
-        k = np.minimum.reduceat(hit, t_first)[which]
-    return k, target[which] - (total[k] - run[k] - before[which])
+    k = t_first[which]
+    rest = target[which].copy()
+    later = run[k] < rest  # the report's segment stops short of the target
+    if later.any():
+        total = np.cumsum(run)
+        before = total[t_first] - run[t_first]  # the sum before each order
+        goal = before + target
+        others = which[later]
+        if searchable:
+            found = np.searchsorted(total, goal[others])
+        else:
+            over = total - np.repeat(goal, per_order)  # running sum within the order − target
+            hit = np.where(running & (over >= 0), np.arange(len(run)), len(run))
+            found = np.minimum.reduceat(hit, t_first)[others]
+        k[later] = found
+        rest[later] -= total[found] - run[found] - before[others]
+    return k, rest
 
 
 def _empty_clock() -> ClockArrays:
