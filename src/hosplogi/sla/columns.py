@@ -94,6 +94,8 @@ _DAY_US = 86_400_000_000
 _CHUNK_ROWS = 1 << 18
 _CAP = 2**62
 """Targets are computed with at most this many µs (146,000 years: far past the year 9999)."""
+_SEARCHABLE = 2**62
+"""Breaches are searched for in running sums up to this many µs (summed over a chunk)."""
 _START, _HOLD, _RESUME = (ACTIONS.index(a) for a in (Action.START, Action.HOLD, Action.RESUME))
 _COMPLETE, _REJECT, _CANCEL = (
     ACTIONS.index(a) for a in (Action.COMPLETE, Action.REJECT, Action.CANCEL)
@@ -299,20 +301,22 @@ def _compute(
     hold, cancel = action == _HOLD, action == _CANCEL
     pausing = np.array([r in policy.pausing for r in HOLD_REASONS] + [False])  # [-1]: none
     _, paused = carried(hold | (action == _RESUME), hold & pausing[ev.hold_reason[rows]])
-    r_kind = (action == _START) | cancel
-    _, r_stopped = carried(r_kind, r_kind)
-    s_kind = (action == _COMPLETE) | (action == _REJECT) | cancel
-    s_last, s_stopped = carried(s_kind, s_kind & (action != _REJECT))
-    states = [
-        np.where(stopped, np.int8(STOPPED), paused.view(np.int8))
-        for stopped in (r_stopped, s_stopped)
-    ]
-    r_turns = np.flatnonzero(r_kind)  # about one per order: the first of each stops
-    r_order = _order_of(r_turns, t_first)
-    first = np.diff(r_order, prepend=-1) != 0
-    first_stop = t_first.copy()  # unused where the clock has not stopped
-    first_stop[r_order[first]] = r_turns[first]
-    stop_turns = (first_stop, s_last[t_last])
+
+    def stopping(side: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per turn: has clock `side` stopped; per order: the turn that stopped it, if any."""
+        if side == 0:  # by the first START or CANCEL, for good
+            kind = (action == _START) | cancel
+            _, stopped = carried(kind, kind)
+            of_kind = np.flatnonzero(kind)  # about one per order
+            order = _order_of(of_kind, t_first)
+            first = np.diff(order, prepend=-1) != 0
+            stop_turn = t_first.copy()  # unused where the clock has not stopped
+            stop_turn[order[first]] = of_kind[first]
+            return stopped, stop_turn
+        kind = (action == _COMPLETE) | (action == _REJECT) | cancel  # the last, unless a REJECT
+        last, stopped = carried(kind, kind & (action != _REJECT))
+        return stopped, last[t_last]
+
     prio_now = ev.priority[last_seen].astype(np.int8)
     cancelled = np.zeros(n, dtype=bool)
     cancelled[_order_of(np.flatnonzero(cancel), t_first)] = True
@@ -321,11 +325,13 @@ def _compute(
     # -- per clock: stopped or not, the priority measured against, its target and rule
     heads = {}
     for side in sides:
-        final = states[side][t_last]
+        stopped_after, stop_t = stopping(side)
+        state = np.where(stopped_after, np.int8(STOPPED), paused.view(np.int8))
+        final = state[t_last]
         stopped = final == STOPPED
-        stop_t = stop_turns[side]
         prio = np.where(stopped, ev.priority[rows[stop_t]], prio_now).astype(np.int8)
-        heads[side] = (final, stopped, stop_t, prio, target_of[side][prio], business_of[side][prio])
+        target, business = target_of[side][prio], business_of[side][prio]
+        heads[side] = (state, final, stopped, stop_t, prio, target, business)
 
     # -- segments: from each turn to the next of its order, or to `now`; on the wall clock, or
     # between open-time positions for the orders measured in business hours (on either clock)
@@ -333,7 +339,7 @@ def _compute(
     pos = pos_now = None
     need = np.zeros(n, dtype=bool)
     for head in heads.values():
-        need |= head[5]
+        need |= head[-1]
     if open_ is not None and need.any():
         pos = at_t.copy()
         business_turns = np.flatnonzero(np.repeat(need, per_order))
@@ -359,14 +365,13 @@ def _compute(
     computed: list[ClockArrays | None] = [None, None]
     errors: list[tuple[np.ndarray, Callable[[int], HosplogiError]]] = []
     needs_calendar = np.zeros(n, dtype=bool)
-    for side, (final, stopped, stop_t, prio, target, business) in heads.items():
+    for side, (state, final, stopped, stop_t, prio, target, business) in heads.items():
         clock, length = segments(business)
-        state = states[side]
         running = state == RUNNING
         run = np.where(running, length, 0)
         elapsed = np.add.reduceat(run, t_first)
         # every running sum fits in int64 and never decreases (no order is reported after now)
-        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _CAP
+        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _SEARCHABLE
         paused_turns = np.flatnonzero(state == PAUSED)  # few: sum them one by one
         paused_time = np.zeros(n, dtype=np.int64)
         np.add.at(paused_time, _order_of(paused_turns, t_first), length[paused_turns])
