@@ -305,14 +305,12 @@ def _compute(
     def stopping(side: int) -> tuple[np.ndarray, np.ndarray]:
         """Per turn: has clock `side` stopped; per order: the turn that stopped it, if any."""
         if side == 0:  # by the first START or CANCEL, for good
-            kind = (action == _START) | cancel
-            _, stopped = carried(kind, kind)
-            of_kind = np.flatnonzero(kind)  # about one per order
+            of_kind = np.flatnonzero((action == _START) | cancel)  # about one per order
             order = _order_of(of_kind, t_first)
             first = np.diff(order, prepend=-1) != 0
-            stop_turn = t_first.copy()  # unused where the clock has not stopped
+            stop_turn = t_last + 1  # past the order's turns: never stopped
             stop_turn[order[first]] = of_kind[first]
-            return stopped, stop_turn
+            return t >= np.repeat(stop_turn, per_order), np.minimum(stop_turn, t_last)
         kind = (action == _COMPLETE) | (action == _REJECT) | cancel  # the last, unless a REJECT
         last, stopped = carried(kind, kind & (action != _REJECT))
         return stopped, last[t_last]
