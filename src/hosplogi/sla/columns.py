@@ -18,17 +18,20 @@ events an order has seen form a prefix of its rows. After each event, a clock is
 from IN_PROGRESS, holds never nested — this is exactly what the per-order replay of
 :func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) Only the seen
 *turns* — each order's report and its START, HOLD, RESUME, COMPLETE, REJECT and CANCEL events —
-can change a clock; a dispatch, a verification or a close continues the state before it. So the
-engine keeps the turns alone (about 60 % of a typical log) and each turn opens a *segment* up to
-the next turn of its order, or to `now`. The last turn of a kind at or before each turn is a
-running maximum of turn numbers, in which each order's first turn (its report, which belongs to
-no kind) stops the search from reaching into the order before. A clock's elapsed (paused) time
-is the sum of the lengths of its running (paused) segments, per order by ``np.add.reduceat`` on
-int64 — exact. Business time measures a segment by open-time positions (``searchsorted`` on the
-calendar's interval arrays), computed only for the turns of orders whose clock is measured in
-business hours; due and breach instants in business time invert positions with
-``searchsorted`` on the cumulative open time. The breach instant lies in the first running
-segment where the running sum within the order reaches the target.
+can change a clock; any other event (a dispatch, a verification, a close, a new priority, read
+from the full columns) continues the state before it. So the engine keeps the turns alone (about 60 % of a typical log) and each turn opens a
+*segment* up to the next turn of its order, or to `now`. The last turn of a kind at or before
+each turn is a running maximum of turn numbers, in which each order's first turn (its report,
+which belongs to no kind) stops the search from reaching into the order before. A clock's
+elapsed time is the sum of the lengths of its running segments, per order by
+``np.add.reduceat`` on int64 — exact; its paused time adds up the few paused segments. Business
+time measures a segment by open-time positions (``searchsorted`` on the calendar's interval
+arrays), computed only for the turns of orders whose clock is measured in business hours; due
+and breach instants in business time invert positions with ``searchsorted`` on the cumulative
+open time. The breach instant lies in the first running segment where the running sum within
+the order reaches the target: the report's own segment for most orders, else found by one
+``searchsorted`` in the running sums of all orders one after another. A caller that needs one
+clock (``clocks=``) saves the other's work.
 
 Bounds: O(m log k) for m events and a calendar of k intervals, and O(m) memory (a few dozen
 bytes per event); a calendar builds at most ``MAX_SPAN_YEARS`` years, as for any query.
@@ -245,7 +248,11 @@ def _compute(
     open_: OpenTime | None,
     quiet: tuple[int, ...],
 ) -> SlaArrays | None:
-    """The clocks of one chunk (the `quiet` ones only if some report needs the calendar)."""
+    """The clocks of one chunk, or None to be called again (the calendar covers more years).
+
+    The `quiet` clocks (not asked for, and unable to raise) are skipped, unless a report lies
+    before the years the calendar can cover: whether that is an error depends on each clock.
+    """
     n = ev.orders
     if not n:
         empty = _empty_clock()
