@@ -19,8 +19,9 @@ from IN_PROGRESS, holds never nested — this is exactly what the per-order repl
 :func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) Only the seen
 *turns* — each order's report and its START, HOLD, RESUME, COMPLETE, REJECT and CANCEL events —
 can change a clock; any other event (a dispatch, a verification, a close, a new priority, read
-from the full columns) continues the state before it. So the engine keeps the turns alone (about 60 % of a typical log) and each turn opens a
-*segment* up to the next turn of its order, or to `now`. The last turn of a kind at or before
+from the full columns) continues the state before it. So the engine keeps the turns alone
+(about 60 % of a typical log) and each turn opens a *segment* up to the next turn of its order,
+or to `now`. The last turn of a kind at or before
 each turn is a running maximum of turn numbers, in which each order's first turn (its report,
 which belongs to no kind) stops the search from reaching into the order before. A clock's
 elapsed time is the sum of the lengths of its running segments, per order by
