@@ -341,7 +341,7 @@ def _compute(
 
     # -- segments: from each turn to the next of its order, or to `now`; on the wall clock, or
     # between open-time positions for the orders measured in business hours (on either clock)
-    clock_of: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    clock_of: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     pos = pos_now = None
     need = np.zeros(n, dtype=bool)
     for head in heads.values():
@@ -352,11 +352,12 @@ def _compute(
         pos[business_turns] = open_.position(at_t[business_turns])
         pos_now = int(open_.position(np.array([now_us]))[0])
 
-    def segments(business: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each turn's instant or position (its clock), and its segment's length."""
-        for known, clock, length in clock_of:
+    def segments(business: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each turn's instant or position (its clock), `now` on each order's clock, and each
+        turn's segment length."""
+        for known, clock, end, length in clock_of:
             if np.array_equal(known, business):
-                return clock, length
+                return clock, end, length
         clock, end = at_t, np.full(n, now_us)
         if pos is not None and pos_now is not None and business.any():
             same = np.array_equal(business, need)
@@ -365,27 +366,31 @@ def _compute(
         length = np.empty(turns, dtype=np.int64)
         np.subtract(clock[1:], clock[:-1], out=length[:-1])
         length[t_last] = end - clock[t_last]
-        clock_of.append((business, clock, length))
-        return clock, length
+        clock_of.append((business, clock, end, length))
+        return clock, end, length
 
     computed: list[ClockArrays | None] = [None, None]
     errors: list[tuple[np.ndarray, Callable[[int], HosplogiError]]] = []
     needs_calendar = np.zeros(n, dtype=bool)
     for side, (state, final, stopped, stop_t, prio, target, business) in heads.items():
-        clock, length = segments(business)
+        clock, end, length = segments(business)
         running = state == RUNNING
-        run = np.where(running, length, 0)
-        elapsed = np.add.reduceat(run, t_first)
-        # every running sum fits in int64 and never decreases (no order is reported after now)
-        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _SEARCHABLE
         paused_turns = np.flatnonzero(state == PAUSED)  # few: sum them one by one
         paused_time = np.zeros(n, dtype=np.int64)
         np.add.at(paused_time, _order_of(paused_turns, t_first), length[paused_turns])
+        run = None
+        if side == 0:  # runs from the report until it stops for good, but for its pauses
+            elapsed = np.where(stopped, clock[stop_t], end) - clock[t_first] - paused_time
+        else:
+            run = np.where(running, length, 0)
+            elapsed = np.add.reduceat(run, t_first)
+        # every running sum fits in int64 and never decreases (no order is reported after now)
+        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _SEARCHABLE
         breached = elapsed > target
         breached_at = np.full(n, NONE, dtype=np.int64)
         if breached.any():  # in the first running segment where the running sum reaches target
             b = np.flatnonzero(breached)
-            k, rest = _reaching(run, running, t_first, per_order, target, b, searchable)
+            k, rest = _reaching(length, running, run, t_first, per_order, target, b, searchable)
             breached_at[b] = clock[k] + rest
             if open_ is not None and pos is not None and business[b].any():
                 ours = business[b]
@@ -461,8 +466,9 @@ def _order_of(turns: np.ndarray, t_first: np.ndarray) -> np.ndarray:
 
 
 def _reaching(
-    run: np.ndarray,
+    length: np.ndarray,
     running: np.ndarray,
+    run: np.ndarray | None,
     t_first: np.ndarray,
     per_order: np.ndarray,
     target: np.ndarray,
@@ -470,7 +476,8 @@ def _reaching(
     searchable: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For the orders `which` (breached): the turn in whose segment the running time reaches
-    the target, and the running time still to go from that turn's start.
+    the target, and the running time still to go from that turn's start. (`run`: the running
+    turns' lengths, 0 for the others, if at hand.)
 
     That turn is the first running one where the running sum within the order reaches the
     target. Mostly it is the order's first turn, the report, which always runs. For the others,
@@ -482,8 +489,10 @@ def _reaching(
     """
     k = t_first[which]
     rest = target[which].copy()
-    later = run[k] < rest  # the report's segment stops short of the target
+    later = length[k] < rest  # the report's segment stops short of the target
     if later.any():
+        if run is None:
+            run = np.where(running, length, 0)
         total = np.cumsum(run)
         before = total[t_first] - run[t_first]  # the sum before each order
         goal = before + target
