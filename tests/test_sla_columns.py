@@ -9,10 +9,12 @@ make-up days, lunch breaks and DST, and `now` in fixed-offset and DST zones.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +31,7 @@ from hosplogi import (
 )
 from hosplogi.sla import columns as columns_module
 from hosplogi.sla.batch import OrderColumns
-from hosplogi.sla.columns import STATES, sla_arrays
+from hosplogi.sla.columns import CLOCKS, STATES, ClockArrays, SlaArrays, sla_arrays
 from sla_reference import reference_evaluate
 from strategies import sla_policies, work_orders
 from test_sla import batch_policies, now_zones, orders_and_now
@@ -157,3 +159,115 @@ def test_chunks_of_a_few_events_give_the_same_columns(
         assert _outcome(lambda: evaluate_many(orders, policy, now, columns=True)) == whole
     finally:
         columns_module._CHUNK_ROWS = chunk
+
+
+# -- clocks=: one clock only ----------------------------------------------------------------------
+
+
+def _arrays_or_error(
+    orders: list[WorkOrder], policy: SlaPolicy, now: datetime, **kw: object
+) -> object:
+    return _outcome(lambda: sla_arrays(OrderColumns(orders).events, policy, now, **kw))
+
+
+def _same_clock(one: ClockArrays, both: ClockArrays) -> None:
+    for field in dataclasses.fields(ClockArrays):
+        got, expected = getattr(one, field.name), getattr(both, field.name)
+        assert got.dtype == expected.dtype, field.name
+        assert got.tolist() == expected.tolist(), field.name
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(orders_and_now(), min_size=1, max_size=8),
+    policies | batch_policies,
+    now_zones,
+    st.integers(0, 3),
+    st.sampled_from(CLOCKS),
+    st.booleans(),
+)
+def test_one_clock_equals_that_clock_of_both(
+    pairs: list[tuple[WorkOrder, datetime]],
+    policy: SlaPolicy,
+    zone: timezone | ZoneInfo,
+    earlier: int,
+    name: str,
+    small_chunks: bool,
+) -> None:
+    orders = [o for o, _ in pairs]
+    instants = sorted(n for _, n in pairs)
+    now = instants[max(0, len(instants) - 1 - earlier)].astimezone(zone)
+    both = _arrays_or_error(orders, policy, now)
+    chunk = columns_module._CHUNK_ROWS
+    try:
+        columns_module._CHUNK_ROWS = 3 if small_chunks else chunk
+        one = _arrays_or_error(orders, policy, now, clocks=(name,))
+    finally:
+        columns_module._CHUNK_ROWS = chunk
+    if isinstance(both, str):  # the same error, even one only the other clock raises
+        assert one == both
+        return
+    assert isinstance(one, SlaArrays)
+    assert isinstance(both, SlaArrays)
+    assert one.clocks == (name,)
+    _same_clock(getattr(one, name), getattr(both, name))
+    assert one.priority.tolist() == both.priority.tolist()
+    assert one.cancelled.tolist() == both.cancelled.tolist()
+    (other,) = set(CLOCKS) - {name}
+    with pytest.raises(HosplogiError, match=f"the {other} clock was not computed"):
+        getattr(one, other)
+
+
+def test_a_clock_left_out_still_raises_its_error() -> None:
+    # the response target ends after the year 9999; the resolution clock is fine
+    t0 = datetime(9999, 6, 1, tzinfo=UTC)
+    policy = SlaPolicy(
+        targets={
+            p: SlaTarget(respond=timedelta(days=300), resolve=timedelta(hours=1)) for p in Priority
+        }
+    )
+    order = WorkOrder.report(
+        id="WO-9", title="t", trade="hvac", priority="routine", reported_at=t0, location="L1"
+    )
+    now = t0 + timedelta(days=1)
+    with pytest.raises(HosplogiError, match="after the year 9999") as both:
+        evaluate(order, policy, now)
+    with pytest.raises(HosplogiError) as one:
+        sla_arrays(OrderColumns([order]).events, policy, now, clocks=("resolution",))
+    assert str(one.value) == str(both.value)
+
+
+@pytest.mark.parametrize("clocks", ["resolution", (), ("resolution", "arrival"), 3, [None]])
+def test_clocks_must_name_known_clocks(clocks: object) -> None:
+    policy = SlaPolicy(
+        targets={
+            p: SlaTarget(respond=timedelta(hours=1), resolve=timedelta(hours=4)) for p in Priority
+        }
+    )
+    events = OrderColumns([]).events
+    with pytest.raises(HosplogiError, match="clocks must be a non-empty collection of"):
+        sla_arrays(events, policy, datetime(2026, 3, 2, tzinfo=UTC), clocks=clocks)  # type: ignore[arg-type]
+
+
+@settings(max_examples=60)
+@given(st.lists(orders_and_now(), min_size=1, max_size=8), policies | batch_policies, now_zones)
+def test_breaches_found_by_testing_every_turn_equal_the_search(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, zone: timezone | ZoneInfo
+) -> None:
+    # the fallback for running sums that could pass 2**63 (or decrease): every turn tested
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs).astimezone(zone)
+    searched = _arrays_or_error(orders, policy, now)
+    limit = columns_module._SEARCHABLE
+    try:
+        columns_module._SEARCHABLE = -1
+        tested = _arrays_or_error(orders, policy, now)
+    finally:
+        columns_module._SEARCHABLE = limit
+    if isinstance(searched, str):
+        assert tested == searched
+        return
+    assert isinstance(searched, SlaArrays)
+    assert isinstance(tested, SlaArrays)
+    for name in CLOCKS:
+        _same_clock(getattr(tested, name), getattr(searched, name))

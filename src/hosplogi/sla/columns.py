@@ -2,13 +2,12 @@
 
 Input: the event logs of many orders as numpy columns (:class:`EventColumns`: where each order's
 rows start, action codes, instants as int64 UTC microseconds, hold reason codes, the priority in
-force after each event). Output: both clocks of every order as numpy columns
-(:class:`SlaArrays`). No Python loop runs per event or per order; loops run over the few
-priorities and the two clocks.
+force after each event). Output: the clocks of every order as numpy columns
+(:class:`SlaArrays`), both or only the one a caller asks for. No Python loop runs per event or per
+order; loops run over the few priorities, warn levels and the two clocks.
 
 How. Within one order the events are in time order and those after `now` are ignored, so the
-events an order has seen form a prefix of its rows. Each of them opens a *segment* up to the next
-seen event (or to `now`). After each event, a clock is
+events an order has seen form a prefix of its rows. After each event, a clock is
 
 - **stopped** — response: some START or CANCEL has happened; resolution: the last COMPLETE,
   REJECT or CANCEL is not a REJECT;
@@ -17,14 +16,23 @@ seen event (or to `now`). After each event, a clock is
 
 (Under the lifecycle of :mod:`hosplogi.orders` — a START only from DISPATCHED, a COMPLETE only
 from IN_PROGRESS, holds never nested — this is exactly what the per-order replay of
-:func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) The last
-event of a kind at or before each row is a running maximum of row numbers, kept within the order
-by comparing it with the order's first row. A clock's elapsed (paused) time is the sum of the
-lengths of its running (paused) segments, per order by ``np.add.reduceat`` on int64 — exact.
-Business time measures a segment by open-time positions (``searchsorted`` on the calendar's
-interval arrays); due and breach instants in business time invert positions with
-``searchsorted`` on the cumulative open time. The breach instant lies in the first running
-segment where the running sum within the order reaches the target.
+:func:`hosplogi.sla.evaluate` does, which the tests check on generated orders.) Only the seen
+*turns* — each order's report and its START, HOLD, RESUME, COMPLETE, REJECT and CANCEL events —
+can change a clock; any other event (a dispatch, a verification, a close, a new priority, read
+from the full columns) continues the state before it. So the engine keeps the turns alone
+(about 60 % of a typical log) and each turn opens a *segment* up to the next turn of its order,
+or to `now`. The last turn of a kind at or before
+each turn is a running maximum of turn numbers, in which each order's first turn (its report,
+which belongs to no kind) stops the search from reaching into the order before. A clock's
+elapsed time is the sum of the lengths of its running segments, per order by
+``np.add.reduceat`` on int64 — exact; its paused time adds up the few paused segments. Business
+time measures a segment by open-time positions (``searchsorted`` on the calendar's interval
+arrays), computed only for the turns of orders whose clock is measured in business hours; due
+and breach instants in business time invert positions with ``searchsorted`` on the cumulative
+open time. The breach instant lies in the first running segment where the running sum within
+the order reaches the target: the report's own segment for most orders, else found by one
+``searchsorted`` in the running sums of all orders one after another. A caller that needs one
+clock (``clocks=``) saves the other's work.
 
 Bounds: O(m log k) for m events and a calendar of k intervals, and O(m) memory (a few dozen
 bytes per event); a calendar builds at most ``MAX_SPAN_YEARS`` years, as for any query.
@@ -32,23 +40,41 @@ bytes per event); a calendar builds at most ``MAX_SPAN_YEARS`` years, as for any
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Literal
 
 import numpy as np
 
-from hosplogi._types import brief, fixed_zone, require_aware
-from hosplogi.calendars import CalendarTimeline, IntervalArrays
+from hosplogi._types import brief
 from hosplogi.errors import HosplogiError
-from hosplogi.orders import Action, HoldReason, Priority
+from hosplogi.orders import Action
+from hosplogi.sla._arrays import (
+    ACTIONS,
+    CLOCKS,
+    HOLD_REASONS,
+    NONE,
+    PAUSED,
+    PRIORITIES,
+    RUNNING,
+    STATES,
+    STOPPED,
+    ClockArrays,
+    EventColumns,
+    SlaArrays,
+    chunks,
+    joined,
+    kept,
+    pinned_instant,
+    shifted,
+    to_us,
+)
+from hosplogi.sla._opentime import OpenTime
 from hosplogi.sla.models import SlaPolicy
 
 __all__ = [
     "ACTIONS",
+    "CLOCKS",
     "HOLD_REASONS",
     "NONE",
     "PAUSED",
@@ -64,222 +90,22 @@ __all__ = [
     "to_us",
 ]
 
-ACTIONS: tuple[Action, ...] = tuple(Action)
-"""Action codes: ``ACTIONS[code]``."""
-HOLD_REASONS: tuple[HoldReason, ...] = tuple(HoldReason)
-"""Hold reason codes (-1: none)."""
-PRIORITIES: tuple[Priority, ...] = tuple(Priority)
-"""Priority codes."""
-RUNNING, PAUSED, STOPPED = 0, 1, 2
-STATES = ("running", "paused", "stopped")
-"""Clock state codes: ``STATES[code]``."""
-NONE = np.iinfo(np.int64).min
-"""An absent instant in an int64 column (the bit pattern of ``NaT``)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
-_ZERO = timedelta(0)
 _MAX_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
 _DAY_US = 86_400_000_000
-_HOUR_US = 3_600_000_000
-_MAX_BUCKETS = 1 << 21
 _CHUNK_ROWS = 1 << 18
 _CAP = 2**62
 """Targets are computed with at most this many µs (146,000 years: far past the year 9999)."""
+_SEARCHABLE = 2**62
+"""Breaches are searched for in running sums up to this many µs (summed over a chunk)."""
 _START, _HOLD, _RESUME = (ACTIONS.index(a) for a in (Action.START, Action.HOLD, Action.RESUME))
 _COMPLETE, _REJECT, _CANCEL = (
     ACTIONS.index(a) for a in (Action.COMPLETE, Action.REJECT, Action.CANCEL)
 )
-
-
-_FIRST_US = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // _US
-_LAST_US = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _US
-
-
-def to_us(at: datetime, name: str = "at") -> int:
-    """Microseconds since the Unix epoch of an aware datetime (exact).
-
-    Examples
-    --------
-    >>> to_us(datetime(1970, 1, 1, 8, tzinfo=timezone(timedelta(hours=8))))
-    0
-    """
-    require_aware(at, name)
-    us = (at - _EPOCH) // _US
-    if not _FIRST_US <= us <= _LAST_US:  # year 1 at +14:00 is year 0 in UTC, and so on
-        raise HosplogiError(
-            f"{name} {at.isoformat()} lies outside the instants datetimes can hold in UTC "
-            "(the years 1 to 9999)"
-        )
-    return us
-
-
-def pinned_instant(us: int, tz: tzinfo | None) -> datetime:
-    """The instant `us` (epoch microseconds) in zone `tz`, pinned to its fixed UTC offset.
-
-    Examples
-    --------
-    >>> pinned_instant(0, timezone(timedelta(hours=8)))
-    datetime.datetime(1970, 1, 1, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=28800)))
-    """
-    local = (_EPOCH + us * _US).astimezone(tz or UTC)
-    if type(tz) is timezone:
-        return local
-    return local.astimezone(fixed_zone(local.utcoffset() or _ZERO))
-
-
-@dataclass(frozen=True)
-class EventColumns:
-    """The event logs of many orders as columns, rows grouped by order, each log in its order.
-
-    Attributes
-    ----------
-    offsets : ndarray of int64, length orders + 1
-        Order *i*'s events are the rows ``offsets[i]:offsets[i + 1]``; each order has one or more.
-    action : ndarray of int8
-        Codes into :data:`ACTIONS`; an order's first row is its report.
-    at_us : ndarray of int64
-        Instants, UTC microseconds, never decreasing within an order.
-    hold_reason : ndarray of int8
-        Codes into :data:`HOLD_REASONS`, -1 where none.
-    priority : ndarray of int8
-        Codes into :data:`PRIORITIES`: the priority in force after the event.
-    order_id : callable
-        ``order_id(i)``: the id of order *i* (for error messages).
-    recorded : callable
-        ``recorded(row)``: the event's instant as recorded, with its UTC offset (for error
-        messages and ``stopped_at``).
-    """
-
-    offsets: np.ndarray
-    action: np.ndarray
-    at_us: np.ndarray
-    hold_reason: np.ndarray
-    priority: np.ndarray
-    order_id: Callable[[int], str]
-    recorded: Callable[[int], datetime]
-
-    @property
-    def orders(self) -> int:
-        """How many orders."""
-        return len(self.offsets) - 1
-
-
-@dataclass(frozen=True)
-class ClockArrays:
-    """One clock of every order: int64 microseconds (:data:`NONE` where absent), codes, flags.
-
-    ``state`` codes :data:`STATES`; ``priority`` is the priority (code) the clock is measured
-    against (in force at `now`, or when it stopped); ``target`` is capped at 2**62 µs;
-    ``stop_row`` is the event row that stopped the clock (-1 when
-    it has not stopped), whose instant is ``stopped_at`` as recorded; ``warned`` counts the
-    policy's ``warn_at`` levels reached.
-    """
-
-    state: np.ndarray
-    priority: np.ndarray
-    target: np.ndarray
-    elapsed: np.ndarray
-    paused: np.ndarray
-    due_at: np.ndarray
-    breached_at: np.ndarray
-    stop_row: np.ndarray
-    stopped_at: np.ndarray
-    warned: np.ndarray
-
-    @property
-    def remaining(self) -> np.ndarray:
-        """``target − elapsed`` (negative once breached)."""
-        return np.asarray(self.target - self.elapsed)
-
-    @property
-    def breached(self) -> np.ndarray:
-        """``elapsed > target``: the one breach rule, column-wise."""
-        return np.asarray(self.elapsed > self.target)
-
-    @property
-    def percent(self) -> np.ndarray:
-        """``elapsed / target × 100`` (as ``Clock.percent`` computes it, to the last bit)."""
-        return np.asarray(self.elapsed / self.target * 100.0)
-
-
-@dataclass(frozen=True)
-class SlaArrays:
-    """Both clocks of every order at `now`, from :func:`sla_arrays`."""
-
-    now: datetime
-    """`now`, pinned to its UTC offset (as :class:`~hosplogi.sla.SlaStatus` holds it)."""
-    zone: tzinfo | None
-    """`now`'s own zone, in which due and breach instants are given."""
-    now_us: int
-    priority: np.ndarray
-    """The priority in force at `now` (codes into :data:`PRIORITIES`)."""
-    cancelled: np.ndarray
-    response: ClockArrays
-    resolution: ClockArrays
-
-
-class _Open:
-    """A calendar's interval arrays as numpy: open-time positions and their inverse."""
-
-    def __init__(self, timeline: CalendarTimeline, arrays: IntervalArrays) -> None:
-        self.timeline = timeline
-        self.load(arrays)
-
-    def load(self, arrays: IntervalArrays) -> None:
-        self.arrays = arrays
-        self.starts = np.asarray(arrays.starts, dtype=np.int64)
-        self.ends = np.asarray(arrays.ends, dtype=np.int64)
-        self.cum = np.asarray(arrays.cum, dtype=np.int64)
-        # Buckets of equal width over the arrays' span, each knowing the last interval starting
-        # at or before it: an instant's interval is then a lookup plus a step or two, instead of
-        # a binary search that mispredicts at every level (about 4 times faster on a million
-        # events in random order).
-        span = max(arrays.hi_us - arrays.lo_us, 1)
-        self.width = max(_HOUR_US, -(-span // _MAX_BUCKETS))
-        edges = arrays.lo_us + self.width * np.arange(-(-span // self.width) + 1, dtype=np.int64)
-        self.bucket = np.searchsorted(self.starts, edges, side="right") - 1
-        self.steps = int(np.diff(self.bucket).max()) if len(self.bucket) > 1 else 0
-
-    def interval(self, us: np.ndarray) -> np.ndarray:
-        """``bisect_right(starts, us) - 1`` for every instant, exactly."""
-        b = np.clip((us - self.arrays.lo_us) // self.width, 0, len(self.bucket) - 1)
-        i = self.bucket[b]
-        last = len(self.starts) - 1
-        for _ in range(self.steps + 1):  # at most `steps` intervals start within one bucket
-            ahead = np.minimum(i + 1, last)
-            i = np.where((i < last) & (self.starts[ahead] <= us), i + 1, i)
-        return np.asarray(i)
-
-    def position(self, us: np.ndarray) -> np.ndarray:
-        """``IntervalArrays.opentime`` of every instant (the arrays must cover them)."""
-        if not len(self.starts):
-            return np.full(len(us), self.cum[0], dtype=np.int64)
-        i = self.interval(us)
-        j = np.maximum(i, 0)
-        inside = self.cum[j] + np.minimum(us, self.ends[j]) - self.starts[j]
-        return np.asarray(np.where(i < 0, self.cum[0], inside), dtype=np.int64)
-
-    def instant(self, goal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The instants at the open-time positions `goal`, and where the arrays end too soon."""
-        k = np.searchsorted(self.cum, goal, side="left")
-        short = k >= len(self.cum)
-        k = np.clip(k, 1, max(len(self.cum) - 1, 1))
-        if not len(self.starts):
-            return np.zeros(len(goal), dtype=np.int64), np.ones(len(goal), dtype=bool)
-        return np.asarray(self.starts[k - 1] + goal - self.cum[k - 1], dtype=np.int64), short
-
-    def reach(
-        self, goal: np.ndarray, now_us: int, pos_now: int, now: datetime
-    ) -> HosplogiError | None:
-        """Build years until the positions `goal` (past `pos_now`) are covered, if possible."""
-        while len(goal) and goal.max() > self.cum[-1]:
-            try:
-                self.timeline.add_us(now_us, int(goal.max()) - pos_now, now)
-            except HosplogiError as error:
-                return error
-            self.load(self.timeline.cover(now_us, now))
-        return None
+_TURNS = np.isin(np.arange(len(ACTIONS)), [_START, _HOLD, _RESUME, _COMPLETE, _REJECT, _CANCEL])
+"""Per action code: may the event change a clock (a *turn*)."""
 
 
 def _goals(policy: SlaPolicy) -> tuple[np.ndarray, ...]:
@@ -297,15 +123,25 @@ def _goals(policy: SlaPolicy) -> tuple[np.ndarray, ...]:
     return target, business, warn
 
 
-def _last(mask: np.ndarray, first_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the last row at or before it, in its order, where `mask` holds; and if any."""
-    rows = np.maximum.accumulate(np.where(mask, np.arange(len(mask)), -1))
-    found = rows >= first_row
-    return np.where(found, rows, first_row), found
+def _sides(clocks: object) -> tuple[int, ...]:
+    """The clock numbers (0: response, 1: resolution) that `clocks` names."""
+    accepted = f"a non-empty collection of {CLOCKS}"
+    if isinstance(clocks, str) or not isinstance(clocks, Collection):
+        raise HosplogiError(f"clocks must be {accepted}, got {brief(clocks)}")
+    unknown = [c for c in clocks if c not in CLOCKS]
+    if unknown or not clocks:
+        raise HosplogiError(f"clocks must be {accepted}, got {brief(clocks)}")
+    return tuple(side for side, name in enumerate(CLOCKS) if name in clocks)
 
 
-def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArrays:
-    """Both SLA clocks of every order of `events` at `now`, computed over whole columns.
+def sla_arrays(
+    events: EventColumns,
+    policy: SlaPolicy,
+    now: datetime,
+    *,
+    clocks: Collection[Literal["response", "resolution"]] = CLOCKS,
+) -> SlaArrays:
+    """The SLA clocks of every order of `events` at `now`, computed over whole columns.
 
     Parameters
     ----------
@@ -315,6 +151,10 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     policy : SlaPolicy
     now : datetime
         Timezone-aware. Events after it are ignored.
+    clocks : collection of {"response", "resolution"}, default both
+        The clocks to compute. A caller that needs one clock (with ``priority`` and
+        ``cancelled``, always computed) saves the other's work; reading a clock not asked for
+        raises :class:`~hosplogi.errors.HosplogiError`.
 
     Returns
     -------
@@ -326,11 +166,14 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     HosplogiError
         The error ``evaluate`` raises for the first order (in order) that has one: `now` before
         its report, a business-hours target needing calendar years the calendar does not cover,
-        a due time after the year 9999. Nothing is returned half-computed.
+        a due time after the year 9999 — whichever clocks are asked for: a clock left out is
+        still computed when it might raise (a target reaching past the calendar's years or near
+        the year 9999), so one clock never hides an error the other would have raised. Also
+        `clocks` naming no clock or an unknown one. Nothing is returned half-computed.
 
     Examples
     --------
-    >>> from hosplogi import SlaTarget
+    >>> from hosplogi import Priority, SlaTarget
     >>> t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
     >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
     ...     resolve=timedelta(hours=4)) for p in Priority})
@@ -343,129 +186,88 @@ def sla_arrays(events: EventColumns, policy: SlaPolicy, now: datetime) -> SlaArr
     >>> out = sla_arrays(events, policy, t0 + timedelta(hours=1))
     >>> out.response.elapsed // 60_000_000, [STATES[s] for s in out.resolution.state]
     (array([10]), ['running'])
+    >>> one = sla_arrays(events, policy, t0 + timedelta(hours=1), clocks=("resolution",))
+    >>> one.clocks, one.resolution.elapsed // 60_000_000
+    (('resolution',), array([60]))
+    >>> one.response
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: the response clock was not computed: ...
     """
     if not isinstance(policy, SlaPolicy):
         raise HosplogiError(f"policy must be an SlaPolicy, got {brief(policy)}")
+    asked = _sides(clocks)
     now_us = to_us(now, "now")
     pinned_now = pinned_instant(now_us, now.tzinfo)
     business_any = any(t.business_hours for t in policy.targets.values())
-    open_: _Open | None = None
+    open_: OpenTime | None = None
     if policy.calendar is not None and business_any:
         timeline = policy.calendar.timeline
-        open_ = _Open(timeline, timeline.cover(now_us, now))
+        open_ = OpenTime(timeline, timeline.cover(now_us, now))
+    goals = _goals(policy)
+    quiet = tuple(s for s in range(2) if s not in asked and _cannot_fail(s, goals, now_us, open_))
     parts = []
-    for chunk, _first_order, first_row in _chunks(events):
+    for chunk, _first_order, first_row in chunks(events, _CHUNK_ROWS):
         while True:  # more than once only when an order's report needs earlier calendar years
-            result = _compute(chunk, policy, now, now_us, pinned_now, open_)
+            result = _compute(chunk, policy, goals, now, now_us, pinned_now, open_, quiet)
             if isinstance(result, SlaArrays):
                 break
-        parts.append(_shifted(result, first_row))
+        parts.append(kept(shifted(result, first_row), asked))
     if len(parts) == 1:
         return parts[0]
-    return _joined(parts, pinned_now, now.tzinfo, now_us)
+    return joined(parts, pinned_now, now.tzinfo, now_us)
 
 
-def _chunks(events: EventColumns) -> Iterator[tuple[EventColumns, int, int]]:
-    """Runs of whole orders of about ``_CHUNK_ROWS`` events each, their first order and row.
+def _cannot_fail(
+    side: int, goals: tuple[np.ndarray, ...], now_us: int, open_: OpenTime | None
+) -> bool:
+    """Whether no order's clock `side` can raise at `now`, whatever its log (so may be skipped).
 
-    The engine makes a few dozen temporary arrays per chunk; at a quarter of a million events
-    they stay in the processor's cache and in the allocator's heap, where whole-batch arrays
-    would be handed back to the system and mapped afresh, page by page, for every temporary.
+    A due or breach time lies before ``now + target`` on the wall clock, or before the open-time
+    position ``position(now) + target`` in business hours; if those lie within the calendar
+    arrays at hand and two days before the year 10000, no calendar year is missing and no
+    instant overflows. (Reports before the arrays' years are checked per chunk.)
     """
-    offsets = np.asarray(events.offsets, dtype=np.int64)
-    n = len(offsets) - 1
-    if n == 0 or offsets[-1] <= _CHUNK_ROWS:
-        yield events, 0, 0
-        return
-    cuts = np.unique(np.searchsorted(offsets, np.arange(0, offsets[-1], _CHUNK_ROWS), "right") - 1)
-    bounds = [*cuts.tolist(), n]
-    for a, b in itertools.pairwise(bounds):
-        if b <= a:
-            continue
-        lo, hi = int(offsets[a]), int(offsets[b])
-        yield (
-            EventColumns(
-                offsets=offsets[a : b + 1] - lo,
-                action=events.action[lo:hi],
-                at_us=events.at_us[lo:hi],
-                hold_reason=events.hold_reason[lo:hi],
-                priority=events.priority[lo:hi],
-                order_id=_Offset(events.order_id, a),
-                recorded=_Offset(events.recorded, lo),
-            ),
-            a,
-            lo,
-        )
-
-
-class _Offset:
-    """A callback on global numbers, called with numbers local to a chunk."""
-
-    def __init__(self, function: Callable[[int], Any], base: int) -> None:
-        self.function, self.base = function, base
-
-    def __call__(self, i: int) -> Any:
-        return self.function(int(i) + self.base)
-
-
-def _shifted(result: SlaArrays, first_row: int) -> SlaArrays:
-    """`result` with its stop rows counted from the first row of the whole input."""
-    if not first_row:
-        return result
-
-    def moved(clock: ClockArrays) -> ClockArrays:
-        rows = np.where(clock.stop_row >= 0, clock.stop_row + first_row, -1)
-        return dataclasses.replace(clock, stop_row=rows)
-
-    return dataclasses.replace(
-        result, response=moved(result.response), resolution=moved(result.resolution)
-    )
-
-
-def _joined(parts: list[SlaArrays], now: datetime, zone: tzinfo | None, now_us: int) -> SlaArrays:
-    def clock(side: str) -> ClockArrays:
-        clocks = [getattr(p, side) for p in parts]
-        return ClockArrays(
-            **{
-                f.name: np.concatenate([getattr(c, f.name) for c in clocks])
-                for f in dataclasses.fields(ClockArrays)
-            }
-        )
-
-    return SlaArrays(
-        now=now,
-        zone=zone,
-        now_us=now_us,
-        priority=np.concatenate([p.priority for p in parts]),
-        cancelled=np.concatenate([p.cancelled for p in parts]),
-        response=clock("response"),
-        resolution=clock("resolution"),
-    )
+    target, business = goals[0][side], goals[1][side]
+    horizon = _MAX_US - 2 * _DAY_US
+    if now_us + int(target.max()) > horizon:
+        return False
+    if open_ is None or not business.any():
+        return True
+    goal = open_.position(np.array([now_us])) + int(target[business].max())
+    found, short = open_.instant(goal)
+    return not short[0] and int(found[0]) <= horizon
 
 
 def _compute(
     ev: EventColumns,
     policy: SlaPolicy,
+    goals: tuple[np.ndarray, ...],
     now: datetime,
     now_us: int,
     pinned_now: datetime,
-    open_: _Open | None,
+    open_: OpenTime | None,
+    quiet: tuple[int, ...],
 ) -> SlaArrays | None:
+    """The clocks of one chunk, or None to be called again (the calendar covers more years).
+
+    The `quiet` clocks (not asked for, and unable to raise) are skipped, unless a report lies
+    before the years the calendar can cover: whether that is an error depends on each clock.
+    """
     n = ev.orders
+    if not n:
+        empty = _empty_clock()
+        no = np.zeros(0, dtype=np.int8)
+        return SlaArrays(pinned_now, now.tzinfo, now_us, no, no.astype(bool), (empty, empty))
     offsets = np.asarray(ev.offsets, dtype=np.int64)
-    firsts = offsets[:-1]
-    counts = np.diff(offsets)
-    m = int(offsets[-1]) if n else 0
-    at, action = ev.at_us, ev.action
-    order = np.repeat(np.arange(n), counts)
-    first_row = np.repeat(firsts, counts)
-    rows = np.arange(m)
-    rep = at[firsts] if n else np.zeros(0, np.int64)
+    firsts, lasts = offsets[:-1], offsets[1:] - 1
+    at = ev.at_us
+    rep = at[firsts]
     early = rep > now_us
 
     # -- which calendar years: cover every report of the batch, or mark the orders that cannot
     outside = np.zeros(n, dtype=bool)
-    if open_ is not None and n:
+    if open_ is not None:
         while True:
             below = rep < open_.arrays.lo_us
             if not below.any():
@@ -476,89 +278,136 @@ def _compute(
             except HosplogiError:
                 outside = below
                 break
+    sides = tuple(s for s in range(2) if s not in quiet or outside.any())
 
-    # -- the state of each clock after each event
-    seen = at <= now_us
-    seen[firsts] = True  # an order reported after `now` is refused below; keep its shape
-    code = np.where(seen, action, -1)
+    # -- the turns each order has seen, numbered t; its report is always one (keeps its shape)
+    turn = np.take(_TURNS, ev.action)
+    last_seen = lasts
+    if (at[lasts] > now_us).any():
+        seen = at <= now_us
+        seen[firsts] = True  # an order reported after `now` is refused below
+        turn &= seen
+        last_seen = firsts + np.add.reduceat(seen, firsts, dtype=np.int64) - 1
+    turn[firsts] = True
+    rows = np.flatnonzero(turn)
+    turns = len(rows)
+    t = np.arange(turns)
+    per_order = np.add.reduceat(turn, firsts, dtype=np.int64)
+    t_last = np.cumsum(per_order) - 1
+    t_first = t_last - per_order + 1
+    is_first = np.zeros(turns, dtype=bool)
+    is_first[t_first] = True
+    action, at_t = ev.action[rows], at[rows]
+
+    def carried(kind: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per turn: the last turn of `kind` at or before it in its order (else the order's
+        first), and `value` there — False at a report, which is of no kind."""
+        last = np.maximum.accumulate(np.where(kind | is_first, t, 0))
+        return last, value[last]
+
+    # -- the state of each clock after each turn
+    hold, cancel = action == _HOLD, action == _CANCEL
     pausing = np.array([r in policy.pausing for r in HOLD_REASONS] + [False])  # [-1]: none
-    hold = code == _HOLD
-    last_hr, any_hr = _last(hold | (code == _RESUME), first_row)
-    paused = any_hr & hold[last_hr] & pausing[ev.hold_reason[last_hr]]
-    r_stop_mask = (code == _START) | (code == _CANCEL)
-    _, r_stopped = _last(r_stop_mask, first_row)
-    last_s, any_s = _last((code == _COMPLETE) | (code == _REJECT) | (code == _CANCEL), first_row)
-    s_stopped = any_s & (code[last_s] != _REJECT)
-    r_state = np.where(r_stopped, STOPPED, np.where(paused, PAUSED, RUNNING)).astype(np.int8)
-    s_state = np.where(s_stopped, STOPPED, np.where(paused, PAUSED, RUNNING)).astype(np.int8)
+    _, paused = carried(hold | (action == _RESUME), hold & pausing[ev.hold_reason[rows]])
 
-    # -- segments: from each seen event to the next seen one of its order, or to `now`
-    nxt = np.minimum(rows + 1, max(m - 1, 0))
-    closes = (rows + 1 < np.repeat(offsets[1:], counts)) & seen[nxt]
-    wall = np.where(seen, np.where(closes, at[nxt], now_us) - at, 0)
-    pos = pos_now = None
-    bus = wall
-    if open_ is not None:
-        pos = open_.position(at)
-        pos_now = int(open_.position(np.array([now_us]))[0])
-        bus = np.where(seen, np.where(closes, pos[nxt], pos_now) - pos, 0)
+    def stopping(side: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per turn: has clock `side` stopped; per order: the turn that stopped it, if any."""
+        if side == 0:  # by the first START or CANCEL, for good
+            of_kind = np.flatnonzero((action == _START) | cancel)  # about one per order
+            order = _order_of(of_kind, t_first)
+            first = np.diff(order, prepend=-1) != 0
+            stop_turn = t_last + 1  # past the order's turns: never stopped
+            stop_turn[order[first]] = of_kind[first]
+            return t >= np.repeat(stop_turn, per_order), np.minimum(stop_turn, t_last)
+        kind = (action == _COMPLETE) | (action == _REJECT) | cancel  # the last, unless a REJECT
+        last, stopped = carried(kind, kind & (action != _REJECT))
+        return stopped, last[t_last]
 
-    def per_order(values: np.ndarray) -> np.ndarray:
-        return np.asarray(np.add.reduceat(values, firsts) if m else np.zeros(n, np.int64))
-
-    last_seen = firsts + per_order(seen.astype(np.int64)) - 1
     prio_now = ev.priority[last_seen].astype(np.int8)
-    cancelled = per_order((code == _CANCEL).astype(np.int64)) > 0
-    first_stop = np.minimum.reduceat(np.where(r_stop_mask, rows, m), firsts) if m else firsts
-    target_of, business_of, warn_of = _goals(policy)
+    cancelled = np.zeros(n, dtype=bool)
+    cancelled[_order_of(np.flatnonzero(cancel), t_first)] = True
+    target_of, business_of, warn_of = goals
 
-    clocks = []
+    # -- per clock: stopped or not, the priority measured against, its target and rule
+    heads = {}
+    for side in sides:
+        stopped_after, stop_t = stopping(side)
+        state = np.where(stopped_after, np.int8(STOPPED), paused.view(np.int8))
+        final = state[t_last]
+        stopped = final == STOPPED
+        prio = np.where(stopped, ev.priority[rows[stop_t]], prio_now).astype(np.int8)
+        target, business = target_of[side][prio], business_of[side][prio]
+        heads[side] = (state, final, stopped, stop_t, prio, target, business)
+
+    # -- segments: from each turn to the next of its order, or to `now`; on the wall clock, or
+    # between open-time positions for the orders measured in business hours (on either clock)
+    clock_of: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    pos = pos_now = None
+    need = np.zeros(n, dtype=bool)
+    for head in heads.values():
+        need |= head[-1]
+    if open_ is not None and need.any():
+        pos = at_t.copy()
+        business_turns = np.flatnonzero(np.repeat(need, per_order))
+        pos[business_turns] = open_.position(at_t[business_turns])
+        pos_now = int(open_.position(np.array([now_us]))[0])
+
+    def segments(business: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each turn's instant or position (its clock), `now` on each order's clock, and each
+        turn's segment length."""
+        for known, clock, end, length in clock_of:
+            if np.array_equal(known, business):
+                return clock, end, length
+        clock, end = at_t, np.full(n, now_us)
+        if pos is not None and pos_now is not None and business.any():
+            same = np.array_equal(business, need)
+            clock = pos if same else np.where(np.repeat(business, per_order), pos, at_t)
+            end = np.where(business, pos_now, now_us)
+        length = np.empty(turns, dtype=np.int64)
+        np.subtract(clock[1:], clock[:-1], out=length[:-1])
+        length[t_last] = end - clock[t_last]
+        clock_of.append((business, clock, end, length))
+        return clock, end, length
+
+    computed: list[ClockArrays | None] = [None, None]
     errors: list[tuple[np.ndarray, Callable[[int], HosplogiError]]] = []
     needs_calendar = np.zeros(n, dtype=bool)
-    for side, state, stop_row in (
-        (0, r_state, first_stop),
-        (1, s_state, last_s[last_seen] if m else firsts),
-    ):
-        final = state[last_seen] if m else np.zeros(0, np.int8)
-        stopped = final == STOPPED
-        stop_row = np.where(stopped, stop_row, -1)
-        prio = np.where(stopped, ev.priority[np.maximum(stop_row, 0)], prio_now)
-        target = target_of[side][prio]
-        business = business_of[side][prio]
-        running = (state == RUNNING) & seen
-        length = np.where(business[order], bus, wall)
-        elapsed = per_order(np.where(running, length, 0))
-        paused_time = per_order(np.where((state == PAUSED) & seen, length, 0))
-        # the breach: the first running segment where the running sum reaches the target
+    for side, (state, final, stopped, stop_t, prio, target, business) in heads.items():
+        clock, end, length = segments(business)
+        running = state == RUNNING
+        paused_turns = np.flatnonzero(state == PAUSED)  # few: sum them one by one
+        paused_time = np.zeros(n, dtype=np.int64)
+        np.add.at(paused_time, _order_of(paused_turns, t_first), length[paused_turns])
+        run = None
+        if side == 0:  # runs from the report until it stops for good, but for its pauses
+            elapsed = np.where(stopped, clock[stop_t], end) - clock[t_first] - paused_time
+        else:
+            run = np.where(running, length, 0)
+            elapsed = np.add.reduceat(run, t_first)
+        # every running sum fits in int64 and never decreases (no order is reported after now)
+        searchable = not early.any() and float(elapsed.sum(dtype=np.float64)) < _SEARCHABLE
         breached = elapsed > target
-        run_len = np.where(running, length, 0)
-        total = np.cumsum(run_len)
-        before = (total - run_len)[firsts] if m else firsts
-        reach = total - before[order] if m else total
-        hit = running & (reach >= target[order])
-        k = np.minimum.reduceat(np.where(hit, rows, m), firsts) if m else firsts
-        k = np.where(breached, np.minimum(k, max(m - 1, 0)), 0)
-        rest = target - (reach[k] - run_len[k]) if m else target
-        breached_at = np.where(breached, at[k] + rest if m else rest, NONE)
+        breached_at = np.full(n, NONE, dtype=np.int64)
+        if breached.any():  # in the first running segment where the running sum reaches target
+            b = np.flatnonzero(breached)
+            k, rest = _reaching(length, running, run, t_first, per_order, target, b, searchable)
+            breached_at[b] = clock[k] + rest
+            if open_ is not None and pos is not None and business[b].any():
+                ours = business[b]
+                breached_at[b[ours]] = open_.instant(clock[k[ours]] + rest[ours])[0]
         calendar_error: HosplogiError | None = None
         too_far = ~stopped & ~breached & (now_us + target - elapsed > _MAX_US)
         cal_failed = np.zeros(n, dtype=bool)
-        if open_ is not None and pos is not None and pos_now is not None:
-            in_business = breached & business
-            if in_business.any():
-                found, _ = open_.instant(pos[k[in_business]] + rest[in_business])
-                breached_at[in_business] = found
+        due_business = np.zeros(n, dtype=bool)
+        due_b = np.full(n, NONE, dtype=np.int64)
+        if open_ is not None and pos_now is not None:
             # open time never runs faster than the wall clock: past the year 9999 either way
             due_business = ~stopped & ~breached & business & (elapsed < target) & ~too_far
             goal = pos_now + (target - elapsed)[due_business]
             calendar_error = open_.reach(goal, now_us, pos_now, now)
             found, short = open_.instant(goal)
-            due_b = np.full(n, NONE, dtype=np.int64)
             due_b[due_business] = found
             cal_failed[due_business] = short
-        else:
-            due_business = np.zeros(n, dtype=bool)
-            due_b = np.full(n, NONE, dtype=np.int64)
         due_at = np.where(
             stopped,
             NONE,
@@ -571,48 +420,98 @@ def _compute(
             errors.append((cal_failed, _Raise(calendar_error)))
         errors.append((overflow, lambda i: _after_9999(ev.order_id(i))))
         needs_calendar |= business
-        warned = (elapsed[:, None] >= warn_of[side][prio]).sum(axis=1).astype(np.int8)
-        warned = np.minimum(warned, len(policy.warn_at)).astype(np.int8)
-        stopped_at = np.where(stopped, at[np.maximum(stop_row, 0)] if m else 0, NONE)
-        clocks.append(
-            ClockArrays(
-                state=final,
-                priority=prio.astype(np.int8),
-                target=target,
-                elapsed=elapsed,
-                paused=paused_time,
-                due_at=due_at,
-                breached_at=breached_at,
-                stop_row=stop_row,
-                stopped_at=stopped_at,
-                warned=warned,
-            )
+        warned = np.zeros(n, dtype=np.int8)
+        for levels in warn_of[side].T:  # a few levels, each per priority
+            warned += elapsed >= levels[prio]
+        computed[side] = ClockArrays(
+            state=final,
+            priority=prio,
+            target=target,
+            elapsed=elapsed,
+            paused=paused_time,
+            due_at=due_at,
+            breached_at=breached_at,
+            stop_row=np.where(stopped, rows[stop_t], -1),
+            stopped_at=np.where(stopped, at_t[stop_t], NONE),
+            warned=np.minimum(warned, len(policy.warn_at)).astype(np.int8),
         )
-    if n:
-        failing: list[tuple[np.ndarray, Callable[[int], HosplogiError] | None]] = [
-            (early, lambda i: _too_early(ev, i, pinned_now)),
-            (outside & needs_calendar, None),
-            *errors,
-        ]
-        firsts_bad = [int(np.argmax(mask)) if mask.any() else n for mask, _ in failing]
-        worst = min(firsts_bad)
-        if worst < n:
-            kind = firsts_bad.index(worst)  # the checks in the order the replay makes them
-            raise_for = failing[kind][1]
-            if raise_for is None:  # raises the calendar's own error for this order's report
-                assert open_ is not None
-                open_.load(open_.timeline.cover(int(rep[worst]), ev.recorded(int(firsts[worst]))))
-                return None  # covered after all (another order lay further out): again
-            raise raise_for(worst)
+    failing: list[tuple[np.ndarray, Callable[[int], HosplogiError] | None]] = [
+        (early, lambda i: _too_early(ev, i, pinned_now)),
+        (outside & needs_calendar, None),
+        *errors,
+    ]
+    firsts_bad = [int(np.argmax(mask)) if mask.any() else n for mask, _ in failing]
+    worst = min(firsts_bad)
+    if worst < n:
+        kind = firsts_bad.index(worst)  # the checks in the order the replay makes them
+        raise_for = failing[kind][1]
+        if raise_for is None:  # raises the calendar's own error for this order's report
+            assert open_ is not None
+            open_.load(open_.timeline.cover(int(rep[worst]), ev.recorded(int(firsts[worst]))))
+            return None  # covered after all (another order lay further out): again
+        raise raise_for(worst)
     return SlaArrays(
         now=pinned_now,
         zone=now.tzinfo,
         now_us=now_us,
         priority=prio_now,
         cancelled=cancelled,
-        response=clocks[0],
-        resolution=clocks[1],
+        computed=(computed[0], computed[1]),
     )
+
+
+def _order_of(turns: np.ndarray, t_first: np.ndarray) -> np.ndarray:
+    """The order of each of `turns` (a few), from the orders' first turns."""
+    return np.searchsorted(t_first, turns, side="right") - 1
+
+
+def _reaching(
+    length: np.ndarray,
+    running: np.ndarray,
+    run: np.ndarray | None,
+    t_first: np.ndarray,
+    per_order: np.ndarray,
+    target: np.ndarray,
+    which: np.ndarray,
+    searchable: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For the orders `which` (breached): the turn in whose segment the running time reaches
+    the target, and the running time still to go from that turn's start. (`run`: the running
+    turns' lengths, 0 for the others, if at hand.)
+
+    That turn is the first running one where the running sum within the order reaches the
+    target. Mostly it is the order's first turn, the report, which always runs. For the others,
+    the running sums of all orders, one after another, form one cumulative sum `total`; when it
+    never decreases and fits in int64 (`searchable`), one ``searchsorted`` per order finds the
+    first turn where `total` reaches the order's start plus its target — a running turn, since
+    `total` grows there. Otherwise every turn is tested, with the sums taken within orders
+    (exact even when `total` wraps past 2**63).
+    """
+    k = t_first[which]
+    rest = target[which].copy()
+    later = length[k] < rest  # the report's segment stops short of the target
+    if later.any():
+        if run is None:
+            run = np.where(running, length, 0)
+        total = np.cumsum(run)
+        before = total[t_first] - run[t_first]  # the sum before each order
+        goal = before + target
+        others = which[later]
+        if searchable:
+            found = np.searchsorted(total, goal[others])
+        else:
+            over = total - np.repeat(goal, per_order)  # running sum within the order − target
+            hit = np.where(running & (over >= 0), np.arange(len(run)), len(run))
+            found = np.minimum.reduceat(hit, t_first)[others]
+        k[later] = found
+        rest[later] -= total[found] - run[found] - before[others]
+    return k, rest
+
+
+def _empty_clock() -> ClockArrays:
+    none = np.zeros(0, dtype=np.int64)
+    codes = np.zeros(0, dtype=np.int8)
+    return ClockArrays(codes, codes, none, none, none, none, none, none, none, codes)
 
 
 class _Raise:

@@ -229,7 +229,7 @@ def compliance(
     """
     check_grouping(by, clock, WorkOrder.model_fields)
     cols = OrderColumns(orders)
-    result = sla_arrays(cols.events, policy, now)
+    result = sla_arrays(cols.events, policy, now, clocks=(clock,))
     counts = ComplianceCounts()
     member, group = _groups(cols.orders, result.priority, by, counts)
     counts.add(getattr(result, clock), result.cancelled, member, group)
