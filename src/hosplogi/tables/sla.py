@@ -485,7 +485,7 @@ def _count(
 ) -> None:
     check_grouping(by, clock, [f for f in WorkOrder.model_fields if f not in ("id", "events")])
     checked = _Checked(orders_table, events_table)
-    result = sla_arrays(checked.columns(), policy, now)
+    result = sla_arrays(checked.columns(), policy, now, clocks=(clock,))
     member, group = _groups(checked, result, by, counts)
     counts.add(getattr(result, clock), result.cancelled, member, group)
 
