@@ -278,7 +278,8 @@ def _instants(values: np.ndarray) -> pa.Array:
 
 
 def _durations(values: np.ndarray) -> pa.Array:
-    return pa.array(values.view("timedelta64[us]"), pa.duration("us"))
+    values = np.ascontiguousarray(values, dtype=np.int64)  # its buffer becomes the column's
+    return pa.Array.from_buffers(pa.duration("us"), len(values), [None, pa.py_buffer(values)])
 
 
 def _clock_columns(
