@@ -17,6 +17,7 @@ from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import WorkOrder
 from hosplogi.scheduling import assign, recommend, team_for
+from hosplogi.scheduling.dispatch import first_choice
 
 __all__ = ["POLICY_NAMES", "Assignment", "Policy", "PolicyName", "named_policy"]
 
@@ -156,7 +157,11 @@ class _Greedy:
 
 @dataclass
 class _Recommend:
-    """Most urgent first, each order given the top team of :func:`scheduling.recommend`."""
+    """Most urgent first, each order given the top team of :func:`scheduling.recommend`.
+
+    A one-person order gets :func:`scheduling.dispatch.first_choice`, the same person without
+    building the recommendation.
+    """
 
     may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
 
@@ -164,6 +169,10 @@ class _Recommend:
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
         def best(order: WorkOrder, left: list[Technician]) -> tuple[str, ...] | None:
+            needs = order.needs
+            if len(needs) == 1 and needs[0].count == 1:  # everyone in `left` may and is free
+                first = first_choice(needs[0], left, zone=order.location)
+                return (first.id,) if first else None
             try:
                 top = recommend(order, left, now=now, k=1)
             except InfeasibleError:  # nobody free now can staff it; it waits
