@@ -189,3 +189,12 @@ class EventLoop:
                 raise HosplogiError(f"the engine cannot wait {wait!r} minutes")
             heapq.heappush(queue, (self.now + wait, _NORMAL, next(self.ids), process))
         self.now = until
+
+    def drop(self) -> None:
+        """Forget the processes still waiting: the run is over.
+
+        A waiting process refers to the state it works on, which usually refers back to the loop;
+        dropped, that state is freed as soon as it is no longer used, not at the next collection
+        of reference cycles (which, for a simulated year, walks all of it).
+        """
+        self.queue.clear()

@@ -437,6 +437,7 @@ class _Run:
         if self.batch:
             self.env.process(self.ticker(self.scenario.batch_minutes))
         self.env.run(until=self.horizon)
+        self.env.drop()
         self._count(0)
         for tid, since in self.busy_from.items():
             self.busy_minutes[tid] += self.horizon - since

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from typing import Any
 
 from hosplogi._checks import guarded
@@ -79,8 +81,29 @@ def simulate(
     True
     """
     _check(scenario, days, seed, warmup_days)
-    state = engine.run(scenario, days=days, seed=seed, policy=policy, progress=progress)
-    return assemble(scenario, state, days=days, seed=seed, warmup_days=warmup_days)
+    with _collector_paused():
+        state = engine.run(scenario, days=days, seed=seed, policy=policy, progress=progress)
+        return assemble(scenario, state, days=days, seed=seed, warmup_days=warmup_days)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run, as :mod:`timeit` does for a timing.
+
+    Every order's history stays alive to the end of a run, and each full collection walks all
+    of it: a simulated year of the 800-bed hospital made nine, a sixth of the year's time. The
+    run makes almost no cyclic garbage (reference counting frees the rest; the year's nine
+    collections found about 12,000 objects in all); whatever a plug-in policy leaves is
+    collected after the run. The collector is turned back on only if it was on when the run
+    began, so runs in several threads leave it as they found it.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _check(scenario: Any, days: Any, seed: Any, warmup_days: Any) -> None:

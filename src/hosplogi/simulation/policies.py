@@ -65,26 +65,33 @@ class _MayWork:
     A dispatch pass asks about the same few requirements and people again and again; the answers
     change only with the day (certificates expire by the day). Requirements and technicians are
     told apart by identity (orders of one demand stream share their requirement objects) and held
-    while the day lasts, so an answer is never read for another object.
+    while the day lasts, so an answer is never read for another object. Per requirement the
+    people asked about and those who may are kept as sets, so that a pass finds who is able
+    among the free by set operations and asks :meth:`~Technician.may_work` only about people
+    not asked before that day.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.answers: dict[int, tuple[SkillRequirement, dict[int, tuple[Technician, bool]]]] = {}
+        self.held: dict[int, object] = {}  # what the ids below refer to, alive all day
+        self.asked: dict[int, set[int]] = {}  # id(requirement) → id(technician) asked about
+        self.yes: dict[int, dict[int, str]] = {}  # id(requirement) → id(technician) → who may
 
-    def able(self, req: SkillRequirement, free: Sequence[Technician], day: date) -> set[str]:
-        """The ids of the people in `free` who may fill `req` on `day`."""
+    def able(self, req: SkillRequirement, free: Mapping[int, Technician], day: date) -> set[str]:
+        """The ids of the people in `free` (keyed by identity) who may fill `req` on `day`."""
         if day != self.day:
-            self.day, self.answers = day, {}
-        known = self.answers.setdefault(id(req), (req, {}))[1]
-        able = set()
-        for tech in free:
-            seen = known.get(id(tech))
-            if seen is None:
-                seen = known[id(tech)] = (tech, tech.may_work(req, day))
-            if seen[1]:
-                able.add(tech.id)
-        return able
+            self.day, self.held, self.asked, self.yes = day, {}, {}, {}
+        key = id(req)
+        if key not in self.yes:
+            self.held[key], self.asked[key], self.yes[key] = req, set(), {}
+        asked, yes = self.asked[key], self.yes[key]
+        new = free.keys() - asked
+        for k in new:
+            tech = self.held[k] = free[k]
+            if tech.may_work(req, day):
+                yes[k] = tech.id
+        asked |= new
+        return {yes[k] for k in free.keys() & yes.keys()}
 
 
 def _in_turn(
@@ -104,6 +111,7 @@ def _in_turn(
     """
     left = list(free)
     left_ids = {t.id for t in left}
+    by_identity = {id(t): t for t in free}
     able: dict[int, set[str]] = {}  # id(requirement) → who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
@@ -114,7 +122,7 @@ def _in_turn(
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, free, day)
+                able[key] = may_work.able(req, by_identity, day)
             here = able[key] & left_ids
             if len(here) < req.count:
                 break

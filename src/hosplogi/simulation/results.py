@@ -382,10 +382,12 @@ def assemble(
         labour_cost=labour,
         end=end,
     )
-    # The engine built every order through WorkOrder's validator, which replayed its log; pydantic
-    # would replay all of them again here (it re-runs a model's after-validators on instances), a
-    # tenth of a year's run, so the checked orders are set on the checked result as they are.
-    return result.model_copy(update={"orders": orders})
+    # The engine's orders are checked (tests/test_simulation_fastpath.py); validating them again
+    # here would replay every log (pydantic re-runs a model's after-validators on instances, and
+    # FrozenModel.model_copy(update=...) validates), 3% of a year's run. So they are set on the
+    # checked result as they are, with pydantic's constructor for values already valid.
+    values = {**result.__dict__, "orders": orders}
+    return SimulationResult.model_construct(result.model_fields_set, **values)
 
 
 def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:
