@@ -22,7 +22,7 @@ from hosplogi.crews import Technician
 from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
 from hosplogi.orders import Action, WorkOrder
 from hosplogi.scheduling import recommend, team_for
-from hosplogi.simulation import Demand, Hospital, Scenario, _clock, simulate
+from hosplogi.simulation import Demand, Hospital, Scenario, _clock, engine, simulate
 from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.policies import POLICY_NAMES, Assignment, named_policy
 
@@ -263,3 +263,30 @@ def test_event_loop_runs_processes_in_simpys_order(plan: list[list[int]]) -> Non
     loop = _clock.EventLoop()
     assert _trace(plan, loop, lambda minutes: minutes) == reference
     assert loop.now == 20
+
+
+# -- time in system: kept by the engine against the log read afterwards --------------------------
+
+
+def _minutes_in_system(order: WorkOrder, end: datetime) -> float:
+    """The reference: minutes between report (or refused acceptance) and completion, read from
+    the event log."""
+    total, entered = 0.0, None
+    for e in order.events:
+        if e.action in (Action.REPORT, Action.REJECT):
+            entered = e.at
+        elif e.action is Action.COMPLETE and entered is not None:
+            total += (e.at - entered).total_seconds()
+            entered = None
+    if entered is not None:
+        total += (end - entered).total_seconds()
+    return total / 60
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_minutes_in_system_equal_those_read_from_the_logs(policy: str) -> None:
+    state = engine.run(_busy_scenario(policy), days=3, seed=13)
+    assert any(e.action is Action.REJECT for o in state.orders for e in o.events)
+    assert any(not o.status.is_done for o in state.orders)  # some still in the system at the end
+    expected = tuple(_minutes_in_system(o, state.end) for o in state.orders)
+    assert state.minutes_in_system == expected  # exactly: the same additions in the same order

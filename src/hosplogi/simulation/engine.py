@@ -49,6 +49,10 @@ class RunState:
         When work on each order first started on site, or None.
     area : float
         The integral over time of the number of orders reported and not yet completed.
+    minutes_in_system : tuple[float, ...]
+        Per order, the minutes from report (or refused acceptance) to completion, or to the end:
+        the sum, in turn, of the times between those events of its log, as a reader of the log
+        adds them up (``tests/test_simulation_fastpath.py`` checks it against such a reader).
     busy_minutes, on_shift_minutes : Mapping[str, float]
         Technician id → minutes busy, and minutes on shift, over the horizon (technicians in the
         hospital's order).
@@ -61,6 +65,7 @@ class RunState:
     reported: tuple[float, ...]
     first_start: tuple[float | None, ...]
     area: float
+    minutes_in_system: tuple[float, ...]
     busy_minutes: Mapping[str, float]
     on_shift_minutes: Mapping[str, float]
 
@@ -85,7 +90,9 @@ class _Job:
     followup_delay: float
     rating: int
     reported: float
+    entered: datetime | None  # the report or refused acceptance not completed yet
     first_start: float | None = None
+    seconds_in_system: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -355,6 +362,7 @@ class _Run:
                 followup_delay=s.followup_minutes,
                 rating=5 if rng.random() < s.satisfaction else 4,
                 reported=self.now(),
+                entered=history.fixed.reported_at,
             )
             self.jobs.append(job)
             self.enter()
@@ -388,7 +396,11 @@ class _Run:
             return
         yield job.work_left
         job.work_left = 0.0
-        job.history.move(Action.COMPLETE, self.at(), by=lead, note=None)
+        done = self.at()
+        job.history.move(Action.COMPLETE, done, by=lead, note=None)
+        if job.entered is not None:
+            job.seconds_in_system += (done - job.entered).total_seconds()
+            job.entered = None
         self.leave()
         self.release(team)
         if self.scenario.acceptance:
@@ -400,7 +412,8 @@ class _Run:
         verifier = job.history.fixed.department or "requester"
         if job.reject_pending:
             job.reject_pending = False
-            job.history.move(Action.REJECT, self.at(), by=verifier, note=None, rating=2)
+            job.entered = self.at()
+            job.history.move(Action.REJECT, job.entered, by=verifier, note=None, rating=2)
             job.work_left = job.rework
             self.enter()
             self.queue(job)
@@ -443,6 +456,13 @@ class _Run:
             self.busy_minutes[tid] += self.horizon - since
         if progress is not None:
             progress(1.0)
+
+
+def _minutes_in_system(job: _Job, end: datetime) -> float:
+    total = job.seconds_in_system
+    if job.entered is not None:
+        total += (end - job.entered).total_seconds()
+    return total / 60
 
 
 def _pairs(policy: Policy, choices: Any, free: int) -> list[Assignment]:
@@ -552,14 +572,16 @@ def run(
     check_run(scenario, days=days, seed=seed, policy=policy, progress=progress)
     sim = _Run(scenario, days, seed, policy)
     sim.go(_holidays(scenario, days), progress)
+    end = sim.clock.instant(sim.horizon)
     return RunState(
         start=sim.clock.instant(0.0),
-        end=sim.clock.instant(sim.horizon),
+        end=end,
         horizon=sim.horizon,
         orders=tuple(j.history.order for j in sim.jobs),
         reported=tuple(j.reported for j in sim.jobs),
         first_start=tuple(j.first_start for j in sim.jobs),
         area=sim.area,
+        minutes_in_system=tuple(_minutes_in_system(j, end) for j in sim.jobs),
         busy_minutes=dict(sim.busy_minutes),
         on_shift_minutes={
             tid: float(shift_overlap(windows, 0.0, sim.horizon))
