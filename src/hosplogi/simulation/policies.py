@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Literal, Protocol, get_args
 
 from hosplogi.crews import SkillRequirement, Technician
@@ -55,6 +56,9 @@ class Policy(Protocol):
     ) -> list[Assignment]: ...
 
 
+_ID = attrgetter("id")
+
+
 def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
     return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
 
@@ -63,35 +67,38 @@ class _MayWork:
     """:meth:`Technician.may_work` answers for one day, kept per requirement and technician.
 
     A dispatch pass asks about the same few requirements and people again and again; the answers
-    change only with the day (certificates expire by the day). Requirements and technicians are
-    told apart by identity (orders of one demand stream share their requirement objects) and held
-    while the day lasts, so an answer is never read for another object. Per requirement the
-    people asked about and those who may are kept as sets, so that a pass finds who is able
-    among the free by set operations and asks :meth:`~Technician.may_work` only about people
-    not asked before that day.
+    change only with the day (certificates expire by the day). Requirements are frozen values,
+    kept by value (the demand streams repeat a few of them); technicians are told apart by
+    identity and held while the day lasts, so an answer is never read for another object. Per
+    requirement the people asked about and those who may are kept as sets, so that a pass finds
+    who is able among the free by set operations and asks :meth:`~Technician.may_work` only
+    about people not asked before that day.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.held: dict[int, object] = {}  # what the ids below refer to, alive all day
-        self.asked: dict[int, set[int]] = {}  # id(requirement) → id(technician) asked about
-        self.yes: dict[int, dict[int, str]] = {}  # id(requirement) → id(technician) → who may
+        self.held: dict[int, Technician] = {}  # the people asked about today, by identity
+        # requirement → (id(technician) asked about, id(technician) → id of who may)
+        self.answers: dict[SkillRequirement, tuple[set[int], dict[int, str]]] = {}
 
-    def able(self, req: SkillRequirement, free: Mapping[int, Technician], day: date) -> set[str]:
-        """The ids of the people in `free` (keyed by identity) who may fill `req` on `day`."""
+    def able(
+        self, req: SkillRequirement, free: Sequence[Technician], idents: set[int], day: date
+    ) -> set[str]:
+        """The ids of the people in `free` who may fill `req` on `day` (`idents`: their ``id``)."""
         if day != self.day:
-            self.day, self.held, self.asked, self.yes = day, {}, {}, {}
-        key = id(req)
-        if key not in self.yes:
-            self.held[key], self.asked[key], self.yes[key] = req, set(), {}
-        asked, yes = self.asked[key], self.yes[key]
-        new = free.keys() - asked
-        for k in new:
-            tech = self.held[k] = free[k]
-            if tech.may_work(req, day):
-                yes[k] = tech.id
-        asked |= new
-        return {yes[k] for k in free.keys() & yes.keys()}
+            self.day, self.held, self.answers = day, {}, {}
+        known = self.answers.get(req)
+        if known is None:
+            known = self.answers[req] = (set(), {})
+        asked, yes = known
+        if not asked >= idents:
+            for tech in free:
+                if id(tech) not in asked:
+                    asked.add(id(tech))
+                    self.held[id(tech)] = tech
+                    if tech.may_work(req, day):
+                        yes[id(tech)] = tech.id
+        return {yes[k] for k in idents.intersection(yes)}
 
 
 def _in_turn(
@@ -110,8 +117,8 @@ def _in_turn(
     one-person order only one person may take gets that person.
     """
     left = list(free)
-    left_ids = {t.id for t in left}
-    by_identity = {id(t): t for t in free}
+    left_ids = set(map(_ID, left))
+    idents = set(map(id, free))
     able: dict[int, set[str]] = {}  # id(requirement) → who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
@@ -122,7 +129,7 @@ def _in_turn(
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, by_identity, day)
+                able[key] = may_work.able(req, free, idents, day)
             here = able[key] & left_ids
             if len(here) < req.count:
                 break
