@@ -273,7 +273,7 @@ class _Run:
         free_ids = self.free_now(self.now())
         if not free_ids:
             return
-        waiting = [j.history.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
+        waiting = [j.history.order for j in self.waiting.values()]  # in order of report
         free = [self.staff[tid] for tid in free_ids]
         choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
@@ -316,7 +316,12 @@ class _Run:
         return on
 
     def queue(self, job: _Job) -> None:
-        self.waiting[job.history.fixed.id] = job
+        """Put `job` in the waiting orders, kept in order of report, and dispatch."""
+        waiting = self.waiting
+        back = bool(waiting) and next(reversed(waiting.values())).index > job.index
+        waiting[job.history.fixed.id] = job
+        if back:  # from a hold or a refused acceptance, behind later reports
+            self.waiting = dict(sorted(waiting.items(), key=lambda item: item[1].index))
         if not self.batch:
             self.dispatch_pass()
 
@@ -485,7 +490,7 @@ def _pairs(policy: Policy, choices: Any, free: int) -> list[Assignment]:
         if (
             not isinstance(order_id, str)
             or not isinstance(team, tuple | list)
-            or not all(isinstance(t, str) for t in team)
+            or not all(map(str.__instancecheck__, team))  # isinstance(t, str) for every t
         ):
             raise HosplogiError(f"{shape} of strings, got {brief(pair)}")
         pairs.append((order_id, tuple(team)))
