@@ -64,41 +64,50 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
 
 
 class _MayWork:
-    """:meth:`Technician.may_work` answers for one day, kept per requirement and technician.
+    """:meth:`Technician.may_work` answers for one day, as bit masks over numbered people.
 
     A dispatch pass asks about the same few requirements and people again and again; the answers
-    change only with the day (certificates expire by the day). Requirements are frozen values,
-    kept by value (the demand streams repeat a few of them); technicians are told apart by
-    identity and held while the day lasts, so an answer is never read for another object. Per
-    requirement the people asked about and those who may are kept as sets, so that a pass finds
-    who is able among the free by set operations and asks :meth:`~Technician.may_work` only
-    about people not asked before that day.
+    change only with the day (certificates expire by the day). The people a policy is shown get
+    a number each, by identity, the first time they are shown that day (and are held while the
+    day lasts, so that a number is never read for another object); a set of them is then an
+    integer with their bits set. Per requirement (frozen values, kept by value: the demand streams
+    repeat a few of them) the people asked about and those who may are two such masks, so that a
+    pass finds who is able among the free by integer operations and asks
+    :meth:`~Technician.may_work` only about people not asked before that day.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.held: dict[int, Technician] = {}  # the people asked about today, by identity
-        # requirement → (id(technician) asked about, id(technician) → id of who may)
-        self.answers: dict[SkillRequirement, tuple[set[int], dict[int, str]]] = {}
+        self.number: dict[int, int] = {}  # id(technician) → bit, today
+        self.people: list[Technician] = []  # bit → technician
+        self.answers: dict[SkillRequirement, tuple[int, int]] = {}  # → (asked, may) masks
 
-    def able(
-        self, req: SkillRequirement, free: Sequence[Technician], idents: set[int], day: date
-    ) -> set[str]:
-        """The ids of the people in `free` who may fill `req` on `day` (`idents`: their ``id``)."""
+    def mask(self, people: Sequence[Technician], day: date) -> int:
+        """The bit mask of `people` (numbered on first sight) for asking about `day`."""
         if day != self.day:
-            self.day, self.held, self.answers = day, {}, {}
-        known = self.answers.get(req)
-        if known is None:
-            known = self.answers[req] = (set(), {})
-        asked, yes = known
-        if not asked >= idents:
-            for tech in free:
-                if id(tech) not in asked:
-                    asked.add(id(tech))
-                    self.held[id(tech)] = tech
-                    if tech.may_work(req, day):
-                        yes[id(tech)] = tech.id
-        return {yes[k] for k in idents.intersection(yes)}
+            self.day, self.number, self.people, self.answers = day, {}, [], {}
+        number, mask = self.number, 0
+        for tech in people:
+            bit = number.get(id(tech))
+            if bit is None:
+                bit = number[id(tech)] = len(self.people)
+                self.people.append(tech)
+            mask |= 1 << bit
+        return mask
+
+    def able(self, req: SkillRequirement, among: int, day: date) -> int:
+        """The mask of the people in `among` (from :meth:`mask` on `day`) who may fill `req`."""
+        asked, may = self.answers.get(req, (0, 0))
+        new = among & ~asked
+        if new:
+            asked |= new
+            while new:
+                low = new & -new
+                new ^= low
+                if self.people[low.bit_length() - 1].may_work(req, day):
+                    may |= low
+            self.answers[req] = (asked, may)
+        return may & among
 
 
 def _in_turn(
@@ -116,33 +125,33 @@ def _in_turn(
     order some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
+    left_mask = may_work.mask(free, day)
+    number, people = may_work.number, may_work.people
     left = list(free)
-    left_ids = set(map(_ID, left))
-    idents = set(map(id, free))
-    able: dict[int, set[str]] = {}  # id(requirement) → who may fill it; `orders` hold them
+    able: dict[int, int] = {}  # id(requirement) → mask of who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
-        if not left:
+        if not left_mask:
             break
         needs = order.needs
-        wanted: set[str] = set()
+        wanted = 0
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, free, idents, day)
-            here = able[key] & left_ids
-            if len(here) < req.count:
+                able[key] = may_work.able(req, left_mask, day)
+            here = able[key] & left_mask
+            if here.bit_count() < req.count:
                 break
             wanted |= here
         else:
-            if len(needs) == 1 and needs[0].count == 1 and len(wanted) == 1:
-                team: tuple[str, ...] | None = tuple(wanted)
+            if len(needs) == 1 and needs[0].count == 1 and wanted & (wanted - 1) == 0:
+                team: tuple[str, ...] | None = (people[wanted.bit_length() - 1].id,)
             else:
-                team = pick(order, [t for t in left if t.id in wanted])
+                team = pick(order, [t for t in left if wanted >> number[id(t)] & 1])
             if team:
                 chosen.append((order.id, team))
                 left = [t for t in left if t.id not in team]
-                left_ids.difference_update(team)
+                left_mask = may_work.mask(left, day)
     return chosen
 
 
