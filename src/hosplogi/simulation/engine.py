@@ -470,29 +470,35 @@ def _minutes_in_system(job: _Job, end: datetime) -> float:
     return total / 60
 
 
+_SEQUENCE = (tuple, list)
+
+
 def _pairs(policy: Policy, choices: Any, free: int) -> list[Assignment]:
     """The policy's choices as ``(order id, technician ids)`` pairs, or a HosplogiError.
 
     At most `free` pairs are read: each names at least one of the `free` technicians.
     """
-    shape = f"policy {brief(policy)} must return (order id, technician ids) pairs"
+
+    def refused(why: str) -> HosplogiError:
+        return HosplogiError(f"policy {brief(policy)} must return (order id, technician ids) {why}")
+
     try:
         given = list(itertools.islice(iter(choices), free + 1))
     except TypeError:
-        raise HosplogiError(f"{shape}, got {brief(choices)}") from None
+        raise refused(f"pairs, got {brief(choices)}") from None
     if len(given) > free:
-        raise HosplogiError(f"{shape}, at most one per free technician ({free})")
+        raise refused(f"pairs, at most one per free technician ({free})")
     pairs: list[Assignment] = []
     for pair in given:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise HosplogiError(f"{shape}, got {brief(pair)}")
+        if not isinstance(pair, _SEQUENCE) or len(pair) != 2:
+            raise refused(f"pairs, got {brief(pair)}")
         order_id, team = pair
         if (
             not isinstance(order_id, str)
-            or not isinstance(team, tuple | list)
+            or not isinstance(team, _SEQUENCE)
             or not all(map(str.__instancecheck__, team))  # isinstance(t, str) for every t
         ):
-            raise HosplogiError(f"{shape} of strings, got {brief(pair)}")
+            raise refused(f"pairs of strings, got {brief(pair)}")
         pairs.append((order_id, tuple(team)))
     return pairs
 
