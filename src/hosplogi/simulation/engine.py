@@ -73,7 +73,7 @@ class RunState:
 # -- requests -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     """The engine's mutable state for one order; the order itself stays a frozen value."""
 
@@ -227,17 +227,14 @@ class _Run:
 
     # state changes ---------------------------------------------------------------------------
 
-    def now(self) -> float:
-        return self.env.now
-
     def at(self) -> datetime:
-        now = self.now()
+        now = self.env.now
         if now != self.last_instant[0]:  # several events often share one instant
             self.last_instant = (now, self.clock.instant(now))
         return self.last_instant[1]
 
     def _count(self, delta: int) -> None:
-        now = self.now()
+        now = self.env.now
         self.area += self.in_system * (now - self.last_change)
         self.last_change = now
         self.in_system += delta
@@ -253,10 +250,10 @@ class _Run:
             self.free = [tid for tid in self.free if tid not in team]
         for tid in team:
             del self.idle_since[tid]
-            self.busy_from[tid] = self.now()
+            self.busy_from[tid] = self.env.now
 
     def release(self, team: tuple[str, ...]) -> None:
-        now = self.now()
+        now = self.env.now
         for tid in team:
             self.busy_minutes[tid] += now - self.busy_from.pop(tid)
             self.idle_since[tid] = now
@@ -270,7 +267,7 @@ class _Run:
     def dispatch_pass(self) -> None:
         if not self.waiting or not self.idle_since:
             return
-        free_ids = self.free_now(self.now())
+        free_ids = self.free_now(self.env.now)
         if not free_ids:
             return
         waiting = [j.history.order for j in self.waiting.values()]  # in order of report
@@ -332,8 +329,8 @@ class _Run:
         departments = self.hospital.departments or ("Wards",)
         locations = self.hospital.locations or ("Main building",)
         for k, a in enumerate(arrivals):
-            if a.at > self.now():
-                yield a.at - self.now()
+            if a.at > self.env.now:
+                yield a.at - self.env.now
             stream = demand[a.stream]
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
@@ -366,7 +363,7 @@ class _Run:
                 verify_delay=rng.expovariate(1 / s.verify_minutes) if s.verify_minutes else 0.0,
                 followup_delay=s.followup_minutes,
                 rating=5 if rng.random() < s.satisfaction else 4,
-                reported=self.now(),
+                reported=self.env.now,
                 entered=history.fixed.reported_at,
             )
             self.jobs.append(job)
@@ -380,7 +377,7 @@ class _Run:
             yield job.travel
         job.history.move(Action.START, self.at(), by=lead)
         if job.first_start is None:
-            job.first_start = self.now()
+            job.first_start = self.env.now
         if job.hold_pending:
             job.hold_pending = False
             part = job.work_left * job.hold_at
@@ -428,9 +425,9 @@ class _Run:
         job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
 
     def progress(self, report: Callable[[float], None]) -> Generator[float, None, None]:
-        while self.now() < self.horizon:
-            report(self.now() / self.horizon)
-            yield min(1440.0, self.horizon - self.now())
+        while self.env.now < self.horizon:
+            report(self.env.now / self.horizon)
+            yield min(1440.0, self.horizon - self.env.now)
 
     def ticker(self, every: float) -> Generator[float, None, None]:
         while True:
@@ -440,7 +437,7 @@ class _Run:
     def shift_starts(self) -> Generator[float, None, None]:
         starts = sorted({a for ws in self.windows.values() for a, _ in ws if 0 < a < self.horizon})
         for a in starts:
-            yield a - self.now()
+            yield a - self.env.now
             if not self.batch:
                 self.dispatch_pass()
 
