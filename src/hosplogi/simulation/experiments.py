@@ -95,8 +95,8 @@ def _collector_paused() -> Iterator[None]:
 
     Every order's history stays alive to the end of a run, and each full collection walks all
     of it: a simulated year of the 800-bed hospital made nine, a sixth of the year's time. The
-    run makes almost no cyclic garbage (reference counting frees the rest; the year's nine
-    collections found about 12,000 objects in all); whatever a plug-in policy leaves is
+    run makes almost no cyclic garbage (reference counting frees the rest; the collector found
+    about 12,000 unreachable objects in a whole year); whatever a plug-in policy leaves is
     collected after the run. The collector is turned back on only if it was on when the run
     began, so runs in several threads leave it as they found it.
     """

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import attrgetter
 from typing import Literal, Protocol, get_args
 
 from hosplogi.crews import SkillRequirement, Technician
@@ -54,9 +53,6 @@ class Policy(Protocol):
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]: ...
-
-
-_ID = attrgetter("id")
 
 
 def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
