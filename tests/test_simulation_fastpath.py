@@ -2,12 +2,17 @@
 
 The engine writes orders through :class:`~hosplogi.simulation._log.OrderLog` (checked moves, the
 order built once) instead of a lifecycle call per event; the built-in policies skip orders nobody
-free may staff and hand the matching only the people able to help; the clock looks offsets up once
-an hour. Each is checked here against the plain path it replaces.
+free may staff and hand the matching only the people able to help, and `recommend` takes a
+one-person order's first choice without building the recommendation; the clock looks offsets up
+once an hour; the engine keeps each order's minutes in system as it goes. Each is checked here
+against the plain path it replaces. A run pauses the cyclic garbage collector and frees its state
+when it ends; both are checked too.
 """
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,11 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from hosplogi.crews import Technician
+from hosplogi.crews import Certificate, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
-from hosplogi.orders import Action, WorkOrder
+from hosplogi.orders import Action, Priority, WorkOrder
 from hosplogi.scheduling import recommend, team_for
-from hosplogi.simulation import Demand, Hospital, Scenario, _clock, simulate
+from hosplogi.scheduling.dispatch import first_choice, member_fit
+from hosplogi.simulation import Demand, Hospital, Scenario, _clock, engine, simulate
 from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.policies import POLICY_NAMES, Assignment, named_policy
 
@@ -263,3 +269,138 @@ def test_event_loop_runs_processes_in_simpys_order(plan: list[list[int]]) -> Non
     loop = _clock.EventLoop()
     assert _trace(plan, loop, lambda minutes: minutes) == reference
     assert loop.now == 20
+
+
+# -- time in system: kept by the engine against the log read afterwards --------------------------
+
+
+def _minutes_in_system(order: WorkOrder, end: datetime) -> float:
+    """The reference: minutes between report (or refused acceptance) and completion, read from
+    the event log."""
+    total, entered = 0.0, None
+    for e in order.events:
+        if e.action in (Action.REPORT, Action.REJECT):
+            entered = e.at
+        elif e.action is Action.COMPLETE and entered is not None:
+            total += (e.at - entered).total_seconds()
+            entered = None
+    if entered is not None:
+        total += (end - entered).total_seconds()
+    return total / 60
+
+
+@pytest.mark.parametrize("policy", POLICY_NAMES)
+def test_minutes_in_system_equal_those_read_from_the_logs(policy: str) -> None:
+    state = engine.run(_busy_scenario(policy), days=3, seed=13)
+    assert any(e.action is Action.REJECT for o in state.orders for e in o.events)
+    assert any(not o.status.is_done for o in state.orders)  # some still in the system at the end
+    expected = tuple(_minutes_in_system(o, state.end) for o in state.orders)
+    assert state.minutes_in_system == expected  # exactly: the same additions in the same order
+
+
+# -- first_choice: recommend's one-person answer without the recommendation ------------------------
+
+_SKILLS = ("electrical", "lifts", "hvac")
+
+
+@st.composite
+def _crew(draw: st.DrawFn) -> list[Technician]:
+    """Up to 12 people with overlapping skills, levels, zones and (lift) certificates, many tied."""
+    people = []
+    for i in range(draw(st.integers(0, 12))):
+        skills = draw(st.dictionaries(st.sampled_from(_SKILLS), st.integers(1, 5), min_size=1))
+        certificates = (
+            (Certificate(kind="lift", expires_on=draw(st.sampled_from(_EXPIRIES))),)
+            if draw(st.booleans())
+            else ()
+        )
+        people.append(
+            Technician(
+                id=f"T{draw(st.integers(0, 99)):02d}-{i}",
+                skills=skills,
+                zone=draw(st.sampled_from((None, "A", "B"))),
+                certificates=certificates,
+            )
+        )
+    return people
+
+
+_EXPIRIES = (date(2026, 3, 1), date(2027, 1, 1))
+
+
+@given(
+    _crew(),
+    st.sampled_from(_SKILLS),
+    st.integers(1, 4),
+    st.sampled_from(("A", "B", "C")),
+    st.sampled_from(list(Priority)),
+)
+def test_first_choice_is_the_person_recommend_proposes(
+    crew: list[Technician], skill: str, level: int, location: str, priority: Priority
+) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    need = SkillRequirement(skill=skill, level=level)
+    order = WorkOrder.report(
+        id="WO-1",
+        title="t",
+        trade=skill,
+        priority=priority,
+        reported_at=now,
+        location=location,
+        requirements=(need,),
+    )
+    able = [t for t in crew if t.may_work(need, now.date())]
+    first = first_choice(need, able, zone=location)
+    if not able:
+        assert first is None
+        return
+    top = recommend(order, able, now=now, k=1)[0]
+    assert first is not None
+    assert (first.id,) == top.technician_ids
+    assert member_fit(first, need, location) == top.score
+
+
+# -- the collector paused for a run, and the engine's state freed when it ends --------------------
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        simulate(Scenario.mmc(2, 3, 2), days=1, seed=1)
+        assert gc.isenabled() is enabled
+
+        class Refusing:
+            def choose(self, waiting: Any, free: Any, now: Any) -> Any:
+                assert not gc.isenabled()  # paused during the run
+                raise RuntimeError("refused")
+
+        with pytest.raises(RuntimeError, match="refused"):
+            simulate(Scenario.mmc(2, 3, 2), days=1, seed=1, policy=Refusing())
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_engine_state_is_freed_when_the_run_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes still waiting at the horizon refer to the engine's state, which refers to them:
+    dropped at the end, the state (every order's log) goes at once, not at the next collection."""
+    runs: list[weakref.ref[Any]] = []
+    init = engine._Run.__init__
+
+    def recorded(self: Any, *args: Any) -> None:
+        init(self, *args)
+        runs.append(weakref.ref(self))
+
+    monkeypatch.setattr(engine._Run, "__init__", recorded)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        state = engine.run(Scenario(hospital=Hospital.synthetic(beds=200, seed=1)), days=2, seed=1)
+        assert any(not o.status.is_done for o in state.orders)  # work under way at the horizon
+        assert len(runs) == 1
+        assert runs[0]() is None
+    finally:
+        if was:
+            gc.enable()

@@ -79,15 +79,61 @@ def _why_not(
     return f"{text}; eligible: {', '.join(ok[:10]) or 'nobody'}"
 
 
+def member_fit(tech: Technician, req: SkillRequirement, zone: str | None, load: int = 0) -> float:
+    """How well `tech` fits `req` as a member of a team :func:`recommend` scores, before waiting.
+
+    1, minus 0.05 per level above the one required and 0.02 per extra skill, plus 0.3 when the
+    technician's zone is `zone`, minus 0.1 per open job (`load`). Whether `tech` may work on
+    `req` at all is not checked here.
+
+    Examples
+    --------
+    >>> t = Technician(id="M1", skills={"plumbing": 3, "hvac": 1}, zone="A")
+    >>> round(member_fit(t, SkillRequirement(skill="plumbing"), zone="A"), 2)
+    1.18
+    """
+    level = tech.level(req.skill)
+    score = 1.0 - 0.05 * (level - req.level) - 0.02 * (len(tech.skills) - 1) - 0.1 * load
+    if zone is not None and tech.zone is not None and tech.zone == zone:
+        score += 0.3
+    return score
+
+
+def first_choice(
+    req: SkillRequirement, able: Sequence[Technician], *, zone: str | None
+) -> Technician | None:
+    """The person ``recommend(order, able, now=now, k=1)`` proposes for a one-person order.
+
+    For an order whose :func:`~hosplogi.scheduling.orders.needs` are `req` alone with count 1
+    and `zone` its location, when everyone in `able` may work on `req` on ``now``'s date and is
+    free now, with no load, no positions and no travel given: then every candidate's score is
+    its :func:`member_fit`, :func:`recommend` shortlists the best ``count + k + 1 = 3`` by score
+    and position, and proposes the best of them by score and id. The same answer without the
+    checks, the reasons and the model (a simulated dispatcher asks this thousands of times);
+    ``tests/test_simulation_fastpath.py`` checks it against :func:`recommend`. None if `able` is
+    empty. Linear in `able`.
+
+    Examples
+    --------
+    >>> techs = [Technician(id="B", skills={"hvac": 2}), Technician(id="A", skills={"hvac": 2})]
+    >>> first_choice(SkillRequirement(skill="hvac"), techs, zone=None).id
+    'A'
+    """
+    if not able:
+        return None
+    scores = [member_fit(tech, req, zone) for tech in able]
+    top = max(scores)
+    shortlist = [tech for tech, score in zip(able, scores, strict=True) if score == top][:3]
+    return min(shortlist, key=lambda tech: tech.id)
+
+
 def _member_score(
     tech: Technician, req: SkillRequirement, zone: str | None, load: int
 ) -> tuple[float, list[str]]:
-    level = tech.level(req.skill)
-    score = 1.0 - 0.05 * (level - req.level) - 0.02 * (len(tech.skills) - 1) - 0.1 * load
-    reasons = [f"{tech.id} fills {req.skill}: level {level} (needs ≥ {req.level})"]
+    score = member_fit(tech, req, zone, load)
+    reasons = [f"{tech.id} fills {req.skill}: level {tech.level(req.skill)} (needs ≥ {req.level})"]
     if zone is not None and tech.zone is not None:
         if tech.zone == zone:
-            score += 0.3
             reasons.append(f"{tech.id} works in zone {zone}, the order's zone")
         else:
             reasons.append(f"{tech.id} works in zone {tech.zone}, not the order's zone {zone}")

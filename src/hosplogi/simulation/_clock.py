@@ -43,6 +43,7 @@ class Clock:
     zone: ZoneInfo
     origin_utc: datetime
     hours: dict[int, timezone | None] = field(default_factory=dict, compare=False, repr=False)
+    starts: dict[int, datetime | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(cls, start: date, zone_name: str) -> Clock:
@@ -61,8 +62,26 @@ class Clock:
             self.hours[hour] = a if a == b else None
         return self.hours[hour]
 
+    def _hour_start(self, hour: int) -> datetime | None:
+        """The local start of engine hour `hour`, or None if the offset changes within it."""
+        if hour not in self.starts:
+            zone = self._hour_zone(hour)
+            start = self.origin_utc + timedelta(hours=hour)
+            self.starts[hour] = None if zone is None else start.astimezone(zone)
+        return self.starts[hour]
+
     def instant(self, minutes: float) -> datetime:
-        """The aware datetime `minutes` after the origin, with its fixed local UTC offset."""
+        """The aware datetime `minutes` after the origin, with its fixed local UTC offset.
+
+        In an hour of steady offset, the hour's local start plus the minutes into it: the same
+        value (``minutes - 60 * hour`` is exact, so the microseconds round as those of
+        `minutes`), without converting between zones.
+        """
+        hour = math.floor(minutes / 60)
+        into = minutes - 60 * hour  # negative when the division rounded up to the next hour
+        start = self._hour_start(hour) if minutes >= 0 and into >= 0 else None
+        if start is not None:
+            return start + timedelta(minutes=into)
         utc = self.origin_utc + timedelta(minutes=minutes)
         zone = self._hour_zone(math.floor(minutes / 60)) or self._offset(utc)
         return utc.astimezone(zone)
@@ -189,3 +208,12 @@ class EventLoop:
                 raise HosplogiError(f"the engine cannot wait {wait!r} minutes")
             heapq.heappush(queue, (self.now + wait, _NORMAL, next(self.ids), process))
         self.now = until
+
+    def drop(self) -> None:
+        """Forget the processes still waiting: the run is over.
+
+        A waiting process refers to the state it works on, which usually refers back to the loop;
+        dropped, that state is freed as soon as it is no longer used, not at the next collection
+        of reference cycles (which, for a simulated year, walks all of it).
+        """
+        self.queue.clear()

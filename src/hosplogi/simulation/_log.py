@@ -43,11 +43,26 @@ _ORDER_DEFAULTS: dict[str, Any] = {
 }
 
 
+_GIVEN: dict[tuple[str, ...], set[str]] = {}
+"""The shared set of field names (:func:`shared_fields_set`) per tuple of names given: a move
+gives one of a handful of shapes, and a tuple is quicker to look up than a set to build."""
+
+_NEXT: dict[tuple[Status, Action, Status], Status] = {}
+"""The lifecycle's allowed moves met so far: (status, action, status before a hold) → the
+status :func:`~hosplogi.orders.lifecycle.next_status` gives (it refuses the others each time)."""
+
+
 def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
     """A `cls` from already-valid `values` (every field), not re-checked; `given` as if passed."""
+    names = tuple(given)
+    fields_set = _GIVEN.get(names)
+    if fields_set is None:
+        fields_set = shared_fields_set(names)
+        if len(_GIVEN) < 256:
+            _GIVEN[names] = fields_set
     model: _M = object.__new__(cls)
     object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", shared_fields_set(given))
+    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
     object.__setattr__(model, "__pydantic_extra__", None)
     object.__setattr__(model, "__pydantic_private__", None)
     return model
@@ -143,7 +158,10 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
             )
         if action is Action.HOLD:
             self._before_hold = self.status
-        target = next_status(self._order.id, self.status, action, self._before_hold)
+        move = (self.status, action, self._before_hold)
+        target = _NEXT.get(move)
+        if target is None:
+            target = _NEXT[move] = next_status(self._order.id, *move)
         given = {"action": action, "status": target, "at": at, **fields}
         self._events.append(_valid(Event, {**_EVENT_DEFAULTS, **given}, given))
         self.status = target

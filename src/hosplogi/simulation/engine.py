@@ -49,6 +49,10 @@ class RunState:
         When work on each order first started on site, or None.
     area : float
         The integral over time of the number of orders reported and not yet completed.
+    minutes_in_system : tuple[float, ...]
+        Per order, the minutes from report (or refused acceptance) to completion, or to the end:
+        the sum, in turn, of the times between those events of its log, as a reader of the log
+        adds them up (``tests/test_simulation_fastpath.py`` checks it against such a reader).
     busy_minutes, on_shift_minutes : Mapping[str, float]
         Technician id → minutes busy, and minutes on shift, over the horizon (technicians in the
         hospital's order).
@@ -61,6 +65,7 @@ class RunState:
     reported: tuple[float, ...]
     first_start: tuple[float | None, ...]
     area: float
+    minutes_in_system: tuple[float, ...]
     busy_minutes: Mapping[str, float]
     on_shift_minutes: Mapping[str, float]
 
@@ -68,7 +73,7 @@ class RunState:
 # -- requests -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     """The engine's mutable state for one order; the order itself stays a frozen value."""
 
@@ -85,7 +90,9 @@ class _Job:
     followup_delay: float
     rating: int
     reported: float
+    entered: datetime | None  # the report or refused acceptance not completed yet
     first_start: float | None = None
+    seconds_in_system: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -220,17 +227,14 @@ class _Run:
 
     # state changes ---------------------------------------------------------------------------
 
-    def now(self) -> float:
-        return self.env.now
-
     def at(self) -> datetime:
-        now = self.now()
+        now = self.env.now
         if now != self.last_instant[0]:  # several events often share one instant
             self.last_instant = (now, self.clock.instant(now))
         return self.last_instant[1]
 
     def _count(self, delta: int) -> None:
-        now = self.now()
+        now = self.env.now
         self.area += self.in_system * (now - self.last_change)
         self.last_change = now
         self.in_system += delta
@@ -246,10 +250,10 @@ class _Run:
             self.free = [tid for tid in self.free if tid not in team]
         for tid in team:
             del self.idle_since[tid]
-            self.busy_from[tid] = self.now()
+            self.busy_from[tid] = self.env.now
 
     def release(self, team: tuple[str, ...]) -> None:
-        now = self.now()
+        now = self.env.now
         for tid in team:
             self.busy_minutes[tid] += now - self.busy_from.pop(tid)
             self.idle_since[tid] = now
@@ -263,10 +267,10 @@ class _Run:
     def dispatch_pass(self) -> None:
         if not self.waiting or not self.idle_since:
             return
-        free_ids = self.free_now(self.now())
+        free_ids = self.free_now(self.env.now)
         if not free_ids:
             return
-        waiting = [j.history.order for j in sorted(self.waiting.values(), key=lambda j: j.index)]
+        waiting = [j.history.order for j in self.waiting.values()]  # in order of report
         free = [self.staff[tid] for tid in free_ids]
         choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
@@ -309,7 +313,12 @@ class _Run:
         return on
 
     def queue(self, job: _Job) -> None:
-        self.waiting[job.history.fixed.id] = job
+        """Put `job` in the waiting orders, kept in order of report, and dispatch."""
+        waiting = self.waiting
+        back = bool(waiting) and next(reversed(waiting.values())).index > job.index
+        waiting[job.history.fixed.id] = job
+        if back:  # from a hold or a refused acceptance, behind later reports
+            self.waiting = dict(sorted(waiting.items(), key=lambda item: item[1].index))
         if not self.batch:
             self.dispatch_pass()
 
@@ -320,8 +329,8 @@ class _Run:
         departments = self.hospital.departments or ("Wards",)
         locations = self.hospital.locations or ("Main building",)
         for k, a in enumerate(arrivals):
-            if a.at > self.now():
-                yield a.at - self.now()
+            if a.at > self.env.now:
+                yield a.at - self.env.now
             stream = demand[a.stream]
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
@@ -354,7 +363,8 @@ class _Run:
                 verify_delay=rng.expovariate(1 / s.verify_minutes) if s.verify_minutes else 0.0,
                 followup_delay=s.followup_minutes,
                 rating=5 if rng.random() < s.satisfaction else 4,
-                reported=self.now(),
+                reported=self.env.now,
+                entered=history.fixed.reported_at,
             )
             self.jobs.append(job)
             self.enter()
@@ -367,7 +377,7 @@ class _Run:
             yield job.travel
         job.history.move(Action.START, self.at(), by=lead)
         if job.first_start is None:
-            job.first_start = self.now()
+            job.first_start = self.env.now
         if job.hold_pending:
             job.hold_pending = False
             part = job.work_left * job.hold_at
@@ -388,7 +398,11 @@ class _Run:
             return
         yield job.work_left
         job.work_left = 0.0
-        job.history.move(Action.COMPLETE, self.at(), by=lead, note=None)
+        done = self.at()
+        job.history.move(Action.COMPLETE, done, by=lead, note=None)
+        if job.entered is not None:
+            job.seconds_in_system += (done - job.entered).total_seconds()
+            job.entered = None
         self.leave()
         self.release(team)
         if self.scenario.acceptance:
@@ -400,7 +414,8 @@ class _Run:
         verifier = job.history.fixed.department or "requester"
         if job.reject_pending:
             job.reject_pending = False
-            job.history.move(Action.REJECT, self.at(), by=verifier, note=None, rating=2)
+            job.entered = self.at()
+            job.history.move(Action.REJECT, job.entered, by=verifier, note=None, rating=2)
             job.work_left = job.rework
             self.enter()
             self.queue(job)
@@ -410,9 +425,9 @@ class _Run:
         job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
 
     def progress(self, report: Callable[[float], None]) -> Generator[float, None, None]:
-        while self.now() < self.horizon:
-            report(self.now() / self.horizon)
-            yield min(1440.0, self.horizon - self.now())
+        while self.env.now < self.horizon:
+            report(self.env.now / self.horizon)
+            yield min(1440.0, self.horizon - self.env.now)
 
     def ticker(self, every: float) -> Generator[float, None, None]:
         while True:
@@ -422,7 +437,7 @@ class _Run:
     def shift_starts(self) -> Generator[float, None, None]:
         starts = sorted({a for ws in self.windows.values() for a, _ in ws if 0 < a < self.horizon})
         for a in starts:
-            yield a - self.now()
+            yield a - self.env.now
             if not self.batch:
                 self.dispatch_pass()
 
@@ -437,6 +452,7 @@ class _Run:
         if self.batch:
             self.env.process(self.ticker(self.scenario.batch_minutes))
         self.env.run(until=self.horizon)
+        self.env.drop()
         self._count(0)
         for tid, since in self.busy_from.items():
             self.busy_minutes[tid] += self.horizon - since
@@ -444,29 +460,42 @@ class _Run:
             progress(1.0)
 
 
+def _minutes_in_system(job: _Job, end: datetime) -> float:
+    total = job.seconds_in_system
+    if job.entered is not None:
+        total += (end - job.entered).total_seconds()
+    return total / 60
+
+
+_SEQUENCE = (tuple, list)
+
+
 def _pairs(policy: Policy, choices: Any, free: int) -> list[Assignment]:
     """The policy's choices as ``(order id, technician ids)`` pairs, or a HosplogiError.
 
     At most `free` pairs are read: each names at least one of the `free` technicians.
     """
-    shape = f"policy {brief(policy)} must return (order id, technician ids) pairs"
+
+    def refused(why: str) -> HosplogiError:
+        return HosplogiError(f"policy {brief(policy)} must return (order id, technician ids) {why}")
+
     try:
         given = list(itertools.islice(iter(choices), free + 1))
     except TypeError:
-        raise HosplogiError(f"{shape}, got {brief(choices)}") from None
+        raise refused(f"pairs, got {brief(choices)}") from None
     if len(given) > free:
-        raise HosplogiError(f"{shape}, at most one per free technician ({free})")
+        raise refused(f"pairs, at most one per free technician ({free})")
     pairs: list[Assignment] = []
     for pair in given:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise HosplogiError(f"{shape}, got {brief(pair)}")
+        if not isinstance(pair, _SEQUENCE) or len(pair) != 2:
+            raise refused(f"pairs, got {brief(pair)}")
         order_id, team = pair
         if (
             not isinstance(order_id, str)
-            or not isinstance(team, tuple | list)
-            or not all(isinstance(t, str) for t in team)
+            or not isinstance(team, _SEQUENCE)
+            or not all(map(str.__instancecheck__, team))  # isinstance(t, str) for every t
         ):
-            raise HosplogiError(f"{shape} of strings, got {brief(pair)}")
+            raise refused(f"pairs of strings, got {brief(pair)}")
         pairs.append((order_id, tuple(team)))
     return pairs
 
@@ -551,14 +580,16 @@ def run(
     check_run(scenario, days=days, seed=seed, policy=policy, progress=progress)
     sim = _Run(scenario, days, seed, policy)
     sim.go(_holidays(scenario, days), progress)
+    end = sim.clock.instant(sim.horizon)
     return RunState(
         start=sim.clock.instant(0.0),
-        end=sim.clock.instant(sim.horizon),
+        end=end,
         horizon=sim.horizon,
         orders=tuple(j.history.order for j in sim.jobs),
         reported=tuple(j.reported for j in sim.jobs),
         first_start=tuple(j.first_start for j in sim.jobs),
         area=sim.area,
+        minutes_in_system=tuple(_minutes_in_system(j, end) for j in sim.jobs),
         busy_minutes=dict(sim.busy_minutes),
         on_shift_minutes={
             tid: float(shift_overlap(windows, 0.0, sim.horizon))

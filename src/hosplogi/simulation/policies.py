@@ -17,6 +17,7 @@ from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError
 from hosplogi.orders import WorkOrder
 from hosplogi.scheduling import assign, recommend, team_for
+from hosplogi.scheduling.dispatch import first_choice
 
 __all__ = ["POLICY_NAMES", "Assignment", "Policy", "PolicyName", "named_policy"]
 
@@ -59,31 +60,50 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
 
 
 class _MayWork:
-    """:meth:`Technician.may_work` answers for one day, kept per requirement and technician.
+    """:meth:`Technician.may_work` answers for one day, as bit masks over numbered people.
 
     A dispatch pass asks about the same few requirements and people again and again; the answers
-    change only with the day (certificates expire by the day). Requirements and technicians are
-    told apart by identity (orders of one demand stream share their requirement objects) and held
-    while the day lasts, so an answer is never read for another object.
+    change only with the day (certificates expire by the day). The people a policy is shown get
+    a number each, by identity, the first time they are shown that day (and are held while the
+    day lasts, so that a number is never read for another object); a set of them is then an
+    integer with their bits set. Per requirement (frozen values, kept by value: the demand streams
+    repeat a few of them) the people asked about and those who may are two such masks, so that a
+    pass finds who is able among the free by integer operations and asks
+    :meth:`~Technician.may_work` only about people not asked before that day.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.answers: dict[int, tuple[SkillRequirement, dict[int, tuple[Technician, bool]]]] = {}
+        self.number: dict[int, int] = {}  # id(technician) → bit, today
+        self.people: list[Technician] = []  # bit → technician
+        self.answers: dict[SkillRequirement, tuple[int, int]] = {}  # → (asked, may) masks
 
-    def able(self, req: SkillRequirement, free: Sequence[Technician], day: date) -> set[str]:
-        """The ids of the people in `free` who may fill `req` on `day`."""
+    def mask(self, people: Sequence[Technician], day: date) -> int:
+        """The bit mask of `people` (numbered on first sight) for asking about `day`."""
         if day != self.day:
-            self.day, self.answers = day, {}
-        known = self.answers.setdefault(id(req), (req, {}))[1]
-        able = set()
-        for tech in free:
-            seen = known.get(id(tech))
-            if seen is None:
-                seen = known[id(tech)] = (tech, tech.may_work(req, day))
-            if seen[1]:
-                able.add(tech.id)
-        return able
+            self.day, self.number, self.people, self.answers = day, {}, [], {}
+        number, mask = self.number, 0
+        for tech in people:
+            bit = number.get(id(tech))
+            if bit is None:
+                bit = number[id(tech)] = len(self.people)
+                self.people.append(tech)
+            mask |= 1 << bit
+        return mask
+
+    def able(self, req: SkillRequirement, among: int, day: date) -> int:
+        """The mask of the people in `among` (from :meth:`mask` on `day`) who may fill `req`."""
+        asked, may = self.answers.get(req, (0, 0))
+        new = among & ~asked
+        if new:
+            asked |= new
+            while new:
+                low = new & -new
+                new ^= low
+                if self.people[low.bit_length() - 1].may_work(req, day):
+                    may |= low
+            self.answers[req] = (asked, may)
+        return may & among
 
 
 def _in_turn(
@@ -101,32 +121,33 @@ def _in_turn(
     order some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
+    left_mask = may_work.mask(free, day)
+    number, people = may_work.number, may_work.people
     left = list(free)
-    left_ids = {t.id for t in left}
-    able: dict[int, set[str]] = {}  # id(requirement) → who may fill it; `orders` hold them
+    able: dict[int, int] = {}  # id(requirement) → mask of who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
-        if not left:
+        if not left_mask:
             break
         needs = order.needs
-        wanted: set[str] = set()
+        wanted = 0
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, free, day)
-            here = able[key] & left_ids
-            if len(here) < req.count:
+                able[key] = may_work.able(req, left_mask, day)
+            here = able[key] & left_mask
+            if here.bit_count() < req.count:
                 break
             wanted |= here
         else:
-            if len(needs) == 1 and needs[0].count == 1 and len(wanted) == 1:
-                team: tuple[str, ...] | None = tuple(wanted)
+            if len(needs) == 1 and needs[0].count == 1 and wanted & (wanted - 1) == 0:
+                team: tuple[str, ...] | None = (people[wanted.bit_length() - 1].id,)
             else:
-                team = pick(order, [t for t in left if t.id in wanted])
+                team = pick(order, [t for t in left if wanted >> number[id(t)] & 1])
             if team:
                 chosen.append((order.id, team))
                 left = [t for t in left if t.id not in team]
-                left_ids.difference_update(team)
+                left_mask = may_work.mask(left, day)
     return chosen
 
 
@@ -156,7 +177,11 @@ class _Greedy:
 
 @dataclass
 class _Recommend:
-    """Most urgent first, each order given the top team of :func:`scheduling.recommend`."""
+    """Most urgent first, each order given the top team of :func:`scheduling.recommend`.
+
+    A one-person order gets :func:`scheduling.dispatch.first_choice`, the same person without
+    building the recommendation.
+    """
 
     may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
 
@@ -164,6 +189,10 @@ class _Recommend:
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
         def best(order: WorkOrder, left: list[Technician]) -> tuple[str, ...] | None:
+            needs = order.needs
+            if len(needs) == 1 and needs[0].count == 1:  # everyone in `left` may and is free
+                first = first_choice(needs[0], left, zone=order.location)
+                return (first.id,) if first else None
             try:
                 top = recommend(order, left, now=now, k=1)
             except InfeasibleError:  # nobody free now can staff it; it waits

@@ -340,7 +340,7 @@ def assemble(
         for reported, first in zip(state.reported, state.first_start, strict=True)
         if first is not None and reported >= warm
     ]
-    in_system = [_minutes_in_system(o, end) for o in orders]
+    in_system = state.minutes_in_system
     utilisation, by_trade = _utilisation(scenario.hospital, state)
     settlements = _settlements(scenario, orders, days)
     labour = _labour_cost(scenario, days, settlements)
@@ -382,10 +382,12 @@ def assemble(
         labour_cost=labour,
         end=end,
     )
-    # The engine built every order through WorkOrder's validator, which replayed its log; pydantic
-    # would replay all of them again here (it re-runs a model's after-validators on instances), a
-    # tenth of a year's run, so the checked orders are set on the checked result as they are.
-    return result.model_copy(update={"orders": orders})
+    # The engine's orders are checked (tests/test_simulation_fastpath.py); validating them again
+    # here would replay every log (pydantic re-runs a model's after-validators on instances, and
+    # FrozenModel.model_copy(update=...) validates), 3% of a year's run. So they are set on the
+    # checked result as they are, with pydantic's constructor for values already valid.
+    values = {**result.__dict__, "orders": orders}
+    return SimulationResult.model_construct(result.model_fields_set, **values)
 
 
 def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:
@@ -432,20 +434,6 @@ def _scorecard(
     if unmeasured:
         return None, unmeasured
     return score(card, values, strict=False), ()
-
-
-def _minutes_in_system(order: WorkOrder, end: datetime) -> float:
-    """Minutes between report (or refused acceptance) and completion, read from the event log."""
-    total, entered = 0.0, None
-    for e in order.events:
-        if e.action in (Action.REPORT, Action.REJECT):
-            entered = e.at
-        elif e.action is Action.COMPLETE and entered is not None:
-            total += (e.at - entered).total_seconds()
-            entered = None
-    if entered is not None:
-        total += (end - entered).total_seconds()
-    return total / 60
 
 
 def _utilisation(hospital: Hospital, state: RunState) -> tuple[dict[str, float], dict[str, float]]:
