@@ -12,9 +12,7 @@ their CPU ratio and whether both give byte-identical results (a SHA-256 of
 ``simulate(...).model_dump_json()``); then the same year with the plain ``priority`` policy; then
 a sweep of 8 scenarios in this process, through a ``ProcessPoolExecutor(2)`` and through
 ``Client(LocalCluster(n_workers=2, processes=True, threads_per_worker=1)).get_executor()``.
-Each year's seconds include a full garbage collection right after it (the engine pauses the
-collector during a run; what it leaves to collect is counted). On the shared two-core machine
-CPU time is the steadier figure.
+On the shared two-core machine CPU time is the steadier figure.
 """
 
 from __future__ import annotations
@@ -40,21 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _year(days: float, seed: int, policy: str) -> dict[str, Any]:
-    """One run in this process: CPU and wall seconds, orders, peak memory, result digest.
-
-    The seconds include a full garbage collection right after the run (``collect`` says how
-    many of them): a run that pauses the collector leaves it the work, the caller's to pay.
-    """
+    """One run in this process: CPU and wall seconds, orders, peak memory, result digest."""
     scenario = Scenario(hospital=Hospital.synthetic(beds=800, seed=seed), policy=policy)
-    gc.collect()
     start, cpu = time.perf_counter(), time.process_time()
     result = simulate(scenario, days=days, seed=seed)
-    ran = time.process_time()
-    gc.collect()
-    wall, done = time.perf_counter() - start, time.process_time()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
-        "cpu": done - cpu,
-        "collect": done - ran,
+        "cpu": cpu,
         "wall": wall,
         "orders": result.summary.arrivals,
         "technicians": len(scenario.hospital.technicians),
@@ -121,8 +111,7 @@ def main() -> None:
     )
     for name, run in ((f"engine at {args.baseline}", old), ("this engine", new)):
         print(
-            f"  {name}: {run['cpu']:.1f} s CPU, of which {run['collect']:.1f} s the garbage "
-            f"collection after it ({run['wall']:.1f} s wall, "
+            f"  {name}: {run['cpu']:.1f} s CPU ({run['wall']:.1f} s wall, "
             f"{run['orders'] / run['cpu']:,.0f} orders per CPU second), "
             f"peak memory {run['peak_mb']:.0f} MB"
         )

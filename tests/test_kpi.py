@@ -1100,3 +1100,11 @@ def test_other_kpi_models_json_round_trip() -> None:
     t = trend(_card(), {"on_time": 1, "sat": 2, "cost": 3}, {"on_time": 2, "sat": 2, "cost": 0})
     for model in (h, table, asset, *t.values()):
         assert type(model).model_validate_json(model.model_dump_json()) == model
+
+
+def test_entropy_weights_of_a_column_that_differs_below_float_resolution_once_scaled() -> None:
+    """Regression: 1 − H/ln m cancelled to 0 for [0.010000000000000002, 0.01], and a column that
+    does vary was reported as if every column were constant. It carries the only information."""
+    matrix = [[0.010000000000000002, 0.01], [0.01, 0.01]]
+    for norm in ("proportional", "minmax"):
+        assert entropy_weights(matrix, [True, True], normalisation=norm) == (1.0, 0.0)

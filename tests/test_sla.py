@@ -6,6 +6,7 @@ import gc
 import math
 import re
 from datetime import UTC, datetime, time, timedelta, timezone
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,6 +27,7 @@ from hosplogi import (
     SlaTarget,
     WorkOrder,
     compliance,
+    compliance_reports,
     evaluate,
     evaluate_many,
 )
@@ -759,3 +761,30 @@ def test_compliance_groups_the_clocks_of_evaluate(
             compliance(orders, policy, now, by=by, clock=clock)  # type: ignore[arg-type]
         return
     assert compliance(orders, policy, now, by=by, clock=clock) == expected  # type: ignore[arg-type]
+
+
+CLOCK_NAMES: tuple[Literal["response", "resolution"], ...] = ("response", "resolution")
+
+
+@given(
+    st.lists(orders_and_now(), min_size=1, max_size=8),
+    batch_policies,
+    st.sampled_from(("priority", "trade", "assignee", "department")),
+)
+def test_compliance_reports_equal_compliance_for_each_clock(
+    pairs: list[tuple[WorkOrder, datetime]], policy: SlaPolicy, by: str
+) -> None:
+    orders = [o for o, _ in pairs]
+    now = max(n for _, n in pairs)
+    try:
+        expected = {c: compliance(orders, policy, now, by=by, clock=c) for c in CLOCK_NAMES}
+    except HosplogiError as error:
+        with pytest.raises(HosplogiError, match=re.escape(str(error))):
+            compliance_reports(orders, policy, now, by=by)
+        return
+    assert compliance_reports(orders, policy, now, by=by) == expected
+
+
+def test_compliance_reports_refuse_an_unknown_grouping() -> None:
+    with pytest.raises(HosplogiError, match="cannot group by 'colour'"):
+        compliance_reports([], WALL, datetime(2026, 3, 2, tzinfo=UTC), by="colour")

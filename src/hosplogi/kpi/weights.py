@@ -469,8 +469,7 @@ def entropy_weights(
         if total <= 0:  # the values differ by less than a float can tell once scaled
             d.append(0.0)
             continue
-        h = -sum(p * math.log(p) for p in (x / total for x in z) if p > 0)
-        d.append(max(0.0, 1.0 - h / math.log(m)))
+        d.append(_divergence(z, total) / math.log(m))
     total_d = sum(d)
     if total_d <= 0:
         raise HosplogiError(
@@ -478,6 +477,27 @@ def entropy_weights(
             "entropy weights are undefined — give varying data or set weights by hand"
         )
     return tuple(x / total_d for x in d)
+
+
+def _divergence(z: Sequence[float], total: float) -> float:
+    """ln m − H(p) for p = z / total, computed so that it is never negative and is positive
+    whenever the p differ at all.
+
+    With p_i = (1 + δ_i) / m and Σ δ_i = 0, ln m − H = (1/m) Σ g(δ_i), g(δ) = (1+δ) ln(1+δ) − δ ≥ 0:
+    a sum of non-negative terms, where ``1 − H / ln m`` would cancel to 0 (or below) for columns
+    that differ by less than a float can tell once scaled. Below |δ| = 10⁻⁴ g is its series.
+    """
+    m = len(z)
+    out = 0.0
+    for x in z:
+        delta = (m * x - total) / total
+        if delta <= -1.0:
+            out += 1.0  # p = 0: 0 ln 0 − δ
+        elif abs(delta) < 1e-4:
+            out += delta * delta * (0.5 - delta / 6 + delta * delta / 12)
+        else:
+            out += (1.0 + delta) * math.log1p(delta) - delta
+    return out / m
 
 
 @guarded

@@ -4,11 +4,9 @@
 
 from __future__ import annotations
 
-import gc
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from contextlib import contextmanager
 from typing import Any
 
 from hosplogi._checks import guarded
@@ -73,9 +71,6 @@ def simulate(
     Notes
     -----
     Work is bounded: at most 400,000 expected orders, 3,660 days and 1,000 technicians a run.
-    Python's cyclic garbage collector is paused during the run and turned back on afterwards if
-    it was on (every order's history stays alive to the end, and each full collection would walk
-    all of it); reference cycles a plug-in policy makes are collected after the run.
 
     Examples
     --------
@@ -84,29 +79,8 @@ def simulate(
     True
     """
     _check(scenario, days, seed, warmup_days)
-    with _collector_paused():
-        state = engine.run(scenario, days=days, seed=seed, policy=policy, progress=progress)
-        return assemble(scenario, state, days=days, seed=seed, warmup_days=warmup_days)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one run, as :mod:`timeit` does for a timing.
-
-    Every order's history stays alive to the end of a run, and each full collection walks all
-    of it: a simulated year of the 800-bed hospital made nine, a sixth of the year's time. The
-    run makes almost no cyclic garbage (reference counting frees the rest; the collector found
-    about 12,000 unreachable objects in a whole year); whatever a plug-in policy leaves is
-    collected after the run. The collector is turned back on only if it was on when the run
-    began, so runs in several threads leave it as they found it.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
+    state = engine.run(scenario, days=days, seed=seed, policy=policy, progress=progress)
+    return assemble(scenario, state, days=days, seed=seed, warmup_days=warmup_days)
 
 
 def _check(scenario: Any, days: Any, seed: Any, warmup_days: Any) -> None:

@@ -36,7 +36,7 @@ from hosplogi.simulation.engine import RunState
 from hosplogi.simulation.parts import IN_HOUSE_COST, Outsourcing, main_trade
 from hosplogi.simulation.scenario import Hospital, Scenario
 from hosplogi.simulation.stats import mean_confidence_interval
-from hosplogi.sla import ComplianceReport, compliance
+from hosplogi.sla import ComplianceReport, compliance_reports
 
 __all__ = [
     "ORDER_COLUMNS",
@@ -344,10 +344,7 @@ def assemble(
     utilisation, by_trade = _utilisation(scenario.hospital, state)
     settlements = _settlements(scenario, orders, days)
     labour = _labour_cost(scenario, days, settlements)
-    sla = {
-        clock: compliance(orders, scenario.sla_policy, end, by="priority", clock=clock)
-        for clock in ("response", "resolution")
-    }
+    sla = compliance_reports(orders, scenario.sla_policy, end, by="priority")
     card, unmeasured = _scorecard(scenario, orders, state.start, end, labour, days)
     summary = RunSummary(
         scenario=scenario.name,

@@ -35,7 +35,7 @@ Examples
 """
 
 from hosplogi.sla.batch import evaluate_many
-from hosplogi.sla.compliance import compliance
+from hosplogi.sla.compliance import compliance, compliance_reports
 from hosplogi.sla.models import (
     Clock,
     ClockState,
@@ -58,6 +58,7 @@ __all__ = [
     "SlaStatus",
     "SlaTarget",
     "compliance",
+    "compliance_reports",
     "evaluate",
     "evaluate_many",
 ]
