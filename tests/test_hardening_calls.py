@@ -234,6 +234,10 @@ def baselines(tmp: Path) -> dict[str, Baseline]:
         "evaluate": (h.evaluate, {"order": order, "policy": policy, "now": NOW}),
         "evaluate_many": (h.evaluate_many, {"orders": orders, "policy": policy, "now": NOW}),
         "compliance": (h.compliance, {"orders": orders, "policy": policy, "now": NOW}),
+        "compliance_reports": (
+            h.compliance_reports,
+            {"orders": orders, "policy": policy, "now": NOW},
+        ),
         # -- scheduling
         "recommend": (h.recommend, {"order": orders[-1], "technicians": staff, "now": NOW}),
         "assign": (h.assign, {"orders": orders, "technicians": staff, "now": NOW}),
