@@ -14,15 +14,19 @@ UTC offsets, copied under new ids):
 Each figure is the best of ``--repeat`` runs; the ratio is JSON time / tables time.
 
 With ``--sla`` it prints instead the SLA figures of issue 14 (business-hours policy on the China
-calendar, mixed with wall-clock targets), each call timed once, wall and CPU seconds:
+calendar, mixed with wall-clock targets), wall and CPU seconds:
 
-4. ``sla_table`` from in-memory Arrow tables; ``evaluate_many`` (both forms) and ``compliance`` by
-   trade on the same orders as WorkOrder objects; ``compliance_table`` by trade;
+4. ``sla_table`` from in-memory Arrow tables (the first call and the best of three: the first
+   call in a process also pays for memory the process never touched, which this VM hands out
+   slowly, and the rate is printed); ``evaluate_many`` (both forms) and ``compliance`` by trade
+   on the same orders as WorkOrder objects; ``compliance_table`` by trade (first and best of 3);
 5. with ``--baseline SRC`` (the ``src`` folder of an older checkout, e.g. a second worktree at
    the commit before the column engine), the old ``evaluate_many(..., columns=True)`` and
-   ``compliance`` by trade on the same orders, in a child process, and the ratios;
-6. from a Parquet file, read included, in a fresh child process: ``read_parquet_tables`` +
-   ``sla_table``, its time and the child's peak memory;
+   ``compliance`` by trade on the same orders (first call and best of 3), in a child process,
+   and the ratios;
+6. from a Parquet file, read included: ``sla_parquet`` over the whole file in one batch, three
+   times, each in a fresh child process (the three CPU times, the median's wall time and peak
+   memory), then ``read_parquet_tables`` (every column) + ``sla_table`` once;
 7. with ``--big N``: a Parquet file of N orders (100,000 orders' rows repeated under new ids),
    ``compliance_parquet`` over it and ``sla_parquet`` consumed batch by batch, each in a fresh
    child process, time and peak memory, for two batch sizes.
@@ -128,6 +132,30 @@ def _timed(run: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
+def _calls(run: Callable[[], Any], n: int = 3) -> tuple[float, float, Any]:
+    """The first call's CPU seconds, the best of `n` calls' CPU seconds, and the result.
+
+    The first call in a process also pays for memory the process never touched before, which
+    this VM hands out slowly (``_fresh_memory_rate``); later calls reuse it.
+    """
+    times, result = [], None
+    for _ in range(n):
+        _, cpu, result = _timed(run)
+        times.append(cpu)
+    return times[0], min(times), result
+
+
+def _fresh_memory_rate() -> float:
+    """MB per second at which this process gets memory it never touched (one 320 MB array)."""
+    import numpy as np
+
+    start = time.process_time()
+    block = np.ones(40_000_000)
+    elapsed = time.process_time() - start
+    del block
+    return 320 / elapsed
+
+
 def _peak_mb() -> float:
     """This process's peak resident memory (VmHWM: unlike ru_maxrss, reset by exec)."""
     try:
@@ -156,11 +184,11 @@ def role_old(n: int, templates: int, seed: int) -> None:
     orders = _orders(n, templates, seed)
     policy = _policy()
     out: dict[str, Any] = {}
-    out["columns_wall"], out["columns_cpu"], cols = _timed(
+    out["columns_first"], out["columns_best"], cols = _calls(
         lambda: evaluate_many(orders, policy, NOW, columns=True)
     )
     out["breached"] = sum(cols.breached("resolution"))
-    out["compliance_wall"], out["compliance_cpu"], _ = _timed(
+    out["compliance_first"], out["compliance_best"], _ = _calls(
         lambda: compliance(orders, policy, NOW, by="trade")
     )
     print(json.dumps(out))
@@ -256,8 +284,12 @@ def bench_sla(args: argparse.Namespace) -> None:
         f"{args.seed}), China business-hours policy mixed with wall-clock targets, now={NOW}; "
         f"setup {time.perf_counter() - setup:.1f} s"
     )
-    w_tab, c_tab, table = _timed(lambda: sla_table(o_t, e_t, policy, NOW))
-    print(f"sla_table (in-memory Arrow): {w_tab:.2f} s wall, {c_tab:.2f} s CPU")
+    first_tab, best_tab, table = _calls(lambda: sla_table(o_t, e_t, policy, NOW))
+    print(
+        f"sla_table (in-memory Arrow): first call {first_tab:.2f} s CPU, best of 3 "
+        f"{best_tab:.2f} s CPU (this process gets untouched memory at "
+        f"{_fresh_memory_rate():,.0f} MB/s)"
+    )
     w_col, c_col, cols = _timed(lambda: evaluate_many(orders, policy, NOW, columns=True))
     assert list(cols.breached("resolution")) == table.column("resolution_breached").to_pylist()
     print(f"evaluate_many(columns=True) on WorkOrders (new): {w_col:.2f} s wall, {c_col:.2f} s CPU")
@@ -266,9 +298,14 @@ def bench_sla(args: argparse.Namespace) -> None:
         print(f"evaluate_many (list of SlaStatus, new): {w_list:.2f} s wall, {c_list:.2f} s CPU")
     w_cmp, c_cmp, report = _timed(lambda: compliance(orders, policy, NOW, by="trade"))
     print(f"compliance by trade on WorkOrders (new): {w_cmp:.2f} s wall, {c_cmp:.2f} s CPU")
-    w_ct, c_ct, report_t = _timed(lambda: compliance_table(o_t, e_t, policy, NOW, by="trade"))
+    first_ct, best_ct, report_t = _calls(
+        lambda: compliance_table(o_t, e_t, policy, NOW, by="trade")
+    )
     assert report_t == report
-    print(f"compliance_table by trade (Arrow): {w_ct:.2f} s wall, {c_ct:.2f} s CPU")
+    print(
+        f"compliance_table by trade (Arrow): first call {first_ct:.2f} s CPU, best of 3 "
+        f"{best_ct:.2f} s CPU"
+    )
     if args.baseline:
         old = _child(
             [
@@ -285,29 +322,32 @@ def bench_sla(args: argparse.Namespace) -> None:
         )
         assert old["breached"] == sum(cols.breached("resolution"))
         print(
-            f"baseline ({args.baseline}): evaluate_many(columns=True) {old['columns_wall']:.2f} s "
-            f"wall, {old['columns_cpu']:.2f} s CPU; compliance by trade "
-            f"{old['compliance_wall']:.2f} s wall, {old['compliance_cpu']:.2f} s CPU"
+            f"baseline ({args.baseline}), CPU seconds, first call and best of 3: "
+            f"evaluate_many(columns=True) {old['columns_first']:.2f} s, "
+            f"{old['columns_best']:.2f} s; compliance by trade {old['compliance_first']:.2f} s, "
+            f"{old['compliance_best']:.2f} s"
         )
         print(
-            f"ratios: sla_table vs old columns=True {old['columns_wall'] / w_tab:.1f}x wall, "
-            f"{old['columns_cpu'] / c_tab:.1f}x CPU; new vs old evaluate_many(columns=True) "
-            f"{old['columns_wall'] / w_col:.1f}x wall, {old['columns_cpu'] / c_col:.1f}x CPU; "
-            f"compliance by trade new vs old {old['compliance_wall'] / w_cmp:.1f}x wall, "
-            f"{old['compliance_cpu'] / c_cmp:.1f}x CPU; compliance_table vs old compliance "
-            f"{old['compliance_wall'] / w_ct:.1f}x wall, {old['compliance_cpu'] / c_ct:.1f}x CPU"
+            f"ratios (CPU): sla_table vs old columns=True {old['columns_first'] / first_tab:.1f}x "
+            f"first call, {old['columns_best'] / best_tab:.1f}x best of 3; new vs old "
+            f"evaluate_many(columns=True) {old['columns_first'] / c_col:.1f}x; compliance by "
+            f"trade new vs old {old['compliance_first'] / c_cmp:.1f}x; compliance_table vs old "
+            f"compliance {old['compliance_first'] / first_ct:.1f}x first call, "
+            f"{old['compliance_best'] / best_ct:.1f}x best of 3"
         )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orders.parquet"
         write_parquet(orders, path)
-        got = _child(
-            ["--role", "parquet", "--path", str(path), "--what", "sla_parquet", "--batch", str(n)]
-        )
+        whole = ["--role", "parquet", "--path", str(path), "--what", "sla_parquet"]
+        runs = [_child([*whole, "--batch", str(n)]) for _ in range(3)]
+        got = sorted(runs, key=lambda r: float(r["cpu"]))[1]
+        cpus = ", ".join(f"{r['cpu']:.2f}" for r in runs)
         print(
-            f"Parquet ({path.stat().st_size / 1e6:.0f} MB) sla_parquet(batch_size={n:,}) in a "
-            f"fresh process (reads only the columns the clocks need): {got['wall']:.2f} s wall, "
-            f"{got['cpu']:.2f} s CPU; peak memory {got['peak_mb']:,.0f} MB (of which "
-            f"{got['base_mb']:,.0f} MB interpreter and imports)"
+            f"Parquet ({path.stat().st_size / 1e6:.0f} MB) sla_parquet(batch_size={n:,}), each "
+            f"in a fresh process (reads only the columns the clocks need): "
+            f"{cpus} s CPU, median "
+            f"{got['cpu']:.2f} s CPU ({got['wall']:.2f} s wall); peak memory "
+            f"{got['peak_mb']:,.0f} MB (of which {got['base_mb']:,.0f} MB interpreter and imports)"
         )
         got = _child(["--role", "parquet", "--path", str(path), "--what", "read+sla_table"])
         print(
