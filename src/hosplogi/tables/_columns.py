@@ -8,6 +8,7 @@ rows (0-based positions in that table). Each reader is linear in the rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -95,6 +96,10 @@ ORDER_SCHEMA = pa.schema(
 def _values(enum: type[StrEnum]) -> pa.Array:
     # Built on first use: pyarrow imports pandas (when installed) on its first pa.array call.
     return pa.array([m.value for m in enum], pa.string())
+
+
+def _bad_offsets(seconds: np.ndarray) -> np.ndarray:
+    return np.asarray((seconds <= -DAY_SECONDS) | (seconds >= DAY_SECONDS) | (seconds % 60 != 0))
 
 
 _UNKNOWN = -2
@@ -278,32 +283,44 @@ class TableColumns:
 
         `valid` marks the rows that need an offset (those with an instant); others may be null.
         """
+        column = self.checked_offsets(name, valid=valid)
+        return np.asarray((column.fill_null(0) if column.null_count else column).to_numpy())
+
+    def checked_offsets(self, name: str, *, valid: np.ndarray | None = None) -> pa.ChunkedArray:
+        """:meth:`offsets` checked but left as an int64 Arrow column (no numpy copy is made).
+
+        The checks read the column's distinct values (a table holds a handful of offsets).
+        """
         column = self.ints(name, nullable=valid is not None)
         if valid is not None:
             missing = valid & pc.is_null(column).to_numpy(zero_copy_only=False)
             if missing.any():
                 raise self.fail(name, "is empty (null) beside an instant", np.flatnonzero(missing))
-        seconds = np.asarray(
-            (column.fill_null(0) if column.null_count else column).to_numpy(), dtype=np.int64
-        )
-        if len(seconds) and (
-            seconds.min() <= -DAY_SECONDS or seconds.max() >= DAY_SECONDS or (seconds % 60).any()
-        ):
-            bad = (seconds <= -DAY_SECONDS) | (seconds >= DAY_SECONDS) | (seconds % 60 != 0)
-            rows = np.flatnonzero(bad)
+        distinct = pc.unique(column).drop_null().to_numpy()
+        if _bad_offsets(distinct).any():
+            seconds = np.asarray(column.fill_null(0).to_numpy())
+            rows = np.flatnonzero(_bad_offsets(seconds))
             raise self.fail(
                 name,
                 f"UTC offset {int(seconds[rows[0]])} s is not a whole number of minutes strictly "
                 f"between -{DAY_SECONDS} and {DAY_SECONDS} seconds (±24 h)",
                 rows,
             )
-        return seconds
+        return column
 
-    def check_wall_range(self, name: str, us: np.ndarray, seconds: np.ndarray) -> None:
-        """Refuse instants whose wall-clock time falls outside years 1 to 9999."""
+    def check_wall_range(
+        self, name: str, us: np.ndarray, seconds: np.ndarray | Callable[[], np.ndarray]
+    ) -> None:
+        """Refuse instants whose wall-clock time falls outside years 1 to 9999.
+
+        `seconds` (the UTC offsets) may be given as a function making them: they are needed
+        only when some instant lies within a day of those limits.
+        """
         day = DAY_SECONDS * _US  # offsets lie within ±24 h: most tables need no row-wise check
         if len(us) == 0 or _WALL_MIN + day <= us.min() <= us.max() <= _WALL_MAX - day:
             return
+        if callable(seconds):
+            seconds = seconds()
         wall = us + seconds * _US
         bad = (wall < _WALL_MIN) | (wall > _WALL_MAX) | (us < _WALL_MIN) | (us > _WALL_MAX)
         if bad.any():

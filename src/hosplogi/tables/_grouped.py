@@ -40,10 +40,11 @@ class GroupedEvents:
         self.counts = counts
         self.starts = starts = np.cumsum(counts) - counts
         us = events.instants("at")
-        seconds = events.offsets("offset_s")
-        events.check_wall_range("at", us, seconds)
-        us, seconds = self.grouped(us), self.grouped(seconds)
-        back = np.diff(us) < 0
+        self._offsets = offsets = events.checked_offsets("offset_s")
+        self._seconds: np.ndarray | None = None
+        events.check_wall_range("at", us, lambda: np.asarray(offsets.to_numpy()))
+        us = self.grouped(us)
+        back = us[1:] < us[:-1]
         back[starts[1:] - 1] = False  # an order's first event may be earlier than the last one's
         if back.any():
             at = int(np.flatnonzero(back)[0]) + 1
@@ -54,7 +55,14 @@ class GroupedEvents:
                 "the event before it; events must be in time order",
                 self.perm[np.flatnonzero(back) + 1],
             )
-        self.us, self.seconds = us, seconds
+        self.us = us
+
+    @property
+    def seconds(self) -> np.ndarray:
+        """The UTC offsets in seconds (int64), in grouped order; made when first asked for."""
+        if self._seconds is None:
+            self._seconds = self.grouped(np.asarray(self._offsets.to_numpy()))
+        return self._seconds
 
     @property
     def perm(self) -> np.ndarray:
@@ -125,6 +133,8 @@ class GroupedEvents:
 
 def _numbered(seq: np.ndarray, heads: np.ndarray) -> bool:
     """Whether `seq` runs 0, 1, 2, … from each of `heads` (the starts of the orders' rows)."""
+    if len(seq) and seq.min() < 0:  # (the differences of non-negative integers never wrap)
+        return False
     steps = np.diff(seq) == 1
     steps[heads[1:] - 1] = True
     return bool(steps.all() and not seq[heads].any())

@@ -109,7 +109,7 @@ class _Checked:
         self.status = grouped.grouped(events.codes("status", Status))
         self.hold = grouped.grouped(events.codes("hold_reason", HoldReason, nullable=True))
         given = grouped.grouped(events.codes("priority", Priority, nullable=True))
-        self.us, self.seconds = grouped.us, grouped.seconds
+        self.us = grouped.us
         self.starts = grouped.starts
         self.offsets = np.append(grouped.starts, grouped.size).astype(np.int64)
         self.events = events
@@ -254,9 +254,10 @@ class _Checked:
 
     def columns(self) -> EventColumns:
         """The engine's input."""
-        us, seconds = self.us, self.seconds
+        us, grouped = self.us, self.grouped
 
         def recorded(row: int) -> datetime:
+            seconds = grouped.seconds
             zone = fixed_zone(timedelta(seconds=int(seconds[row])))
             return (
                 datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(us[row]))
@@ -274,7 +275,11 @@ class _Checked:
 
 
 def _instants(values: np.ndarray) -> pa.Array:
-    return pa.array(values, pa.int64(), mask=values == NONE).cast(INSTANT)
+    values = np.ascontiguousarray(values, dtype=np.int64)  # its buffer becomes the column's
+    valid = values != NONE
+    nulls = len(values) - int(np.count_nonzero(valid))
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    return pa.Array.from_buffers(INSTANT, len(values), [bitmap, pa.py_buffer(values)], nulls)
 
 
 def _durations(values: np.ndarray) -> pa.Array:
