@@ -359,3 +359,17 @@ def test_sla_table_over_a_dask_dataframe_partitioned_by_order_id() -> None:
         frame = dd.map_partitions(part, order_frame, event_frame, meta=meta.iloc[:0]).compute()
     expected = sla_table(orders_table(orders), events_table(orders), WALL, now).to_pandas()
     assert frame.reset_index(drop=True).equals(expected)
+
+
+def test_a_narrow_seq_column_gives_the_same_table_and_a_negative_seq_is_refused() -> None:
+    orders = _orders()
+    now = T0 + 5 * H
+    events = events_table(orders)
+    narrow = events.set_column(1, "seq", events.column("seq").cast(pa.int8()))
+    whole = sla_table(orders_table(orders), events, WALL, now)
+    assert sla_table(orders_table(orders), narrow, WALL, now).equals(whole)
+    seq = events.column("seq").to_pylist()
+    seq[1] = -1
+    bad = events.set_column(1, "seq", pa.array(seq, pa.int8()))
+    with pytest.raises(HosplogiError, match=r"events_table column 'seq', row.* has seq -1"):
+        sla_table(orders_table(orders), bad, WALL, now)

@@ -228,14 +228,19 @@ class TableColumns:
             raise self.fail(name, f"unknown value {brief(value)}; {accepts}", rows)
         return codes
 
-    def ints(self, name: str, *, nullable: bool = False) -> pa.ChunkedArray:
-        """An integer column as ``int64`` (whole floats, as pandas makes of nullable ints, too)."""
+    def ints(self, name: str, *, nullable: bool = False, narrow: bool = False) -> pa.ChunkedArray:
+        """An integer column as ``int64`` (whole floats, as pandas makes of nullable ints, too).
+
+        `narrow`: a signed integer column is given as it is (no widened copy).
+        """
         accepts = "integers"
         column = self.column(name, accepts=accepts)
         t = column.type
         if not (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t)):
             self.column(name, accepts=accepts, fits=False)
         self._no_nulls(name, column, nullable)
+        if narrow and pa.types.is_signed_integer(t):
+            return column
         if pa.types.is_floating(t):
             bad = pc.and_kleene(
                 pc.is_valid(column),

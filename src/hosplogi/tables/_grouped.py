@@ -27,7 +27,7 @@ class GroupedEvents:
 
     def __init__(self, events: TableColumns, ids: pa.ChunkedArray, id_list: Sequence[str]) -> None:
         self.columns = events
-        seq = np.asarray(events.ints("seq").to_numpy())
+        seq = np.asarray(events.ints("seq", narrow=True).to_numpy())
         self.size = m = len(seq)
         self._perm: np.ndarray | None = None
         heads = _coded_runs(events.table.column("order_id"), ids)

@@ -175,7 +175,11 @@ class _Checked:
         a, s = self.action, self.status
         prev = np.empty_like(s)
         prev[0], prev[1:] = 0, s[:-1]
-        code = (a.astype(np.int16) * len(_STATUSES) + prev) * len(_STATUSES) + s
+        code = a.astype(np.int16)  # (action, status before, status after) as one small code
+        code *= len(_STATUSES)
+        code += prev
+        code *= len(_STATUSES)
+        code += s
         legal = _LEGAL[code]
         firsts = self.starts
         legal[firsts] = (a[firsts] == _A[Action.REPORT]) & (s[firsts] == _S[Status.REPORTED])
