@@ -131,9 +131,11 @@ def _split(table: pa.Table) -> tuple[pa.Table, pa.Table]:
             lengths = pc.list_value_length(chunk).fill_null(0).to_numpy()
         else:
             lengths = np.diff(chunk.offsets.to_numpy())
-        starts = np.cumsum(lengths) - lengths
+        total = int(lengths.sum())
+        narrow = np.int32 if total < 2**31 else np.int64
+        starts = (np.cumsum(lengths) - lengths).astype(narrow)
         parents.append(np.repeat(np.arange(base, base + len(chunk), dtype=np.int32), lengths))
-        seqs.append(np.arange(int(lengths.sum()), dtype=np.int32) - np.repeat(starts, lengths))
+        seqs.append(np.subtract(np.arange(total, dtype=narrow), np.repeat(starts, lengths)))
         flats.append(chunk.flatten())
         base += len(chunk)
     struct_type = t.value_type
