@@ -210,6 +210,8 @@ def _replace(table: pa.Table, name: str, values: list[Any], type_: Any = None) -
     ("change", "message"),
     [
         (lambda e: e.drop_columns(["action"]), "events_table has no column 'action'"),
+        (lambda e: e.drop_columns(["order_id"]), "events_table has no column 'order_id'"),
+        (lambda e: e.drop_columns(["seq"]), "events_table has no column 'seq'"),
         (
             lambda e: _replace(e, "at", list(range(e.num_rows))),
             "events_table column 'at': has type int64",

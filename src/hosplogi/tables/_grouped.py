@@ -30,7 +30,7 @@ class GroupedEvents:
         seq = np.asarray(events.ints("seq", narrow=True).to_numpy())
         self.size = m = len(seq)
         self._perm: np.ndarray | None = None
-        heads = _coded_runs(events.table.column("order_id"), ids)
+        heads = _coded_runs(events.column("order_id", accepts="strings"), ids)
         if heads is None:
             heads = _in_runs(events.text("order_id").combine_chunks(), ids)
         counts = None if heads is None else np.diff(heads, append=m)
