@@ -213,6 +213,10 @@ def _replace(table: pa.Table, name: str, values: list[Any], type_: Any = None) -
         (lambda e: e.drop_columns(["order_id"]), "events_table has no column 'order_id'"),
         (lambda e: e.drop_columns(["seq"]), "events_table has no column 'seq'"),
         (
+            lambda e: _replace(e, "seq", [0, 1, 2, 3, 4, 5, 0, 2**64 - 1], pa.uint64()),
+            "events_table column 'seq', row 7: is out of the range of 64-bit integers",
+        ),
+        (
             lambda e: _replace(e, "at", list(range(e.num_rows))),
             "events_table column 'at': has type int64",
         ),

@@ -258,7 +258,8 @@ class TableColumns:
         try:
             return column.cast(pa.int64())
         except (pa.ArrowInvalid, OverflowError):
-            too_big = pc.greater(column, 2**63 - 1).fill_null(False)
+            top = pa.scalar(2**63 - 1, t if pa.types.is_unsigned_integer(t) else pa.int64())
+            too_big = pc.greater(column, top).fill_null(False)
             rows = np.flatnonzero(too_big.to_numpy(zero_copy_only=False))
             raise self.fail(name, "is out of the range of 64-bit integers", rows) from None
 
