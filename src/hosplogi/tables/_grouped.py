@@ -33,8 +33,9 @@ class GroupedEvents:
         heads = _coded_runs(events.column("order_id", accepts="strings"), ids)
         if heads is None:
             heads = _in_runs(events.text("order_id").combine_chunks(), ids)
-        counts = None if heads is None else np.diff(heads, append=m)
-        if heads is None or counts is None or not _numbered(seq, heads):
+        if heads is not None and _numbered(seq, heads):
+            counts = np.diff(heads, append=m)
+        else:
             position = events.text("order_id").combine_chunks()
             counts = self._sort(events, position, ids, seq, id_list)
         self.counts = counts

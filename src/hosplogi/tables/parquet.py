@@ -170,20 +170,16 @@ def _leaves(file: pq.ParquetFile, columns: Iterable[str] | None) -> list[str] | 
             f"columns must be an iterable of column names, got the string {columns!r}; wrap it"
         )
     wanted = {"order_id", *(_text(c, "columns") for c in columns)}
+    paths = [file.schema.column(i).path for i in range(file.metadata.num_columns)]
     leaves = []
-    for i in range(file.metadata.num_columns):
-        path = file.schema.column(i).path
+    for path in paths:
         top, _, rest = path.partition(".")
         field = rest.split(".")[2] if top == "events" and rest.count(".") >= 2 else None
         if top in wanted or (field is not None and f"events.{field}" in wanted):
             leaves.append(path)
     if not any(p.startswith("events.") for p in leaves):  # keep the logs' lengths
-        leaves += [p for p in _all_paths(file) if p.startswith("events.")][:1]
+        leaves += [p for p in paths if p.startswith("events.")][:1]
     return leaves
-
-
-def _all_paths(file: pq.ParquetFile) -> list[str]:
-    return [file.schema.column(i).path for i in range(file.metadata.num_columns)]
 
 
 def _text(value: Any, name: str) -> str:

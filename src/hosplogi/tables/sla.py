@@ -387,6 +387,11 @@ def sla_table(orders_table: Any, events_table: Any, policy: SlaPolicy, now: date
     return _table(checked.ids, sla_arrays(checked.columns(), policy, now), policy)
 
 
+def _group_column(by: str) -> str:
+    """The orders-table column a grouping reads (``"assignee"``: each of ``assignees``)."""
+    return "assignees" if by == "assignee" else by
+
+
 def _groups(
     checked: _Checked, result: SlaArrays, by: str, counts: ComplianceCounts
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -396,7 +401,7 @@ def _groups(
         codes = np.array([counts.code(p.value) for p in Priority], dtype=np.int64)
         return np.arange(n), codes[result.priority]
     orders = checked.orders
-    name = "assignees" if by == "assignee" else by
+    name = _group_column(by)
     if by == "assignee" or (orders.has(name) and pa.types.is_list(orders.table.column(name).type)):
         lists = orders.names(name).combine_chunks()
         lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
@@ -586,7 +591,7 @@ def compliance_parquet(
     """
     check_grouping(by, clock, [f for f in WorkOrder.model_fields if f not in ("id", "events")])
     counts = ComplianceCounts()
-    group = {"priority": (), "assignee": ("assignees",)}.get(by, (by,))
+    group = () if by == "priority" else (_group_column(by),)
     for orders, events in iter_parquet_tables(path, batch_size, columns=(*_READ, *group)):
         _count(counts, orders, events, policy, now, by, clock)
     return counts.report(by, clock, now)
