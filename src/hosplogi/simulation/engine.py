@@ -89,10 +89,7 @@ class _Job:
     verify_delay: float
     followup_delay: float
     rating: int
-    reported: float
     entered: datetime | None  # the report or refused acceptance not completed yet
-    first_start: float | None = None
-    seconds_in_system: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -219,7 +216,14 @@ class _Run:
         self.free: list[str] | None = None
         self.free_until = -math.inf
         self.waiting: dict[str, _Job] = {}
-        self.jobs: list[_Job] = []
+        # per order, by index: its job while the order is still moving (then None), and what the
+        # results read — kept in lists once it is finished, so that a finished order holds no
+        # engine objects (fewer objects for Python's garbage collector to walk)
+        self.jobs: list[_Job | None] = []
+        self.orders: list[WorkOrder | None] = []
+        self.reported: list[float] = []
+        self.first_start: list[float | None] = []
+        self.seconds_in_system: list[float] = []
         self.in_system = 0
         self.area = 0.0
         self.last_change = 0.0
@@ -363,10 +367,13 @@ class _Run:
                 verify_delay=rng.expovariate(1 / s.verify_minutes) if s.verify_minutes else 0.0,
                 followup_delay=s.followup_minutes,
                 rating=5 if rng.random() < s.satisfaction else 4,
-                reported=self.env.now,
                 entered=history.fixed.reported_at,
             )
             self.jobs.append(job)
+            self.orders.append(None)
+            self.reported.append(self.env.now)
+            self.first_start.append(None)
+            self.seconds_in_system.append(0.0)
             self.enter()
             self.queue(job)
 
@@ -376,8 +383,8 @@ class _Run:
         if job.travel:
             yield job.travel
         job.history.move(Action.START, self.at(), by=lead)
-        if job.first_start is None:
-            job.first_start = self.env.now
+        if self.first_start[job.index] is None:
+            self.first_start[job.index] = self.env.now
         if job.hold_pending:
             job.hold_pending = False
             part = job.work_left * job.hold_at
@@ -401,12 +408,14 @@ class _Run:
         done = self.at()
         job.history.move(Action.COMPLETE, done, by=lead, note=None)
         if job.entered is not None:
-            job.seconds_in_system += (done - job.entered).total_seconds()
+            self.seconds_in_system[job.index] += (done - job.entered).total_seconds()
             job.entered = None
         self.leave()
         self.release(team)
         if self.scenario.acceptance:
             self.env.process(self.acceptance(job))
+        else:
+            self.finish(job)
         self.dispatch_pass()
 
     def acceptance(self, job: _Job) -> Generator[float, None, None]:
@@ -423,6 +432,12 @@ class _Run:
         job.history.move(Action.VERIFY, self.at(), by=verifier, note=None, rating=job.rating)
         yield job.followup_delay
         job.history.move(Action.CLOSE, self.at(), by="desk", note=None)
+        self.finish(job)
+
+    def finish(self, job: _Job) -> None:
+        """Keep the finished order and let go of its job: no more moves come."""
+        self.orders[job.index] = job.history.order
+        self.jobs[job.index] = None
 
     def progress(self, report: Callable[[float], None]) -> Generator[float, None, None]:
         while self.env.now < self.horizon:
@@ -460,11 +475,18 @@ class _Run:
             progress(1.0)
 
 
-def _minutes_in_system(job: _Job, end: datetime) -> float:
-    total = job.seconds_in_system
-    if job.entered is not None:
-        total += (end - job.entered).total_seconds()
-    return total / 60
+def _final(order: WorkOrder | None, job: _Job | None) -> WorkOrder:
+    """The order as the run leaves it: kept when it finished, else read from its job."""
+    if job is not None:
+        return job.history.order
+    assert order is not None  # an order without a job has finished
+    return order
+
+
+def _minutes_in_system(seconds: float, job: _Job | None, end: datetime) -> float:
+    if job is not None and job.entered is not None:
+        seconds += (end - job.entered).total_seconds()
+    return seconds / 60
 
 
 _SEQUENCE = (tuple, list)
@@ -581,15 +603,18 @@ def run(
     sim = _Run(scenario, days, seed, policy)
     sim.go(_holidays(scenario, days), progress)
     end = sim.clock.instant(sim.horizon)
+    jobs = sim.jobs
     return RunState(
         start=sim.clock.instant(0.0),
         end=end,
         horizon=sim.horizon,
-        orders=tuple(j.history.order for j in sim.jobs),
-        reported=tuple(j.reported for j in sim.jobs),
-        first_start=tuple(j.first_start for j in sim.jobs),
+        orders=tuple(map(_final, sim.orders, jobs)),
+        reported=tuple(sim.reported),
+        first_start=tuple(sim.first_start),
         area=sim.area,
-        minutes_in_system=tuple(_minutes_in_system(j, end) for j in sim.jobs),
+        minutes_in_system=tuple(
+            map(_minutes_in_system, sim.seconds_in_system, jobs, itertools.repeat(end, len(jobs)))
+        ),
         busy_minutes=dict(sim.busy_minutes),
         on_shift_minutes={
             tid: float(shift_overlap(windows, 0.0, sim.horizon))

@@ -8,9 +8,12 @@ Each built-in policy asks the library's own dispatching for its teams — the ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
+from itertools import compress
+from operator import attrgetter, or_
 from typing import Literal, Protocol, get_args
 
 from hosplogi.crews import SkillRequirement, Technician
@@ -69,41 +72,56 @@ class _MayWork:
     integer with their bits set. Per requirement (frozen values, kept by value: the demand streams
     repeat a few of them) the people asked about and those who may are two such masks, so that a
     pass finds who is able among the free by integer operations and asks
-    :meth:`~Technician.may_work` only about people not asked before that day.
+    :meth:`~Technician.may_work` only about people not asked before that day. A requirement
+    object met before that day is found by identity (it is held too), without hashing the model.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
         self.number: dict[int, int] = {}  # id(technician) → bit, today
         self.people: list[Technician] = []  # bit → technician
-        self.answers: dict[SkillRequirement, tuple[int, int]] = {}  # → (asked, may) masks
+        self.answers: dict[SkillRequirement, list[int]] = {}  # → [asked, may] masks
+        self.seen: dict[int, tuple[SkillRequirement, list[int]]] = {}  # id(requirement) → answers
 
-    def mask(self, people: Sequence[Technician], day: date) -> int:
-        """The bit mask of `people` (numbered on first sight) for asking about `day`."""
+    def bits(self, people: Sequence[Technician], day: date) -> list[int]:
+        """The number of each of `people` (numbered on first sight) for asking about `day`."""
         if day != self.day:
-            self.day, self.number, self.people, self.answers = day, {}, [], {}
-        number, mask = self.number, 0
-        for tech in people:
-            bit = number.get(id(tech))
-            if bit is None:
-                bit = number[id(tech)] = len(self.people)
-                self.people.append(tech)
-            mask |= 1 << bit
-        return mask
+            self.day, self.number, self.people, self.answers, self.seen = day, {}, [], {}, {}
+        number = self.number
+        try:
+            return list(map(number.__getitem__, map(id, people)))
+        except KeyError:  # someone not seen yet today
+            for tech in people:
+                if id(tech) not in number:
+                    number[id(tech)] = len(self.people)
+                    self.people.append(tech)
+            return list(map(number.__getitem__, map(id, people)))
 
     def able(self, req: SkillRequirement, among: int, day: date) -> int:
-        """The mask of the people in `among` (from :meth:`mask` on `day`) who may fill `req`."""
-        asked, may = self.answers.get(req, (0, 0))
+        """The mask of those in `among` (numbered by :meth:`bits` on `day`) who may fill `req`."""
+        held = self.seen.get(id(req))
+        if held is None:
+            held = self.seen[id(req)] = (req, self.answers.setdefault(req, [0, 0]))
+        answers = held[1]
+        asked, may = answers
         new = among & ~asked
         if new:
-            asked |= new
+            answers[0] = asked | new
             while new:
                 low = new & -new
                 new ^= low
                 if self.people[low.bit_length() - 1].may_work(req, day):
                     may |= low
-            self.answers[req] = (asked, may)
+            answers[1] = may
         return may & among
+
+
+_ID = attrgetter("id")
+
+
+def _mask(bits: Iterable[int]) -> int:
+    """The integer with `bits` set."""
+    return reduce(or_, map((1).__lshift__, bits), 0)
 
 
 def _in_turn(
@@ -121,33 +139,40 @@ def _in_turn(
     order some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
-    left_mask = may_work.mask(free, day)
-    number, people = may_work.number, may_work.people
-    left = list(free)
+    bits = may_work.bits(free, day)
+    left = _mask(bits)
+    people = may_work.people
     able: dict[int, int] = {}  # id(requirement) → mask of who may fill it; `orders` hold them
     chosen: list[Assignment] = []
+    where: dict[str, int] | None = None  # technician id → bit, when a team is chosen
     for order in orders:
-        if not left_mask:
+        if not left:
             break
         needs = order.needs
         wanted = 0
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, left_mask, day)
-            here = able[key] & left_mask
+                able[key] = may_work.able(req, left, day)
+            here = able[key] & left
             if here.bit_count() < req.count:
                 break
             wanted |= here
         else:
             if len(needs) == 1 and needs[0].count == 1 and wanted & (wanted - 1) == 0:
                 team: tuple[str, ...] | None = (people[wanted.bit_length() - 1].id,)
-            else:
-                team = pick(order, [t for t in left if wanted >> number[id(t)] & 1])
+            else:  # those of `free` whose bit is in `wanted`, in order
+                team = pick(
+                    order, list(compress(free, map((1).__and__, map(wanted.__rshift__, bits))))
+                )
             if team:
                 chosen.append((order.id, team))
-                left = [t for t in left if t.id not in team]
-                left_mask = may_work.mask(left, day)
+                if where is None:
+                    where = dict(zip(map(_ID, free), bits, strict=True))
+                if len(where) == len(free):
+                    left &= ~_mask(map(where.__getitem__, team))
+                else:  # some id given twice: drop everyone with an id in the team
+                    left &= ~_mask(b for t, b in zip(free, bits, strict=True) if t.id in team)
     return chosen
 
 
