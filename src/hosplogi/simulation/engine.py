@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from hosplogi._types import brief
 from hosplogi.calendars import BusinessCalendar, china_official_years
@@ -92,13 +92,18 @@ class _Job:
     entered: datetime | None  # the report or refused acceptance not completed yet
 
 
-@dataclass(frozen=True)
-class _Arrival:
+class _Arrival(NamedTuple):
+    """One request to come. Plain values, not enum members: a tuple of such values is left
+    alone by Python's garbage collector, and a year's arrivals live through the whole run."""
+
     at: float
     stream: int
-    source: Source
-    priority: Priority
+    source: str  # a Source value
+    priority: str  # a Priority value
     work_factor: float
+
+
+_ROUNDS, _PLANNED = Source.ROUNDS.value, Priority.PLANNED.value
 
 
 def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date]) -> float:
@@ -141,15 +146,13 @@ def _arrivals(
             rate = base * scale * factor
             if rng.random() * top >= rate:
                 continue
-            arrival = _Arrival(t, i, _source_of(rng), stream.priority, 1.0)
+            arrival = _Arrival(t, i, _source_of(rng).value, stream.priority.value, 1.0)
             if rounds and stream.priority is Priority.ROUTINE:
                 onset = t - found_early.expovariate(1 / (rounds.lead_days * 1440))
                 k = bisect.bisect_left(round_times, onset)
                 caught = found_early.random() < rounds.coverage
                 if k < len(round_times) and round_times[k] < t and caught:
-                    arrival = _Arrival(
-                        round_times[k], i, Source.ROUNDS, Priority.PLANNED, rounds.work_factor
-                    )
+                    arrival = _Arrival(round_times[k], i, _ROUNDS, _PLANNED, rounds.work_factor)
             found.append(arrival)
     found.sort(key=lambda a: (a.at, a.stream))
     return found
@@ -275,7 +278,7 @@ class _Run:
         if not free_ids:
             return
         waiting = [j.history.order for j in self.waiting.values()]  # in order of report
-        free = [self.staff[tid] for tid in free_ids]
+        free = list(map(self.staff.__getitem__, free_ids))
         choices = _pairs(self.policy, self.policy.choose(waiting, free, self.at()), len(free))
         available = set(free_ids)
         for order_id, team in choices:
@@ -343,14 +346,14 @@ class _Run:
                 id=f"SIM-{k + 1:06d}",
                 title=f"{stream.trade} request",
                 trade=stream.trade,
-                priority=a.priority,
+                priority=Priority(a.priority),
                 reported_at=self.at(),
                 location=rng.choice(locations),
                 department=rng.choice(departments),
                 asset_id=_asset(self.hospital.assets, stream.trade, rng),
                 requirements=self.needs[a.stream],
                 estimated_minutes=round(stream.work_minutes * a.work_factor),
-                source=a.source,
+                source=Source(a.source),
                 by="desk",
             )
             s = self.scenario
