@@ -247,7 +247,7 @@ def measures(
     n = cancelled = done = proactive = 0
     ratings = satisfied = decided = first_pass = 0
     pm_due = pm_ok = rect_due = rect_ok = 0
-    history: dict[str, list[tuple[datetime, bool]]] = {}
+    history: dict[str, list[datetime]] = {}  # asset → report instants (no tuple per order)
     in_sla: list[WorkOrder] = []
     in_sla_logs: list[tuple[Event, ...]] = []
     want_sla = policy is not None
@@ -266,7 +266,7 @@ def measures(
         source = o.source
         asset = o.asset_id
         if asset is not None and source is not preventive and not is_cancelled:
-            history.setdefault(asset, []).append((rep, rep >= start))
+            history.setdefault(asset, []).append(rep)
         if plan_list and source is preventive:
             pm_orders.append(_as_of(o, events, status))
         if rep < start:
@@ -324,8 +324,8 @@ def measures(
     for visits in history.values():
         visits.sort()
         previous: datetime | None = None
-        for at, inside in visits:
-            if inside:
+        for at in visits:
+            if at >= start:
                 with_asset += 1
                 if previous is not None and at - previous < repeat_window:
                     repeats += 1
