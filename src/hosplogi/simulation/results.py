@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -355,14 +357,19 @@ def assemble(
     sla = reports_of_clocks(cols, clocks, end, by="priority")
     measured = _measures(scenario, cols, clocks, state.start, end, labour, days)
     card, unmeasured = _scorecard(scenario, measured)
+    statuses = Counter(map(attrgetter("status"), orders))
     summary = RunSummary(
         scenario=scenario.name,
         seed=seed,
         days=days,
         arrivals=len(orders),
-        completed=sum(1 for o in orders if o.status.is_done),
-        cancelled=sum(1 for o in orders if o.status is Status.CANCELLED),
-        open=sum(1 for o in orders if not o.status.is_done and o.status is not Status.CANCELLED),
+        completed=sum(n for status, n in statuses.items() if status.is_done),
+        cancelled=statuses[Status.CANCELLED],
+        open=sum(
+            n
+            for status, n in statuses.items()
+            if not status.is_done and status is not Status.CANCELLED
+        ),
         mean_wait_minutes=sum(waits) / len(waits) if waits else 0.0,
         mean_time_in_system_minutes=sum(in_system) / len(in_system) if in_system else 0.0,
         mean_in_system=state.area / horizon,
