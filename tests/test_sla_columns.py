@@ -29,9 +29,19 @@ from hosplogi import (
     evaluate,
     evaluate_many,
 )
+from hosplogi.orders import Event
 from hosplogi.sla import columns as columns_module
 from hosplogi.sla.batch import OrderColumns
-from hosplogi.sla.columns import CLOCKS, STATES, ClockArrays, SlaArrays, sla_arrays
+from hosplogi.sla.columns import (
+    ACTIONS,
+    CLOCKS,
+    HOLD_REASONS,
+    STATES,
+    ClockArrays,
+    SlaArrays,
+    sla_arrays,
+    to_us,
+)
 from sla_reference import reference_evaluate
 from strategies import sla_policies, work_orders
 from test_sla import batch_policies, now_zones, orders_and_now
@@ -132,6 +142,44 @@ def test_the_engine_arrays_hold_the_clock_fields(
         ]
         assert clock.warned.tolist() == [len(c.warned) for c in clocks]
     assert out.cancelled.tolist() == [s.cancelled for s in expected]
+
+
+def _plain_columns(logs: list[tuple[Event, ...]]) -> dict[str, list[int]]:
+    """The event columns read event by event, with nothing shared with OrderColumns."""
+    out: dict[str, list[int]] = {"offsets": [0], "action": [], "at_us": [], "hold": [], "prio": []}
+    for log in logs:
+        in_force = -1
+        for event in log:
+            if event.priority is not None:
+                in_force = list(Priority).index(event.priority)
+            out["action"].append(ACTIONS.index(event.action))
+            out["at_us"].append(to_us(event.at))
+            reason = event.hold_reason
+            out["hold"].append(-1 if reason is None else HOLD_REASONS.index(reason))
+            out["prio"].append(in_force)
+        out["offsets"].append(out["offsets"][-1] + len(log))
+    return out
+
+
+@given(st.lists(work_orders(), max_size=5), st.booleans(), st.data())
+def test_order_columns_equal_a_plain_per_event_reading(
+    orders: list[WorkOrder], cut: bool, data: st.DataObject
+) -> None:
+    logs = [o.events for o in orders]
+    if cut:  # the logs as they stood earlier (as kpi.measures passes them): a prefix of each
+        logs = [log[: data.draw(st.integers(1, len(log)))] for log in logs]
+    cols = OrderColumns(orders, logs=logs) if cut else OrderColumns(orders)
+    expected = _plain_columns(logs)
+    events = cols.events
+    assert events.offsets.tolist() == expected["offsets"]
+    assert events.action.tolist() == expected["action"]
+    assert events.at_us.tolist() == expected["at_us"]
+    assert events.hold_reason.tolist() == expected["hold"]
+    assert events.priority.tolist() == expected["prio"]
+    flat = [e for log in logs for e in log]
+    assert [events.recorded(row) for row in range(len(flat))] == [e.at for e in flat]
+    assert all(events.recorded(row).tzinfo is e.at.tzinfo for row, e in enumerate(flat))
+    assert [events.order_id(i) for i in range(len(orders))] == [o.id for o in orders]
 
 
 def test_no_orders_give_empty_columns() -> None:

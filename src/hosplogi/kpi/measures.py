@@ -32,7 +32,7 @@ from hosplogi.maintenance import MaintenancePlan, pm_compliance
 from hosplogi.orders import Action, Event, Source, Status, WorkOrder
 from hosplogi.sla import SlaPolicy  # kpi reads sla results (ARCHITECTURE.md)
 from hosplogi.sla.batch import OrderColumns
-from hosplogi.sla.columns import STOPPED, sla_arrays
+from hosplogi.sla.columns import STOPPED, SlaArrays, sla_arrays
 from hosplogi.stores import StockLedger
 
 __all__ = ["measures"]
@@ -247,7 +247,7 @@ def measures(
     n = cancelled = done = proactive = 0
     ratings = satisfied = decided = first_pass = 0
     pm_due = pm_ok = rect_due = rect_ok = 0
-    history: dict[str, list[tuple[datetime, bool]]] = {}
+    history: dict[str, list[datetime]] = {}  # asset → report instants (no tuple per order)
     in_sla: list[WorkOrder] = []
     in_sla_logs: list[tuple[Event, ...]] = []
     want_sla = policy is not None
@@ -266,7 +266,7 @@ def measures(
         source = o.source
         asset = o.asset_id
         if asset is not None and source is not preventive and not is_cancelled:
-            history.setdefault(asset, []).append((rep, rep >= start))
+            history.setdefault(asset, []).append(rep)
         if plan_list and source is preventive:
             pm_orders.append(_as_of(o, events, status))
         if rep < start:
@@ -324,8 +324,8 @@ def measures(
     for visits in history.values():
         visits.sort()
         previous: datetime | None = None
-        for at, inside in visits:
-            if inside:
+        for at in visits:
+            if at >= start:
                 with_asset += 1
                 if previous is not None and at - previous < repeat_window:
                     repeats += 1
@@ -335,14 +335,7 @@ def measures(
     if policy is not None:
         # The column engine of hosplogi.sla, on the logs as seen before `end` (no order copied).
         cols = OrderColumns(in_sla, logs=in_sla_logs)
-        clocks = sla_arrays(cols.events, policy, end)
-        for code, clock in (
-            ("response_on_time", clocks.response),
-            ("resolution_on_time", clocks.resolution),
-        ):
-            breached = clock.breached
-            decided = breached | (clock.state == STOPPED)
-            result[code] = _pct(int((decided & ~breached).sum()), int(decided.sum()))
+        result.update(on_time(sla_arrays(cols.events, policy, end)))
 
     passed = total = 0
     for ok_ in inspection_results:
@@ -398,6 +391,46 @@ def measures(
                 )
         result["licensed_rate"] = _pct(licensed, needing)
     return {k: v for k, v in result.items() if v is not None}
+
+
+def on_time(clocks: SlaArrays) -> dict[str, float]:
+    """``response_on_time`` and ``resolution_on_time`` of the orders `clocks` holds: the one rule.
+
+    Clocks stopped without breach / clocks decided (stopped or breached), over the orders not
+    cancelled; a code is absent when no clock of its kind is decided. :func:`measures` computes
+    the clocks of its orders at `end` and calls this; a caller that already has the clocks of
+    exactly the orders :func:`measures` would count (reported in ``[start, end)``, every event
+    before `end`) calls it on those instead of computing them a second time — the simulation,
+    whose compliance reports need the same clocks. Public in this module only, not re-exported:
+    it is part of :func:`measures`, not an indicator API of its own.
+
+    Examples
+    --------
+    >>> from datetime import timezone
+    >>> from hosplogi import Priority, SlaTarget
+    >>> from hosplogi.sla.batch import OrderColumns
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> new = WorkOrder.report(id="WO-1", title="t", trade="hvac", priority="routine",
+    ...                        reported_at=t, location="L1")
+    >>> started = new.dispatch(("T01",), at=t).start(at=t + timedelta(hours=1))
+    >>> cols = OrderColumns([started, new.cancel(reason="duplicate", at=t)])
+    >>> on_time(sla_arrays(cols.events, policy, t + timedelta(hours=2)))
+    {'response_on_time': 0.0}
+    """
+    counted = ~clocks.cancelled
+    rates: dict[str, float] = {}
+    for code, clock in (
+        ("response_on_time", clocks.response),
+        ("resolution_on_time", clocks.resolution),
+    ):
+        breached = clock.breached & counted
+        decided = breached | ((clock.state == STOPPED) & counted)
+        rate = _pct(int((decided & ~breached).sum()), int(decided.sum()))
+        if rate is not None:
+            rates[code] = rate
+    return rates
 
 
 def _as_of(order: WorkOrder, events: tuple[Event, ...], status: Status) -> WorkOrder:

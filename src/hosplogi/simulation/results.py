@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -30,13 +32,17 @@ from hosplogi.contracts import (
 from hosplogi.crews import Employment
 from hosplogi.errors import HosplogiError
 from hosplogi.kpi import ScorecardResult, default_scorecard, measures, score
+from hosplogi.kpi.measures import on_time
 from hosplogi.orders import Action, Status, WorkOrder
 from hosplogi.simulation.bounds import MAX_DAYS, MAX_SEED, MIN_SEED
 from hosplogi.simulation.engine import RunState
 from hosplogi.simulation.parts import IN_HOUSE_COST, Outsourcing, main_trade
 from hosplogi.simulation.scenario import Hospital, Scenario
 from hosplogi.simulation.stats import mean_confidence_interval
-from hosplogi.sla import ComplianceReport, compliance_reports
+from hosplogi.sla import ComplianceReport
+from hosplogi.sla.batch import OrderColumns
+from hosplogi.sla.columns import SlaArrays, sla_arrays, to_us
+from hosplogi.sla.compliance import reports_of_clocks
 
 __all__ = [
     "ORDER_COLUMNS",
@@ -344,16 +350,26 @@ def assemble(
     utilisation, by_trade = _utilisation(scenario.hospital, state)
     settlements = _settlements(scenario, orders, days)
     labour = _labour_cost(scenario, days, settlements)
-    sla = compliance_reports(orders, scenario.sla_policy, end, by="priority")
-    card, unmeasured = _scorecard(scenario, orders, state.start, end, labour, days)
+    # The orders' events are read and their clocks computed once, for the compliance reports
+    # and the scorecard's on-time rates both.
+    cols = OrderColumns(orders)
+    clocks = sla_arrays(cols.events, scenario.sla_policy, end)
+    sla = reports_of_clocks(cols, clocks, end, by="priority")
+    measured = _measures(scenario, cols, clocks, state.start, end, labour, days)
+    card, unmeasured = _scorecard(scenario, measured)
+    statuses = Counter(map(attrgetter("status"), orders))
     summary = RunSummary(
         scenario=scenario.name,
         seed=seed,
         days=days,
         arrivals=len(orders),
-        completed=sum(1 for o in orders if o.status.is_done),
-        cancelled=sum(1 for o in orders if o.status is Status.CANCELLED),
-        open=sum(1 for o in orders if not o.status.is_done and o.status is not Status.CANCELLED),
+        completed=sum(n for status, n in statuses.items() if status.is_done),
+        cancelled=statuses[Status.CANCELLED],
+        open=sum(
+            n
+            for status, n in statuses.items()
+            if not status.is_done and status is not Status.CANCELLED
+        ),
         mean_wait_minutes=sum(waits) / len(waits) if waits else 0.0,
         mean_time_in_system_minutes=sum(in_system) / len(in_system) if in_system else 0.0,
         mean_in_system=state.area / horizon,
@@ -407,30 +423,52 @@ def summarise(scenario: str, summaries: tuple[RunSummary, ...]) -> Replication:
 
 
 def _scorecard(
-    scenario: Scenario,
-    orders: Sequence[WorkOrder],
-    start: datetime,
-    end: datetime,
-    labour: Decimal,
-    days: float,
+    scenario: Scenario, measured: dict[str, float]
 ) -> tuple[ScorecardResult | None, tuple[str, ...]]:
     """The default scorecard on the run's own measures, or None and the indicators no measure
-    exists for (an M/M/c run has no acceptance, assets or licences). Labour cost is annualised."""
-    annual_labour = (labour * Decimal(365) / Decimal(str(days))).quantize(Decimal("0.01"))
-    measured = measures(
-        orders,
-        start=start,
-        end=end,
-        policy=scenario.sla_policy,
-        technicians=scenario.hospital.technicians,
-        labour_cost=annual_labour,
-    )
+    exists for (an M/M/c run has no acceptance, assets or licences)."""
     card = default_scorecard()
     values = {**scenario.assumed_kpi, **measured}
     unmeasured = tuple(i.code for i in card.indicators if i.code not in values)
     if unmeasured:
         return None, unmeasured
     return score(card, values, strict=False), ()
+
+
+def _measures(
+    scenario: Scenario,
+    cols: OrderColumns,
+    clocks: SlaArrays,
+    start: datetime,
+    end: datetime,
+    labour: Decimal,
+    days: float,
+) -> dict[str, float]:
+    """:func:`hosplogi.kpi.measures` of the run's orders, with the labour cost annualised.
+
+    The on-time rates come from `clocks` (those of the compliance reports) by
+    :func:`hosplogi.kpi.measures.on_time`, the rule :func:`~hosplogi.kpi.measures` applies,
+    when the run's orders are exactly those it would count: reported in ``[start, end)``, every
+    event before `end` (the engine runs the events before its horizon; checked here on the
+    columns, O(events) in numpy). Otherwise :func:`~hosplogi.kpi.measures` computes them itself.
+    """
+    annual_labour = (labour * Decimal(365) / Decimal(str(days))).quantize(Decimal("0.01"))
+    events = cols.events
+    reuse = not len(events.at_us) or (
+        int(events.at_us.max()) < to_us(end)
+        and int(events.at_us[events.offsets[:-1]].min()) >= to_us(start)
+    )
+    measured = measures(
+        cols.orders,
+        start=start,
+        end=end,
+        policy=None if reuse else scenario.sla_policy,
+        technicians=scenario.hospital.technicians,
+        labour_cost=annual_labour,
+    )
+    if reuse:
+        measured.update(on_time(clocks))
+    return measured
 
 
 def _utilisation(hospital: Hospital, state: RunState) -> tuple[dict[str, float], dict[str, float]]:

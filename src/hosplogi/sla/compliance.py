@@ -20,7 +20,14 @@ from hosplogi._types import brief
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
 from hosplogi.sla.batch import OrderColumns
-from hosplogi.sla.columns import PRIORITIES, STOPPED, ClockArrays, SlaArrays, sla_arrays
+from hosplogi.sla.columns import (
+    CLOCKS,
+    PRIORITIES,
+    STOPPED,
+    ClockArrays,
+    SlaArrays,
+    sla_arrays,
+)
 from hosplogi.sla.models import ComplianceReport, ComplianceRow, SlaPolicy
 
 __all__ = ["ComplianceCounts", "compliance", "compliance_reports"]
@@ -264,8 +271,44 @@ def compliance_reports(
     """
     check_grouping(by, "resolution", WorkOrder.model_fields)
     cols = OrderColumns(orders)
-    result = sla_arrays(cols.events, policy, now)
-    return {clock: _report(cols, result, by, clock, now) for clock in ("response", "resolution")}
+    return reports_of_clocks(cols, sla_arrays(cols.events, policy, now), now, by)
+
+
+def reports_of_clocks(
+    cols: OrderColumns, clocks: SlaArrays, now: datetime, by: str = "priority"
+) -> dict[str, ComplianceReport]:
+    """:func:`compliance_reports` of ``cols.orders`` from clocks the caller already has.
+
+    For a caller that needs the clock arrays for something else too (the simulation's scorecard
+    reads its on-time rates from them), so the orders' events are read and the clocks computed
+    once. Public in this module only, not re-exported.
+
+    Parameters
+    ----------
+    cols : OrderColumns
+    clocks : SlaArrays
+        ``sla_arrays(cols.events, policy, now)`` with both clocks.
+    now : datetime
+        The instant `clocks` were computed at.
+    by : str
+        As for :func:`compliance`.
+
+    Examples
+    --------
+    >>> from hosplogi import Priority, SlaTarget, WorkOrder
+    >>> t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    >>> policy = SlaPolicy(targets={p: SlaTarget(respond=timedelta(minutes=30),
+    ...     resolve=timedelta(hours=4)) for p in Priority})
+    >>> o = WorkOrder.report(id="WO-1", title="t", trade="hvac", priority="routine",
+    ...                      reported_at=t0, location="L1").dispatch(["T01"], at=t0).start(at=t0)
+    >>> now = t0 + timedelta(hours=5)
+    >>> cols = OrderColumns([o])
+    >>> reports = reports_of_clocks(cols, sla_arrays(cols.events, policy, now), now)
+    >>> reports == compliance_reports([o], policy, now)
+    True
+    """
+    check_grouping(by, "resolution", WorkOrder.model_fields)
+    return {clock: _report(cols, clocks, by, clock, now) for clock in CLOCKS}
 
 
 def _report(
