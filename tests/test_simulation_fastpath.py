@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from hosplogi.crews import Certificate, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
 from hosplogi.orders import Action, Priority, WorkOrder
-from hosplogi.scheduling import recommend, team_for
-from hosplogi.scheduling.dispatch import first_choice, member_fit
+from hosplogi.scheduling import _teams, recommend, team_for
+from hosplogi.scheduling.dispatch import first_choice, first_team, member_fit
 from hosplogi.simulation import Demand, Hospital, Scenario, _clock, engine, simulate
 from hosplogi.simulation._log import OrderLog
 from hosplogi.simulation.policies import POLICY_NAMES, Assignment, named_policy
@@ -358,6 +358,66 @@ def test_first_choice_is_the_person_recommend_proposes(
     assert first is not None
     assert (first.id,) == top.technician_ids
     assert member_fit(first, need, location) == top.score
+
+
+@given(
+    _crew(),
+    st.lists(
+        st.tuples(st.sampled_from(_SKILLS), st.integers(1, 3), st.integers(1, 3)),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda r: r[0],
+    ),
+    st.sampled_from(("A", "B", "C")),
+    st.sampled_from(list(Priority)),
+)
+def test_first_team_is_the_team_recommend_proposes(
+    crew: list[Technician],
+    wanted: list[tuple[str, int, int]],
+    location: str,
+    priority: Priority,
+) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    reqs = tuple(SkillRequirement(skill=s, level=lv, count=n) for s, lv, n in wanted)
+    order = WorkOrder.report(
+        id="WO-1",
+        title="t",
+        trade=reqs[0].skill,
+        priority=priority,
+        reported_at=now,
+        location=location,
+        requirements=reqs,
+    )
+    able = [[i for i, t in enumerate(crew) if t.may_work(r, now.date())] for r in reqs]
+    got = first_team(reqs, crew, able, zone=location)
+    try:
+        top = recommend(order, crew, now=now, k=1)[0]
+    except InfeasibleError:
+        assert got is None
+        return
+    assert got == top.technician_ids
+
+
+def test_first_team_builds_teams_by_matching_when_shortlists_overlap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # seven people alike, able for both trades: each trade's shortlist (its five best, ties by
+    # position) is the same five, too few for six distinct people, so the team comes from the
+    # min-cost matching
+    crew = [Technician(id=f"T{i}", skills={"hvac": 2, "plumbing": 2}) for i in range(7)]
+    reqs = (SkillRequirement(skill="hvac", count=3), SkillRequirement(skill="plumbing", count=3))
+    order = WorkOrder.report(
+        id="WO-1", title="t", trade="hvac", priority="urgent", location="A",
+        reported_at=datetime(2026, 3, 2, 9, tzinfo=UTC), requirements=reqs,
+    )  # fmt: skip
+    matched = []
+    real = _teams.matched_teams
+    monkeypatch.setattr(_teams, "matched_teams", lambda *a: matched.append(1) or real(*a))
+    got = first_team(reqs, crew, [range(7), range(7)], zone="A")
+    assert matched
+    assert got == recommend(order, crew, now=order.reported_at, k=1)[0].technician_ids
+    assert got is not None
+    assert len(set(got)) == 6
 
 
 # -- the collector left alone, and the engine's state freed when it ends --------------------

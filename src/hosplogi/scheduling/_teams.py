@@ -18,7 +18,7 @@ import networkx as nx
 
 from hosplogi.crews import SkillRequirement, Technician
 
-__all__ = ["MAX_COMBOS", "matched_teams", "score_team", "team_combos"]
+__all__ = ["MAX_COMBOS", "best_teams", "matched_teams", "score_team", "team_combos"]
 
 MAX_COMBOS = 4096
 
@@ -111,3 +111,31 @@ def team_combos(
     shortlists = lists
     per_req = [list(combinations(s, req.count)) for req, s in zip(reqs, shortlists, strict=True)]
     return product(*per_req)
+
+
+def best_teams(
+    reqs: Sequence[SkillRequirement],
+    everyone: Sequence[Sequence[Any]],
+    k: int,
+    technicians: Sequence[Technician],
+    wait_rate: float,
+    now: datetime,
+) -> dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]]:
+    """The scored teams of distinct people, keyed by their set of people (see :func:`score_team`).
+
+    `everyone` holds each requirement's candidates, best first. Teams come from the
+    shortlisted combinations (each requirement's ``count + k + 1`` best); when those give
+    fewer than `k` teams of distinct people and several requirements compete, from
+    :func:`matched_teams`.
+    """
+    shortlists = [cands[: req.count + k + 1] for req, cands in zip(reqs, everyone, strict=True)]
+    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
+    combos: Iterable[tuple[tuple[Any, ...], ...]] = team_combos(reqs, shortlists)
+    for attempt in range(2):
+        for combo in combos:
+            score_team(combo, best, technicians, wait_rate, now)
+        if len(best) >= k or attempt or len(reqs) == 1:
+            break
+        # shortlists of the same people for several requirements: build teams by matching
+        combos = matched_teams(reqs, everyone)
+    return best

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from hosplogi._checks import guarded
@@ -125,6 +125,62 @@ def first_choice(
     top = max(scores)
     shortlist = [tech for tech, score in zip(able, scores, strict=True) if score == top][:3]
     return min(shortlist, key=lambda tech: tech.id)
+
+
+def first_team(
+    reqs: Sequence[SkillRequirement],
+    people: Sequence[Technician],
+    able: Sequence[Sequence[int]],
+    *,
+    zone: str | None,
+) -> tuple[str, ...] | None:
+    """The team ``recommend(order, people, now=now, k=1)`` proposes, as technician ids.
+
+    For an order whose :func:`~hosplogi.scheduling.orders.needs` are `reqs` and `zone` its
+    location, when ``able[i]`` lists, in increasing order, the positions in `people` of those
+    who may work on ``reqs[i]`` on ``now``'s date, and everyone in `people` is free now, with
+    no load, no positions and no travel given: then every candidate's score is its
+    :func:`member_fit`, no one waits, and :func:`recommend` ranks the same teams. The same
+    answer without the checks, the reasons and the models (a simulated dispatcher asks this
+    for every team job); ``tests/test_simulation_fastpath.py`` checks it against
+    :func:`recommend`. None where :func:`recommend` finds no team.
+
+    Examples
+    --------
+    >>> techs = [Technician(id="E", skills={"electrical": 2}),
+    ...          Technician(id="P", skills={"plumbing": 2, "electrical": 1})]
+    >>> reqs = (SkillRequirement(skill="electrical"), SkillRequirement(skill="plumbing"))
+    >>> first_team(reqs, techs, [[0, 1], [1]], zone=None)
+    ('E', 'P')
+    """
+    everyone = []
+    for req, positions in zip(reqs, able, strict=True):
+        if len(positions) < req.count:
+            return None
+        cands = []
+        for i in positions:
+            fit = member_fit(people[i], req, zone)
+            cands.append((fit, i, fit, (), _NO_WAIT))
+        cands.sort(key=_best_first)
+        everyone.append(cands)
+    best = _teams.best_teams(reqs, everyone, 1, people, 0.0, _NO_WAIT)
+    if not best:
+        return None
+    return min(best.values(), key=_top)[1]
+
+
+def _best_first(cand: tuple[Any, ...]) -> tuple[float, int]:
+    """Candidates by solo score, best first, then by position."""
+    return -cand[0], cand[1]
+
+
+def _top(team: tuple[float, tuple[str, ...], Any]) -> tuple[float, tuple[str, ...]]:
+    """Teams by score, best first, then by their ids."""
+    return -team[0], team[1]
+
+
+_NO_WAIT = datetime(2000, 1, 1, tzinfo=UTC)
+"""Free-at and now for :func:`first_team`: the same instant, so that no one waits."""
 
 
 def _member_score(
@@ -248,8 +304,7 @@ def recommend(
     where = zone if zone is not None else order.location
     reqs = needs(order)
     wait_rate = _WAIT_PENALTY_PER_HOUR[order.priority]
-    # per requirement: a shortlist of (solo score, tech, member score, reasons, free_at)
-    shortlists: list[list[tuple[float, int, float, list[str], datetime]]] = []
+    # per requirement, best first: (solo score, tech, member score, reasons, free_at)
     everyone: list[list[tuple[float, int, float, list[str], datetime]]] = []
     for req in reqs:
         kind = certificate_rules.get(req.skill)
@@ -285,25 +340,16 @@ def recommend(
                 f"no team for order {order.id!r}: it needs "
                 f"{_why_not(req, technicians, certificate_rules, day)}"
             )
-        cands.sort(key=lambda c: (-c[0], c[1]))
+        cands.sort(key=_best_first)
         everyone.append(cands)
-        shortlists.append(cands[: req.count + k + 1])
-    best: dict[frozenset[int], tuple[float, tuple[str, ...], tuple[tuple[Any, ...], ...]]] = {}
-    combos: Iterable[tuple[tuple[Any, ...], ...]] = _teams.team_combos(reqs, shortlists)
-    for attempt in range(2):
-        for combo in combos:
-            _teams.score_team(combo, best, technicians, wait_rate, now)
-        if len(best) >= k or attempt or len(reqs) == 1:
-            break
-        # shortlists of the same people for several requirements: build teams by matching
-        combos = _teams.matched_teams(reqs, everyone)
+    best = _teams.best_teams(reqs, everyone, k, technicians, wait_rate, now)
     if not best:
         raise InfeasibleError(
             f"no team for order {order.id!r}: its requirements "
             f"({', '.join(f'{r.count} × {r.skill} at level ≥ {r.level}' for r in reqs)}) "
             "cannot be filled by distinct eligible technicians"
         )
-    ranked = sorted(best.values(), key=lambda x: (-x[0], x[1]))[:k]
+    ranked = sorted(best.values(), key=_top)[:k]
     out = []
     for score, ids, combo in ranked:
         members = [m for group in combo for m in group]

@@ -17,10 +17,10 @@ from operator import attrgetter, or_
 from typing import Literal, Protocol, get_args
 
 from hosplogi.crews import SkillRequirement, Technician
-from hosplogi.errors import HosplogiError, InfeasibleError
+from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
-from hosplogi.scheduling import assign, recommend, team_for
-from hosplogi.scheduling.dispatch import first_choice
+from hosplogi.scheduling import assign, team_for
+from hosplogi.scheduling.dispatch import first_choice, first_team
 
 __all__ = ["POLICY_NAMES", "Assignment", "Policy", "PolicyName", "named_policy"]
 
@@ -118,6 +118,10 @@ class _MayWork:
 
 _ID = attrgetter("id")
 
+Pick = Callable[[WorkOrder, list[Technician], list[Sequence[int]]], tuple[str, ...] | None]
+"""How a policy staffs one order: ``pick(order, candidates, able)``, ``able[i]`` the positions in
+`candidates` of those who may fill the order's ``i``-th requirement; technician ids or None."""
+
 
 def _mask(bits: Iterable[int]) -> int:
     """The integer with `bits` set."""
@@ -129,14 +133,15 @@ def _in_turn(
     free: Sequence[Technician],
     day: date,
     may_work: _MayWork,
-    pick: Callable[[WorkOrder, list[Technician]], tuple[str, ...] | None],
+    pick: Pick,
 ) -> list[Assignment]:
     """Staff `orders` one after another from whoever is still free and able.
 
-    `pick` gets the people still free who may fill some requirement of the order, in the order
-    of `free`: the matching and :func:`scheduling.recommend` ignore everyone else and break ties
-    by position, so they choose the same team from these people as from all who are free. An
-    order some requirement of which has too few such people has no team and is passed over; a
+    `pick` gets the order, the people still free who may fill some requirement of it, in the
+    order of `free` (the matching and :func:`scheduling.recommend` ignore everyone else and
+    break ties by position, so they choose the same team from these people as from all who are
+    free), and per requirement the positions among them of those who may fill it. An order
+    some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
     bits = may_work.bits(free, day)
@@ -150,6 +155,7 @@ def _in_turn(
             break
         needs = order.needs
         wanted = 0
+        masks = []
         for req in needs:
             key = id(req)
             if key not in able:
@@ -157,14 +163,19 @@ def _in_turn(
             here = able[key] & left
             if here.bit_count() < req.count:
                 break
+            masks.append(here)
             wanted |= here
         else:
             if len(needs) == 1 and needs[0].count == 1 and wanted & (wanted - 1) == 0:
                 team: tuple[str, ...] | None = (people[wanted.bit_length() - 1].id,)
             else:  # those of `free` whose bit is in `wanted`, in order
-                team = pick(
-                    order, list(compress(free, map((1).__and__, map(wanted.__rshift__, bits))))
-                )
+                picked = list(map((1).__and__, map(wanted.__rshift__, bits)))
+                candidates = list(compress(free, picked))
+                positions: list[Sequence[int]] = [range(len(candidates))]
+                if len(masks) > 1:
+                    among = list(compress(bits, picked))
+                    positions = [[i for i, b in enumerate(among) if m >> b & 1] for m in masks]
+                team = pick(order, candidates, positions)
             if team:
                 chosen.append((order.id, team))
                 if where is None:
@@ -196,7 +207,7 @@ class _Greedy:
             free,
             day,
             self.may_work,
-            lambda order, left: team_for(order.needs, left, on=day),
+            lambda order, left, _: team_for(order.needs, left, on=day),
         )
 
 
@@ -204,8 +215,8 @@ class _Greedy:
 class _Recommend:
     """Most urgent first, each order given the top team of :func:`scheduling.recommend`.
 
-    A one-person order gets :func:`scheduling.dispatch.first_choice`, the same person without
-    building the recommendation.
+    A one-person order gets :func:`scheduling.dispatch.first_choice` and a team job
+    :func:`scheduling.dispatch.first_team`: the same people without building the recommendation.
     """
 
     may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
@@ -213,16 +224,14 @@ class _Recommend:
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
-        def best(order: WorkOrder, left: list[Technician]) -> tuple[str, ...] | None:
+        def best(
+            order: WorkOrder, left: list[Technician], able: list[Sequence[int]]
+        ) -> tuple[str, ...] | None:
             needs = order.needs
             if len(needs) == 1 and needs[0].count == 1:  # everyone in `left` may and is free
                 first = first_choice(needs[0], left, zone=order.location)
                 return (first.id,) if first else None
-            try:
-                top = recommend(order, left, now=now, k=1)
-            except InfeasibleError:  # nobody free now can staff it; it waits
-                return None
-            return tuple(top[0].technician_ids) if top else None
+            return first_team(needs, left, able, zone=order.location)
 
         return _in_turn(_urgent_first(waiting), free, now.date(), self.may_work, best)
 
