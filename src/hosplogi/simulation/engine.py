@@ -283,12 +283,13 @@ class _Run:
         available = set(free_ids)
         for order_id, team in choices:
             job = self.waiting.get(order_id)
-            if job is None or not team or not set(team) <= available or len(set(team)) != len(team):
+            members = set(team)
+            if job is None or not team or not members <= available or len(members) != len(team):
                 raise HosplogiError(
                     f"policy {self.policy!r} chose {order_id} → {team}: the order must be waiting "
                     "and the team non-empty, distinct and free now"
                 )
-            available -= set(team)
+            available -= members
             del self.waiting[order_id]
             self.take(team)
             self.env.process(self.work(job, team))
@@ -333,18 +334,20 @@ class _Run:
 
     def arrivals(self, arrivals: list[_Arrival]) -> Generator[float, None, None]:
         demand = self.hospital.demand
+        titles = [f"{stream.trade} request" for stream in demand]
         departments = self.hospital.departments or ("Wards",)
         locations = self.hospital.locations or ("Main building",)
+        s = self.scenario
+        low, high = s.travel_minutes
         for k, a in enumerate(arrivals):
             if a.at > self.env.now:
                 yield a.at - self.env.now
             stream = demand[a.stream]
             rng = random.Random(f"{self.seed}:order:{k}")
             work = _draw_work(stream, rng) * a.work_factor
-            low, high = self.scenario.travel_minutes
             history = OrderLog.report(
                 id=f"SIM-{k + 1:06d}",
-                title=f"{stream.trade} request",
+                title=titles[a.stream],
                 trade=stream.trade,
                 priority=Priority(a.priority),
                 reported_at=self.at(),
@@ -356,7 +359,6 @@ class _Run:
                 source=Source(a.source),
                 by="desk",
             )
-            s = self.scenario
             job = _Job(
                 index=k,
                 history=history,
