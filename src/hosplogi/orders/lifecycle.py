@@ -54,11 +54,10 @@ class Priority(StrEnum):
         >>> sorted([Priority.PLANNED, Priority.EMERGENCY], key=lambda p: p.rank)
         [<Priority.EMERGENCY: 'emergency'>, <Priority.PLANNED: 'planned'>]
         """
-        return _PRIORITY_RANK[self._name_]
+        return _PRIORITY_RANK[self]
 
 
-_PRIORITY_RANK = {p.name: i for i, p in enumerate(Priority)}
-"""By name: a member's own hash is a Python call, its name's is not (sorts ask for many)."""
+_PRIORITY_RANK = {p: i for i, p in enumerate(Priority)}
 
 
 class Status(StrEnum):

@@ -47,10 +47,9 @@ _GIVEN: dict[tuple[str, ...], set[str]] = {}
 """The shared set of field names (:func:`shared_fields_set`) per tuple of names given: a move
 gives one of a handful of shapes, and a tuple is quicker to look up than a set to build."""
 
-_NEXT: dict[tuple[int, int, int], Status] = {}
-"""The lifecycle's allowed moves met so far: the ids of (status, action, status before a hold) →
-the status :func:`~hosplogi.orders.lifecycle.next_status` gives (it refuses the others each time).
-Keyed by the members' ids, as an enum member's hash is a Python call."""
+_NEXT: dict[tuple[Status, Action, Status], Status] = {}
+"""The lifecycle's allowed moves met so far: (status, action, status before a hold) → the
+status :func:`~hosplogi.orders.lifecycle.next_status` gives (it refuses the others each time)."""
 
 
 def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
@@ -160,10 +159,9 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
         if action is Action.HOLD:
             self._before_hold = self.status
         move = (self.status, action, self._before_hold)
-        key = (id(move[0]), id(action), id(move[2]))  # members are singletons; ints hash in C
-        target = _NEXT.get(key)
+        target = _NEXT.get(move)
         if target is None:
-            target = _NEXT[key] = next_status(self._order.id, *move)
+            target = _NEXT[move] = next_status(self._order.id, *move)
         values = {**_EVENT_DEFAULTS, "action": action, "status": target, "at": at, **fields}
         self._events.append(_valid(Event, values, ("action", "status", "at", *fields)))
         self.status = target
