@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from hosplogi import Certificate, Crew, SkillRequirement, Technician
@@ -62,6 +63,34 @@ def test_licensed_checks_kind_and_validity_on_the_day() -> None:
     assert not t.licensed("boiler", on=date(2026, 6, 30))
     assert t.licensed("boiler", on=date(2040, 1, 1))
     assert not t.licensed("lift", on=date(2026, 1, 1))
+
+
+@given(
+    technicians,
+    skill_requirements,
+    st.dates(min_value=date(2019, 1, 1), max_value=date(2036, 1, 1)),
+    st.dates(min_value=date(2019, 1, 1), max_value=date(2036, 1, 1)),
+)
+def test_licences_alike_on_two_days_means_may_work_answers_alike(
+    tech: Technician, req: SkillRequirement, a: date, b: date
+) -> None:
+    if tech.licences_alike(a, b):
+        assert tech.may_work(req, a) == tech.may_work(req, b)
+
+
+def test_licences_alike_sees_a_certificate_start_and_end() -> None:
+    t = Technician(
+        id="T1",
+        skills={"boiler": 2},
+        certificates=(
+            Certificate(kind="boiler", issued_on=date(2026, 7, 1), expires_on=date(2026, 7, 31)),
+        ),
+    )
+    assert t.licences_alike(date(2026, 7, 1), date(2026, 7, 31))
+    assert not t.licences_alike(date(2026, 6, 30), date(2026, 7, 1))
+    assert not t.licences_alike(date(2026, 7, 31), date(2026, 8, 1))
+    assert t.licences_alike(date(2026, 6, 30), date(2026, 8, 1))
+    assert Technician(id="T2").licences_alike(date(2020, 1, 1), date(2030, 1, 1))
 
 
 def test_certificate_expiring_before_issue_is_refused() -> None:

@@ -204,6 +204,34 @@ def test_built_in_policies_choose_as_the_plain_matching_does(name: str) -> None:
     assert run == simulate(scenario, days=3, seed=5)
 
 
+@pytest.mark.parametrize("name", ["fifo", "priority", "recommend"])
+def test_a_certificate_expiring_mid_run_stops_its_holder_the_next_day(name: str) -> None:
+    start = date(2026, 3, 2)
+    last_day = start + timedelta(days=1)
+    hospital = Hospital(
+        technicians=(
+            Technician(
+                id="L1",
+                skills={"lifts": 3},
+                certificates=(Certificate(kind="lift", expires_on=last_day),),
+            ),
+            Technician(id="L2", skills={"lifts": 3}, certificates=(Certificate(kind="lift"),)),
+        ),
+        demand=(Demand(trade="lifts", priority="urgent", per_day=60, work_minutes=20),),
+    )
+    checked = _Checked(name)
+    run = simulate(Scenario(hospital=hospital, start=start), days=4, seed=1, policy=checked)
+    days = [
+        e.at.date()
+        for o in run.orders
+        for e in o.events
+        if e.action is Action.DISPATCH and "L1" in e.assignees
+    ]
+    assert days  # L1 worked while licensed ...
+    assert max(days) <= last_day  # ... and not from the day the certificate lapsed
+    assert checked.calls > 100
+
+
 def test_one_person_orders_only_one_person_may_take_go_to_that_person() -> None:
     hospital = Hospital(
         technicians=(

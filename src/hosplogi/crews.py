@@ -175,6 +175,24 @@ class Technician(FrozenModel):
         """
         return any(c.kind == kind and c.is_valid(on) for c in self.certificates)
 
+    def licences_alike(self, a: date, b: date) -> bool:
+        """Return whether the same certificates are in force on the days `a` and `b`.
+
+        :meth:`may_work` depends on the day only through which certificates are in force, so
+        when this holds it answers alike on both days, for any requirement.
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> t = Technician(id="T05", skills={"lifts": 2},
+        ...                certificates=(Certificate(kind="lift", expires_on=date(2026, 6, 30)),))
+        >>> t.licences_alike(date(2026, 1, 1), date(2026, 6, 30))
+        True
+        >>> t.licences_alike(date(2026, 6, 30), date(2026, 7, 1))
+        False
+        """
+        return all(c.is_valid(a) == c.is_valid(b) for c in self.certificates)
+
     def may_work(
         self,
         requirement: SkillRequirement,

@@ -62,23 +62,30 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
     return sorted(waiting, key=lambda o: (o.priority.rank, o.reported_at))
 
 
+_MAX_PEOPLE = 1024
+"""People :class:`_MayWork` numbers before it starts afresh on a new day (the bits of a mask)."""
+
+
 class _MayWork:
-    """:meth:`Technician.may_work` answers for one day, as bit masks over numbered people.
+    """:meth:`Technician.may_work` answers, as bit masks over numbered people, kept across days.
 
     A dispatch pass asks about the same few requirements and people again and again; the answers
-    change only with the day (certificates expire by the day). The people a policy is shown get
-    a number each, by identity, the first time they are shown that day (and are held while the
-    day lasts, so that a number is never read for another object); a set of them is then an
-    integer with their bits set. Per requirement (frozen values, kept by value: the demand streams
-    repeat a few of them) the people asked about and those who may are two such masks, so that a
-    pass finds who is able among the free by integer operations and asks
-    :meth:`~Technician.may_work` only about people not asked before that day. A requirement
-    object met before that day is found by identity (it is held too), without hashing the model.
+    change only with the certificates in force (:meth:`Technician.licences_alike`), so they are
+    kept from one day to the next until someone asked about holds other certificates on the new
+    day. The people a policy is shown get a number each, by identity, the first time they are
+    shown (and are held while the answers are kept, so that a number is never read for another
+    object; at most :data:`_MAX_PEOPLE` of them, then they are numbered afresh on the next new
+    day); a set of them is then an integer with their bits set. Per requirement (frozen values,
+    kept by value: the demand streams repeat a few of them) the people asked about and those who
+    may are two such masks, so that a pass finds who is able among the free by integer
+    operations and asks :meth:`~Technician.may_work` only about people not asked before. A
+    requirement object met before is found by identity (it is held too), without hashing the
+    model.
     """
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.number: dict[int, int] = {}  # id(technician) → bit, today
+        self.number: dict[int, int] = {}  # id(technician) → bit
         self.people: list[Technician] = []  # bit → technician
         self.answers: dict[SkillRequirement, list[int]] = {}  # → [asked, may] masks
         self.seen: dict[int, tuple[SkillRequirement, list[int]]] = {}  # id(requirement) → answers
@@ -86,11 +93,17 @@ class _MayWork:
     def bits(self, people: Sequence[Technician], day: date) -> list[int]:
         """The number of each of `people` (numbered on first sight) for asking about `day`."""
         if day != self.day:
-            self.day, self.number, self.people, self.answers, self.seen = day, {}, [], {}, {}
+            last, self.day = self.day, day
+            if (
+                last is None
+                or len(self.people) > _MAX_PEOPLE
+                or not all(tech.licences_alike(last, day) for tech in self.people)
+            ):
+                self.number, self.people, self.answers, self.seen = {}, [], {}, {}
         number = self.number
         try:
             return list(map(number.__getitem__, map(id, people)))
-        except KeyError:  # someone not seen yet today
+        except KeyError:  # someone not seen yet
             for tech in people:
                 if id(tech) not in number:
                     number[id(tech)] = len(self.people)
