@@ -232,6 +232,32 @@ def test_a_certificate_expiring_mid_run_stops_its_holder_the_next_day(name: str)
     assert checked.calls > 100
 
 
+@pytest.mark.parametrize("name", ["fifo", "priority"])
+def test_a_policy_shown_two_people_with_one_id_drops_both_once_either_is_sent(name: str) -> None:
+    now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    free = [
+        Technician(id="A", skills={"hvac": 2}),
+        Technician(id="B", skills={"hvac": 2}),
+        Technician(id="A", skills={"plumbing": 2}),
+    ]
+    waiting = [
+        WorkOrder.report(
+            id=f"WO-{i}",
+            title="t",
+            trade=trade,
+            priority="routine",
+            location="L",
+            reported_at=now + timedelta(minutes=i),
+        )
+        for i, trade in enumerate(("hvac", "plumbing", "hvac"))
+    ]
+    policy = named_policy(name)
+    for _ in range(2):  # numbered afresh, then from what it already knows
+        got = policy.choose(waiting, free, now)
+        assert got == _plain_choice(name, waiting, free, now)
+        assert got == [("WO-0", ("A",)), ("WO-2", ("B",))]
+
+
 def test_one_person_orders_only_one_person_may_take_go_to_that_person() -> None:
     hospital = Hospital(
         technicians=(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
 from itertools import compress
-from operator import attrgetter, or_
+from operator import or_
 from typing import Literal, Protocol, get_args
 
 from hosplogi.crews import SkillRequirement, Technician
@@ -75,7 +75,8 @@ class _MayWork:
     day. The people a policy is shown get a number each, by identity, the first time they are
     shown (and are held while the answers are kept, so that a number is never read for another
     object; at most :data:`_MAX_PEOPLE` of them, then they are numbered afresh on the next new
-    day); a set of them is then an integer with their bits set. Per requirement (frozen values,
+    day); a set of them is then an integer with their bits set, and each person is kept as the
+    power of two of their bit. Per requirement (frozen values,
     kept by value: the demand streams repeat a few of them) the people asked about and those who
     may are two such masks, so that a pass finds who is able among the free by integer
     operations and asks :meth:`~Technician.may_work` only about people not asked before. A
@@ -85,13 +86,20 @@ class _MayWork:
 
     def __init__(self) -> None:
         self.day: date | None = None
-        self.number: dict[int, int] = {}  # id(technician) → bit
+        self.start_afresh()
+
+    def start_afresh(self) -> None:
+        """Forget everyone numbered and every answer."""
+        self.power: dict[int, int] = {}  # id(technician) → the power of two of their bit
         self.people: list[Technician] = []  # bit → technician
+        self.by_id: dict[str, int] = {}  # technician id → power, while no two people share one
+        self.ids_unique = True
         self.answers: dict[SkillRequirement, list[int]] = {}  # → [asked, may] masks
         self.seen: dict[int, tuple[SkillRequirement, list[int]]] = {}  # id(requirement) → answers
 
-    def bits(self, people: Sequence[Technician], day: date) -> list[int]:
-        """The number of each of `people` (numbered on first sight) for asking about `day`."""
+    def powers(self, people: Sequence[Technician], day: date) -> list[int]:
+        """The bit of each of `people` (numbered on first sight), as a power of two, for asking
+        about `day`."""
         if day != self.day:
             last, self.day = self.day, day
             if (
@@ -99,19 +107,21 @@ class _MayWork:
                 or len(self.people) > _MAX_PEOPLE
                 or not all(tech.licences_alike(last, day) for tech in self.people)
             ):
-                self.number, self.people, self.answers, self.seen = {}, [], {}, {}
-        number = self.number
+                self.start_afresh()
+        power = self.power
         try:
-            return list(map(number.__getitem__, map(id, people)))
+            return list(map(power.__getitem__, map(id, people)))
         except KeyError:  # someone not seen yet
             for tech in people:
-                if id(tech) not in number:
-                    number[id(tech)] = len(self.people)
+                if id(tech) not in power:
+                    power[id(tech)] = bit = 1 << len(self.people)
                     self.people.append(tech)
-            return list(map(number.__getitem__, map(id, people)))
+                    self.ids_unique = self.ids_unique and tech.id not in self.by_id
+                    self.by_id[tech.id] = bit
+            return list(map(power.__getitem__, map(id, people)))
 
     def able(self, req: SkillRequirement, among: int, day: date) -> int:
-        """The mask of those in `among` (numbered by :meth:`bits` on `day`) who may fill `req`."""
+        """The mask of those in `among` (numbered by :meth:`powers` on `day`) who may fill `req`."""
         held = self.seen.get(id(req))
         if held is None:
             held = self.seen[id(req)] = (req, self.answers.setdefault(req, [0, 0]))
@@ -129,16 +139,14 @@ class _MayWork:
         return may & among
 
 
-_ID = attrgetter("id")
-
 Pick = Callable[[WorkOrder, list[Technician], list[Sequence[int]]], tuple[str, ...] | None]
 """How a policy staffs one order: ``pick(order, candidates, able)``, ``able[i]`` the positions in
 `candidates` of those who may fill the order's ``i``-th requirement; technician ids or None."""
 
 
-def _mask(bits: Iterable[int]) -> int:
-    """The integer with `bits` set."""
-    return reduce(or_, map((1).__lshift__, bits), 0)
+def _union(powers: Iterable[int]) -> int:
+    """The mask of the people whose bits (as powers of two) are `powers`."""
+    return reduce(or_, powers, 0)
 
 
 def _in_turn(
@@ -157,12 +165,11 @@ def _in_turn(
     some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
-    bits = may_work.bits(free, day)
-    left = _mask(bits)
+    powers = may_work.powers(free, day)
+    left = _union(powers)
     people = may_work.people
     able: dict[int, int] = {}  # id(requirement) → mask of who may fill it; `orders` hold them
     chosen: list[Assignment] = []
-    where: dict[str, int] | None = None  # technician id → bit, when a team is chosen
     for order in orders:
         if not left:
             break
@@ -182,21 +189,19 @@ def _in_turn(
             if len(needs) == 1 and needs[0].count == 1 and wanted & (wanted - 1) == 0:
                 team: tuple[str, ...] | None = (people[wanted.bit_length() - 1].id,)
             else:  # those of `free` whose bit is in `wanted`, in order
-                picked = list(map((1).__and__, map(wanted.__rshift__, bits)))
+                picked = list(map(wanted.__and__, powers))  # non-zero for those wanted
                 candidates = list(compress(free, picked))
                 positions: list[Sequence[int]] = [range(len(candidates))]
                 if len(masks) > 1:
-                    among = list(compress(bits, picked))
-                    positions = [[i for i, b in enumerate(among) if m >> b & 1] for m in masks]
+                    among = list(filter(None, picked))
+                    positions = [[i for i, p in enumerate(among) if m & p] for m in masks]
                 team = pick(order, candidates, positions)
             if team:
                 chosen.append((order.id, team))
-                if where is None:
-                    where = dict(zip(map(_ID, free), bits, strict=True))
-                if len(where) == len(free):
-                    left &= ~_mask(map(where.__getitem__, team))
+                if may_work.ids_unique:  # the team's ids name its people
+                    left &= ~_union(map(may_work.by_id.__getitem__, team))
                 else:  # some id given twice: drop everyone with an id in the team
-                    left &= ~_mask(b for t, b in zip(free, bits, strict=True) if t.id in team)
+                    left &= ~_union(p for t, p in zip(free, powers, strict=True) if t.id in team)
     return chosen
 
 
