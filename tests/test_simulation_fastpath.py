@@ -405,6 +405,8 @@ def test_first_choice_is_the_person_recommend_proposes(
     )
     able = [t for t in crew if t.may_work(need, now.date())]
     first = first_choice(need, able, zone=location)
+    fits = [member_fit(t, need, location) for t in able]
+    assert first_choice(need, able, zone=location, fits=fits) is first
     if not able:
         assert first is None
         return

@@ -100,7 +100,11 @@ def member_fit(tech: Technician, req: SkillRequirement, zone: str | None, load: 
 
 
 def first_choice(
-    req: SkillRequirement, able: Sequence[Technician], *, zone: str | None
+    req: SkillRequirement,
+    able: Sequence[Technician],
+    *,
+    zone: str | None,
+    fits: Sequence[float] | None = None,
 ) -> Technician | None:
     """The person ``recommend(order, able, now=now, k=1)`` proposes for a one-person order.
 
@@ -111,7 +115,8 @@ def first_choice(
     and position, and proposes the best of them by score and id. The same answer without the
     checks, the reasons and the model (a simulated dispatcher asks this thousands of times);
     ``tests/test_simulation_fastpath.py`` checks it against :func:`recommend`. None if `able` is
-    empty. Linear in `able`.
+    empty. Linear in `able`. `fits`, when given, are the :func:`member_fit` of each of `able`
+    for `req` and `zone` (a caller asking again and again may keep them).
 
     Examples
     --------
@@ -121,7 +126,7 @@ def first_choice(
     """
     if not able:
         return None
-    scores = [member_fit(tech, req, zone) for tech in able]
+    scores = [member_fit(tech, req, zone) for tech in able] if fits is None else fits
     top = max(scores)
     shortlist = [tech for tech, score in zip(able, scores, strict=True) if score == top][:3]
     return min(shortlist, key=lambda tech: tech.id)

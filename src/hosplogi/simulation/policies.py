@@ -20,7 +20,7 @@ from hosplogi.crews import SkillRequirement, Technician
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import WorkOrder
 from hosplogi.scheduling import assign, team_for
-from hosplogi.scheduling.dispatch import first_choice, first_team
+from hosplogi.scheduling.dispatch import first_choice, first_team, member_fit
 
 __all__ = ["POLICY_NAMES", "Assignment", "Policy", "PolicyName", "named_policy"]
 
@@ -63,11 +63,12 @@ def _urgent_first(waiting: Sequence[WorkOrder]) -> list[WorkOrder]:
 
 
 _MAX_PEOPLE = 1024
-"""People :class:`_MayWork` numbers before it starts afresh on a new day (the bits of a mask)."""
+"""People :class:`_Answers` numbers before it starts afresh on a new day (the bits of a mask)."""
 
 
-class _MayWork:
-    """:meth:`Technician.may_work` answers, as bit masks over numbered people, kept across days.
+class _Answers:
+    """:meth:`Technician.may_work` answers, as bit masks over numbered people, kept across days;
+    and each person's :func:`~hosplogi.scheduling.dispatch.member_fit` once asked for.
 
     A dispatch pass asks about the same few requirements and people again and again; the answers
     change only with the certificates in force (:meth:`Technician.licences_alike`), so they are
@@ -81,7 +82,7 @@ class _MayWork:
     may are two such masks, so that a pass finds who is able among the free by integer
     operations and asks :meth:`~Technician.may_work` only about people not asked before. A
     requirement object met before is found by identity (it is held too), without hashing the
-    model.
+    model. A person's fit for a requirement in a zone does not change; it is kept by their bit.
     """
 
     def __init__(self) -> None:
@@ -96,6 +97,8 @@ class _MayWork:
         self.ids_unique = True
         self.answers: dict[SkillRequirement, list[int]] = {}  # → [asked, may] masks
         self.seen: dict[int, tuple[SkillRequirement, list[int]]] = {}  # id(requirement) → answers
+        # (id(requirement), zone) → (the requirement, power → member fit)
+        self.fit: dict[tuple[int, str | None], tuple[SkillRequirement, dict[int, float]]] = {}
 
     def powers(self, people: Sequence[Technician], day: date) -> list[int]:
         """The bit of each of `people` (numbered on first sight), as a power of two, for asking
@@ -138,10 +141,27 @@ class _MayWork:
             answers[1] = may
         return may & among
 
+    def fits(self, req: SkillRequirement, zone: str | None, powers: Sequence[int]) -> list[float]:
+        """The :func:`member_fit` for `req` in `zone` of the people with these `powers`."""
+        held = self.fit.get((id(req), zone))
+        if held is None:
+            held = self.fit[id(req), zone] = (req, {})
+        known = held[1]
+        try:
+            return list(map(known.__getitem__, powers))
+        except KeyError:  # someone not asked about yet
+            for p in powers:
+                if p not in known:
+                    known[p] = member_fit(self.people[p.bit_length() - 1], req, zone)
+            return list(map(known.__getitem__, powers))
 
-Pick = Callable[[WorkOrder, list[Technician], list[Sequence[int]]], tuple[str, ...] | None]
-"""How a policy staffs one order: ``pick(order, candidates, able)``, ``able[i]`` the positions in
-`candidates` of those who may fill the order's ``i``-th requirement; technician ids or None."""
+
+Pick = Callable[
+    [WorkOrder, list[Technician], list[Sequence[int]], list[int]], tuple[str, ...] | None
+]
+"""How a policy staffs one order: ``pick(order, candidates, able, powers)``, ``able[i]`` the
+positions in `candidates` of those who may fill the order's ``i``-th requirement and `powers`
+the candidates' bits (see :class:`_Answers`); technician ids or None."""
 
 
 def _union(powers: Iterable[int]) -> int:
@@ -153,7 +173,7 @@ def _in_turn(
     orders: Sequence[WorkOrder],
     free: Sequence[Technician],
     day: date,
-    may_work: _MayWork,
+    known: _Answers,
     pick: Pick,
 ) -> list[Assignment]:
     """Staff `orders` one after another from whoever is still free and able.
@@ -165,9 +185,9 @@ def _in_turn(
     some requirement of which has too few such people has no team and is passed over; a
     one-person order only one person may take gets that person.
     """
-    powers = may_work.powers(free, day)
+    powers = known.powers(free, day)
     left = _union(powers)
-    people = may_work.people
+    people = known.people
     able: dict[int, int] = {}  # id(requirement) → mask of who may fill it; `orders` hold them
     chosen: list[Assignment] = []
     for order in orders:
@@ -179,7 +199,7 @@ def _in_turn(
         for req in needs:
             key = id(req)
             if key not in able:
-                able[key] = may_work.able(req, left, day)
+                able[key] = known.able(req, left, day)
             here = able[key] & left
             if here.bit_count() < req.count:
                 break
@@ -191,15 +211,15 @@ def _in_turn(
             else:  # those of `free` whose bit is in `wanted`, in order
                 picked = list(map(wanted.__and__, powers))  # non-zero for those wanted
                 candidates = list(compress(free, picked))
+                among = list(filter(None, picked))
                 positions: list[Sequence[int]] = [range(len(candidates))]
                 if len(masks) > 1:
-                    among = list(filter(None, picked))
                     positions = [[i for i, p in enumerate(among) if m & p] for m in masks]
-                team = pick(order, candidates, positions)
+                team = pick(order, candidates, positions, among)
             if team:
                 chosen.append((order.id, team))
-                if may_work.ids_unique:  # the team's ids name its people
-                    left &= ~_union(map(may_work.by_id.__getitem__, team))
+                if known.ids_unique:  # the team's ids name its people
+                    left &= ~_union(map(known.by_id.__getitem__, team))
                 else:  # some id given twice: drop everyone with an id in the team
                     left &= ~_union(p for t, p in zip(free, powers, strict=True) if t.id in team)
     return chosen
@@ -213,7 +233,7 @@ class _Greedy:
     """
 
     by_priority: bool
-    may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
+    known: _Answers = field(default_factory=_Answers, repr=False, compare=False)
 
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
@@ -224,8 +244,8 @@ class _Greedy:
             queue,
             free,
             day,
-            self.may_work,
-            lambda order, left, _: team_for(order.needs, left, on=day),
+            self.known,
+            lambda order, left, _, __: team_for(order.needs, left, on=day),
         )
 
 
@@ -237,21 +257,22 @@ class _Recommend:
     :func:`scheduling.dispatch.first_team`: the same people without building the recommendation.
     """
 
-    may_work: _MayWork = field(default_factory=_MayWork, repr=False, compare=False)
+    known: _Answers = field(default_factory=_Answers, repr=False, compare=False)
 
     def choose(
         self, waiting: Sequence[WorkOrder], free: Sequence[Technician], now: datetime
     ) -> list[Assignment]:
         def best(
-            order: WorkOrder, left: list[Technician], able: list[Sequence[int]]
+            order: WorkOrder, left: list[Technician], able: list[Sequence[int]], powers: list[int]
         ) -> tuple[str, ...] | None:
             needs = order.needs
             if len(needs) == 1 and needs[0].count == 1:  # everyone in `left` may and is free
-                first = first_choice(needs[0], left, zone=order.location)
+                fits = self.known.fits(needs[0], order.location, powers)
+                first = first_choice(needs[0], left, zone=order.location, fits=fits)
                 return (first.id,) if first else None
             return first_team(needs, left, able, zone=order.location)
 
-        return _in_turn(_urgent_first(waiting), free, now.date(), self.may_work, best)
+        return _in_turn(_urgent_first(waiting), free, now.date(), self.known, best)
 
 
 @dataclass
