@@ -104,6 +104,8 @@ class _Arrival(NamedTuple):
 
 
 _ROUNDS, _PLANNED = Source.ROUNDS.value, Priority.PLANNED.value
+_PRIORITY = {p.value: p for p in Priority}  # an _Arrival's values back to members
+_SOURCE = {s.value: s for s in Source}
 
 
 def _local_weights(profile: Profile, local: datetime, holidays: frozenset[date]) -> float:
@@ -349,14 +351,14 @@ class _Run:
                 id=f"SIM-{k + 1:06d}",
                 title=titles[a.stream],
                 trade=stream.trade,
-                priority=Priority(a.priority),
+                priority=_PRIORITY[a.priority],
                 reported_at=self.at(),
                 location=rng.choice(locations),
                 department=rng.choice(departments),
                 asset_id=_asset(self.hospital.assets, stream.trade, rng),
                 requirements=self.needs[a.stream],
                 estimated_minutes=round(stream.work_minutes * a.work_factor),
-                source=Source(a.source),
+                source=_SOURCE[a.source],
                 by="desk",
             )
             job = _Job(
