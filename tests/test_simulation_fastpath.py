@@ -12,6 +12,7 @@ when it ends; both are checked too.
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -104,6 +105,33 @@ def _reported(at: datetime) -> WorkOrder:
     return WorkOrder.report(
         id="WO-1", title="t", trade="hvac", priority="routine", reported_at=at, location="L"
     )
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="CPython keeps the fields inline")
+def test_order_log_events_keep_their_fields_inline_until_asked() -> None:
+    t = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    logs = [
+        OrderLog.report(
+            id=f"WO-{i}",
+            title="t",
+            trade="hvac",
+            priority=Priority.ROUTINE,
+            reported_at=t,
+            location="L1",
+            by="desk",
+        )
+        for i in range(500)
+    ]
+    gc.collect()
+    before = len(gc.get_objects())
+    for log in logs:
+        log.move(Action.DISPATCH, t, by="desk", assignees=("T1",))
+        log.move(Action.START, t, by="T1")
+    gc.collect()
+    assert len(gc.get_objects()) - before <= 1_100  # one object per event, not two (+ lists)
+    event = logs[0].order.events[1]
+    assert event.__dict__ == {**event.model_dump(), "assignees": ("T1",)}  # built when asked
+    assert event == WorkOrder.model_validate_json(logs[0].order.model_dump_json()).events[1]
 
 
 def test_order_log_refuses_what_the_lifecycle_refuses() -> None:

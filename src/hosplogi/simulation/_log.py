@@ -14,6 +14,11 @@ technician ids, the hospital's department names (identifiers), ``"desk"``, ``"st
 2, 4 or 5. The tests check the result against the reference: every order of runs with each policy
 equals the order :meth:`WorkOrder.report` and the lifecycle methods give for the same moves, and
 reads back from its own JSON (which validates every field and replays the whole log).
+
+An event's fields are set one by one rather than as a ready dict: CPython then keeps them inline
+in the object, sharing the keys of every event, and builds a ``__dict__`` only if someone asks
+for it (pydantic does, to compare or serialise). A year's quarter of a million events then are a
+quarter of a million objects fewer for the garbage collector to walk, and a third smaller.
 """
 
 from __future__ import annotations
@@ -54,18 +59,35 @@ status :func:`~hosplogi.orders.lifecycle.next_status` gives (it refuses the othe
 
 def _valid(cls: type[_M], values: dict[str, Any], given: Iterable[str]) -> _M:
     """A `cls` from already-valid `values` (every field), not re-checked; `given` as if passed."""
+    model: _M = object.__new__(cls)
+    _set(model, "__dict__", values)
+    _set_private(model, given)
+    return model
+
+
+def _event(values: dict[str, Any], given: Iterable[str]) -> Event:
+    """An :class:`Event` as :func:`_valid` makes it, its fields kept inline (see the module)."""
+    event = object.__new__(Event)
+    for name, value in values.items():  # always in the order of the fields: the keys are shared
+        _set(event, name, value)
+    _set_private(event, given)
+    return event
+
+
+_set = object.__setattr__  # past the frozen models' own __setattr__
+
+
+def _set_private(model: FrozenModel, given: Iterable[str]) -> None:
+    """Set pydantic's own attributes of a model built without validation."""
     names = tuple(given)
     fields_set = _GIVEN.get(names)
     if fields_set is None:
         fields_set = shared_fields_set(names)
         if len(_GIVEN) < 256:
             _GIVEN[names] = fields_set
-    model: _M = object.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
+    _set(model, "__pydantic_fields_set__", fields_set)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
 
 
 class OrderLog:
@@ -114,7 +136,7 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
             "note": None,
             "priority": fields["priority"],
         }
-        event = _valid(Event, {**_EVENT_DEFAULTS, **taken}, taken)
+        event = _event({**_EVENT_DEFAULTS, **taken}, taken)
         given = {**fields, "events": (event,), "status": Status.REPORTED}
         return cls(_valid(WorkOrder, {**_ORDER_DEFAULTS, **given}, given))
 
@@ -163,5 +185,5 @@ from IN_PROGRESS: DISPATCHED (dispatch), ON_HOLD (hold), COMPLETED (complete), C
         if target is None:
             target = _NEXT[move] = next_status(self._order.id, *move)
         values = {**_EVENT_DEFAULTS, "action": action, "status": target, "at": at, **fields}
-        self._events.append(_valid(Event, values, ("action", "status", "at", *fields)))
+        self._events.append(_event(values, ("action", "status", "at", *fields)))
         self.status = target
