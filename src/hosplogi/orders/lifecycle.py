@@ -250,6 +250,24 @@ class Event(FrozenModel):
         return self
 
 
+def _share_event_keys() -> None:
+    """Give every event the same key table, with its fields in order, before any event exists.
+
+    CPython keeps the attributes of an object set one by one inline, against one key table per
+    class, and builds a ``__dict__`` only when asked for it; the simulation's log builds its
+    events so (:mod:`hosplogi.simulation._log`), a quarter of a million a year. A class's key
+    table takes new names only while few instances have been made, so the names are entered
+    here, when the class is made, once and for all (with a throwaway instance; whatever the
+    interpreter does, events behave the same, this only saves memory and collector work).
+    """
+    keys = object.__new__(Event)
+    for name in Event.model_fields:
+        object.__setattr__(keys, name, None)
+
+
+_share_event_keys()
+
+
 def next_status(order_id: str, current: Status, action: Action, before_hold: Status) -> Status:
     """Return the status `action` leads to from `current`, or raise TransitionError."""
     if current.is_final:
