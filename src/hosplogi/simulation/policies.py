@@ -77,12 +77,12 @@ class _Answers:
     shown (and are held while the answers are kept, so that a number is never read for another
     object; at most :data:`_MAX_PEOPLE` of them, then they are numbered afresh on the next new
     day); a set of them is then an integer with their bits set, and each person is kept as the
-    power of two of their bit. Per requirement (frozen values,
-    kept by value: the demand streams repeat a few of them) the people asked about and those who
-    may are two such masks, so that a pass finds who is able among the free by integer
-    operations and asks :meth:`~Technician.may_work` only about people not asked before. A
-    requirement object met before is found by identity (it is held too), without hashing the
-    model. A person's fit for a requirement in a zone does not change; it is kept by their bit.
+    power of two of their bit. Per requirement (frozen values, kept by value: the demand streams
+    repeat a few of them) the people asked about and those who may are two such masks, so that
+    a pass finds who is able among the free by integer operations and asks
+    :meth:`~Technician.may_work` only about people not asked before. A requirement object met
+    before is found by identity (it is held too), without hashing the model. A person's fit for
+    a requirement in a zone does not change; it is kept by their bit.
     """
 
     def __init__(self) -> None:
