@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from hosplogi import Certificate, Crew, SkillRequirement, Technician
+from hosplogi import Certificate, Crew, HosplogiError, SkillRequirement, Technician
 from hosplogi.crews import Employment
 from strategies import certificates, crews, skill_requirements, technicians
 
@@ -91,6 +91,32 @@ def test_licences_alike_sees_a_certificate_start_and_end() -> None:
     assert not t.licences_alike(date(2026, 7, 31), date(2026, 8, 1))
     assert t.licences_alike(date(2026, 6, 30), date(2026, 8, 1))
     assert Technician(id="T2").licences_alike(date(2020, 1, 1), date(2030, 1, 1))
+
+
+@pytest.mark.parametrize("bad", ["2026-03-02", None, 20260302, datetime(2026, 3, 2, 9)])
+def test_a_day_that_is_not_a_date_is_refused_by_every_certificate_check(bad: Any) -> None:
+    # regression: may_work, licensed and is_valid raised a raw TypeError for a licensed person
+    lift = Certificate(kind="lift", expires_on=date(2027, 1, 1))
+    t = Technician(id="L1", skills={"lifts": 3}, certificates=(lift,))
+    checks = [
+        lambda: t.may_work(SkillRequirement(skill="lifts"), bad),
+        lambda: t.may_work(SkillRequirement(skill="plumbing"), bad),  # no certificate asked
+        lambda: t.licensed("lift", bad),
+        lambda: lift.is_valid(bad),
+        lambda: t.licences_alike(date(2026, 3, 2), bad),
+        lambda: Technician(id="T2").licences_alike(bad, date(2026, 3, 2)),
+    ]
+    for check in checks:
+        with pytest.raises(HosplogiError, match=r"must be a datetime\.date"):
+            check()
+
+
+@pytest.mark.parametrize("rules", [None, "lift", ["lifts"]])
+def test_certificate_rules_that_are_not_a_mapping_are_refused(rules: Any) -> None:
+    # regression: a raw AttributeError for a licensed person
+    t = Technician(id="L1", skills={"lifts": 3}, certificates=(Certificate(kind="lift"),))
+    with pytest.raises(HosplogiError, match="certificate_rules must be a mapping"):
+        t.may_work(SkillRequirement(skill="lifts"), date(2026, 3, 2), rules)
 
 
 def test_certificate_expiring_before_issue_is_refused() -> None:

@@ -434,6 +434,13 @@ def baselines(tmp: Path) -> dict[str, Baseline]:
         "BusinessCalendar.always": (h.BusinessCalendar.always, {"timezone": "Asia/Shanghai"}),
         # -- crews
         "Technician.may_work": (staff[0].may_work, {"requirement": lift, "on": DEMO_DATE}),
+        "Technician.may_work licensed": (
+            staff[4].may_work,  # L01, who holds a lift certificate: `on` is read
+            {"requirement": lift, "on": DEMO_DATE},
+        ),
+        "Technician.licensed": (staff[4].licensed, {"kind": "lift", "on": DEMO_DATE}),
+        "Technician.licences_alike": (staff[4].licences_alike, {"a": DEMO_DATE, "b": DEMO_DATE}),
+        "Certificate.is_valid": (staff[4].certificates[0].is_valid, {"on": DEMO_DATE}),
         # -- work order lifecycle
         "WorkOrder.report": (
             h.WorkOrder.report,

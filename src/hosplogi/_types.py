@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Annotated, Any, NoReturn, Self, TypeVar, get_args
 
@@ -523,6 +523,35 @@ def require_aware(value: datetime, name: str = "at") -> datetime:
     reason = _imaginary_reason(value)
     if reason:
         raise HosplogiError(f"{name}: {reason}")
+    return value
+
+
+def require_day(value: Any, name: str = "day") -> date:
+    """Return `value` if it is a calendar day (a ``date``, not a ``datetime``), else raise.
+
+    A ``datetime`` is refused rather than cut to its date: which local date an instant falls on
+    depends on a time zone the caller knows and this function does not.
+
+    Raises
+    ------
+    HosplogiError
+        If `value` is not a ``datetime.date`` or is a ``datetime``.
+
+    Examples
+    --------
+    >>> require_day(date(2026, 3, 2)).isoformat()
+    '2026-03-02'
+    >>> require_day("2026-03-02", "on")
+    Traceback (most recent call last):
+    ...
+    hosplogi.errors.HosplogiError: on must be a datetime.date (not a datetime: use at.date() for \
+the local date you mean), got '2026-03-02'
+    """
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise HosplogiError(
+            f"{name} must be a datetime.date (not a datetime: use at.date() for the local "
+            f"date you mean), got {brief(value)}"
+        )
     return value
 
 

@@ -34,6 +34,7 @@ from hosplogi._types import (
     Identifier,
     Level,
     brief,
+    require_day,
     require_unique,
 )
 from hosplogi.errors import HosplogiError
@@ -117,7 +118,14 @@ class Certificate(FrozenModel):
         return self
 
     def is_valid(self, on: date) -> bool:
-        """Return whether the certificate is in force on the day `on` (both ends inclusive)."""
+        """Return whether the certificate is in force on the day `on` (both ends inclusive).
+
+        Raises
+        ------
+        HosplogiError
+            If `on` is not a date (a datetime is refused too: use ``at.date()``).
+        """
+        require_day(on, "on")
         if self.issued_on is not None and on < self.issued_on:
             return False
         return self.expires_on is None or on <= self.expires_on
@@ -165,6 +173,11 @@ class Technician(FrozenModel):
     def licensed(self, kind: str, on: date) -> bool:
         """Return whether the technician holds a certificate of `kind` valid on the day `on`.
 
+        Raises
+        ------
+        HosplogiError
+            If `on` is not a date (a datetime is refused too: use ``at.date()``).
+
         Examples
         --------
         >>> from datetime import date
@@ -173,6 +186,7 @@ class Technician(FrozenModel):
         >>> t.licensed("lift", on=date(2026, 1, 31)), t.licensed("lift", on=date(2026, 2, 1))
         (True, False)
         """
+        require_day(on, "on")
         return any(c.kind == kind and c.is_valid(on) for c in self.certificates)
 
     def licences_alike(self, a: date, b: date) -> bool:
@@ -180,6 +194,11 @@ class Technician(FrozenModel):
 
         :meth:`may_work` depends on the day only through which certificates are in force, so
         when this holds it answers alike on both days, for any requirement.
+
+        Raises
+        ------
+        HosplogiError
+            If `a` or `b` is not a date (a datetime is refused too: use ``at.date()``).
 
         Examples
         --------
@@ -191,6 +210,8 @@ class Technician(FrozenModel):
         >>> t.licences_alike(date(2026, 6, 30), date(2026, 7, 1))
         False
         """
+        require_day(a, "a")
+        require_day(b, "b")
         return all(c.is_valid(a) == c.is_valid(b) for c in self.certificates)
 
     def may_work(
@@ -201,6 +222,12 @@ class Technician(FrozenModel):
     ) -> bool:
         """Whether the technician has the skill at the level and, for a licensed skill, a valid
         certificate on the day `on` (持证上岗).
+
+        Raises
+        ------
+        HosplogiError
+            If `requirement` is not a SkillRequirement, `on` is not a date (a datetime is
+            refused too: use ``at.date()``), or `certificate_rules` is not a mapping.
 
         Examples
         --------
@@ -213,6 +240,14 @@ class Technician(FrozenModel):
             raise HosplogiError(
                 f"requirement must be a SkillRequirement, got {type(requirement).__name__} "
                 f"{brief(requirement)}"
+            )
+        require_day(on, "on")
+        if certificate_rules is not CERTIFICATE_RULES and not isinstance(
+            certificate_rules, Mapping
+        ):
+            raise HosplogiError(
+                "certificate_rules must be a mapping of skill to certificate kind, got "
+                f"{brief(certificate_rules)}"
             )
         if not self.can_fill(requirement):
             return False

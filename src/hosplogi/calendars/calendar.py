@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator, model_validator
 
-from hosplogi._types import FrozenDict, FrozenModel, brief, by_position
+from hosplogi._types import FrozenDict, FrozenModel, brief, by_position, require_day
 from hosplogi.calendars._timeline import (
     MAX_SPAN_YEARS,
     MAX_YEAR,
@@ -481,11 +481,7 @@ class BusinessCalendar(FrozenModel):
         >>> BusinessCalendar.china(2026).is_working_day(date(2026, 2, 14))  # Saturday 调休
         True
         """
-        if isinstance(day, datetime) or not isinstance(day, date):
-            raise HosplogiError(
-                f"day must be a datetime.date (not a datetime: use at.date() for the local "
-                f"date you mean), got {brief(day)}"
-            )
+        require_day(day)
         if (
             self.years is not None
             and self.strict
