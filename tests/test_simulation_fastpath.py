@@ -28,6 +28,7 @@ from hosplogi.crews import Certificate, SkillRequirement, Technician
 from hosplogi.errors import HosplogiError, InfeasibleError, TransitionError
 from hosplogi.orders import Action, Priority, WorkOrder
 from hosplogi.scheduling import _teams, recommend, team_for
+from hosplogi.scheduling._matching import match
 from hosplogi.scheduling.dispatch import first_choice, first_team, member_fit
 from hosplogi.simulation import Demand, Hospital, Scenario, _clock, engine, simulate
 from hosplogi.simulation._log import OrderLog
@@ -446,6 +447,18 @@ def test_first_choice_is_the_person_recommend_proposes(
     assert first is not None
     assert (first.id,) == top.technician_ids
     assert member_fit(first, need, location) == top.score
+
+
+@given(_crew(), st.sampled_from(_SKILLS), st.integers(1, 4))
+def test_team_for_one_slot_is_the_matchings_choice(
+    crew: list[Technician], skill: str, level: int
+) -> None:
+    day = date(2026, 3, 2)
+    need = SkillRequirement(skill=skill, level=level)
+    slots = [[i for i, t in enumerate(crew) if t.may_work(need, day)]]
+    matched = match(slots, free=range(len(crew)))
+    expected = None if matched is None else (crew[matched[0]].id,)
+    assert team_for([need], crew, on=day) == expected
 
 
 @given(

@@ -169,6 +169,9 @@ def team_for(
     wanted = [r for r in requirements for _ in range(r.count)]
     if len(wanted) > len(candidates):
         return None
+    if len(wanted) == 1:  # one slot: the earliest candidate who may, without the matching
+        first = next((t for t in candidates if t.may_work(wanted[0], on, certificate_rules)), None)
+        return None if first is None else (first.id,)
     able = [
         [i for i, t in enumerate(candidates) if t.may_work(r, on, certificate_rules)]
         for r in wanted
