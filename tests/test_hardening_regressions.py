@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -84,3 +85,22 @@ def test_rectification_due_past_year_9999_is_a_library_error(after: timedelta) -
     failed = [i for i in instances(h.Inspection) if any(not r.passed for r in i.results)]
     with pytest.raises(HosplogiError, match="supported range of years 1 to 9999"):
         h.rectification_orders(failed[0], due_after=after, critical_due_after=after)
+
+
+@pytest.mark.parametrize(
+    ("model", "raw"),
+    [
+        ("Recommendation", '{"technician_ids": [], "score": "NaN"}'),
+        ("Recommendation", '{"technician_ids": ["T1"], "score": "Infinity"}'),
+    ],
+)
+def test_a_recommendation_score_that_is_not_finite_is_refused(model: str, raw: str) -> None:
+    # regression (hypothesis): "NaN" was accepted and dumped as null, which did not read back
+    with pytest.raises(ValidationError, match="finite number"):
+        getattr(h, model).model_validate_json(raw)
+
+
+def test_a_reliability_availability_that_is_not_finite_is_refused() -> None:
+    row = {"key": "A", "failures": 0, "downtime": 0, "operating": 0, "mtbf": None, "mttr": None}
+    with pytest.raises(ValidationError, match="finite number"):
+        h.Reliability.model_validate_json(json.dumps({**row, "availability": "NaN"}))

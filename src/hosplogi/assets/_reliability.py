@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hosplogi._checks import checked, guarded
-from hosplogi._types import FrozenModel, NonNegativeInt, require_aware, require_non_negative
+from hosplogi._types import Finite, FrozenModel, NonNegativeInt, require_aware, require_non_negative
 from hosplogi.assets._register import LOCATION_CATEGORIES, Asset, AssetRegister
 from hosplogi.errors import HosplogiError
 from hosplogi.orders import Action, Source, Status, WorkOrder
@@ -71,7 +71,7 @@ class Reliability(FrozenModel):
     operating: timedelta
     mtbf: timedelta | None
     mttr: timedelta | None
-    availability: float
+    availability: Finite
     repeat_failures: NonNegativeInt = 0
 
 

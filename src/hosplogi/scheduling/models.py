@@ -442,7 +442,7 @@ class Recommendation(FrozenModel):
     """
 
     technician_ids: tuple[Identifier, ...]
-    score: float
+    score: Finite
     reasons: tuple[str, ...] = ()
     roles: FrozenDict[Identifier, Identifier] = Field(default_factory=FrozenDict)
     """Technician id → the skill that person fills."""
