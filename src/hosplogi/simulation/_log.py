@@ -48,10 +48,6 @@ _ORDER_DEFAULTS: dict[str, Any] = {
 }
 
 
-_GIVEN: dict[tuple[str, ...], set[str]] = {}
-"""The shared set of field names (:func:`shared_fields_set`) per tuple of names given: a move
-gives one of a handful of shapes, and a tuple is quicker to look up than a set to build."""
-
 _NEXT: dict[tuple[Status, Action, Status], Status] = {}
 """The lifecycle's allowed moves met so far: (status, action, status before a hold) → the
 status :func:`~hosplogi.orders.lifecycle.next_status` gives (it refuses the others each time)."""
@@ -79,13 +75,7 @@ _set = object.__setattr__  # past the frozen models' own __setattr__
 
 def _set_private(model: FrozenModel, given: Iterable[str]) -> None:
     """Set pydantic's own attributes of a model built without validation."""
-    names = tuple(given)
-    fields_set = _GIVEN.get(names)
-    if fields_set is None:
-        fields_set = shared_fields_set(names)
-        if len(_GIVEN) < 256:
-            _GIVEN[names] = fields_set
-    _set(model, "__pydantic_fields_set__", fields_set)
+    _set(model, "__pydantic_fields_set__", shared_fields_set(tuple(given)))
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
 
